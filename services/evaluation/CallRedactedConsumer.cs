@@ -1,0 +1,55 @@
+using Cekura.Contracts.Calls;
+using Cekura.Contracts.Messages;
+using Cekura.Evaluation.Metrics;
+using Cekura.Hosting.Bus;
+using Cekura.Hosting.Calls;
+using Cekura.Hosting.Options;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace Cekura.Evaluation;
+
+/// <summary>Computes the call's metrics, success and status, then announces <c>CallEvaluated</c>.</summary>
+public sealed class CallRedactedConsumer(CallStageRunner runner) : IConsumer<CallRedacted>
+{
+    public Task Consume(ConsumeContext<CallRedacted> context) =>
+        runner.RunAsync(context.Message.CallLogId, CallStage.Redacted, CallStage.Evaluated, Evaluate, context.CancellationToken);
+
+    private static Task<StageOutcome> Evaluate(CallLog call, CancellationToken cancellationToken)
+    {
+        var verdict = CallEvaluator.Evaluate(call.TranscriptObject);
+        return Task.FromResult(StageOutcome.Advance(c => c with
+        {
+            Metrics = verdict.Metrics,
+            Success = c.IsReviewed ? c.Success : verdict.Success,
+            Status = c.IsReviewed ? c.Status : verdict.Success ? "success" : "failure",
+        }));
+    }
+}
+
+public sealed class CallRedactedFaultConsumer(CallStageRunner runner) : IConsumer<Fault<CallRedacted>>
+{
+    public Task Consume(ConsumeContext<Fault<CallRedacted>> context) =>
+        runner.RecordFaultAsync(context.Message.Message.CallLogId, CallStage.Redacted, "Evaluation",
+            context.Message.Exceptions.Select(e => e.Message), context.CancellationToken);
+}
+
+public sealed class CallRedactedConsumerDefinition : ConsumerDefinition<CallRedactedConsumer>
+{
+    private readonly BusOptions _options;
+
+    public CallRedactedConsumerDefinition(IOptions<BusOptions> options)
+    {
+        _options = options.Value;
+        EndpointName = "evaluation";
+    }
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<CallRedactedConsumer> consumerConfigurator, IRegistrationContext context) =>
+        endpointConfigurator.ApplyStageSettings(_options);
+}
+
+public sealed class CallRedactedFaultConsumerDefinition : ConsumerDefinition<CallRedactedFaultConsumer>
+{
+    public CallRedactedFaultConsumerDefinition() => EndpointName = "evaluation-faults";
+}

@@ -1,0 +1,101 @@
+using Cekura.Contracts.Agents;
+using Cekura.Contracts.Tenancy;
+using Cekura.Hosting.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace Cekura.Gateway.ApiKeys;
+
+/// <summary>
+/// Makes a fresh installation usable: the first start creates an API key (or accepts CEKURA_API_KEY) and a demo
+/// agent, and prints the key once with a curl command that works as printed. Only the key's hash is stored, so a
+/// generated key can never be shown again.
+/// </summary>
+public sealed class BootstrapKey(
+    IApiKeyStore keys, IAgentStore agents, IOptions<GatewayOptions> options, IServer server,
+    IHostApplicationLifetime lifetime, TimeProvider clock, ILogger<BootstrapKey> logger) : IHostedService
+{
+    public static readonly Tenant DefaultTenant = new(1, 1);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        string? printableKey = null;
+        var configured = options.Value.BootstrapKey?.Trim();
+        if (!string.IsNullOrEmpty(configured))
+        {
+            await keys.AddAsync(Record(configured, "bootstrap (configured)"), cancellationToken);
+            printableKey = configured;
+        }
+        else if (await keys.CountAsync(cancellationToken) == 0)
+        {
+            printableKey = ApiKeyHasher.Generate();
+            await keys.AddAsync(Record(printableKey, "bootstrap (generated)"), cancellationToken);
+        }
+        var agent = await EnsureDemoAgentAsync(cancellationToken);
+        lifetime.ApplicationStarted.Register(() => Print(printableKey, agent, configured is { Length: > 0 }));
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private ApiKeyRecord Record(string key, string name) => new()
+    {
+        OrganizationId = DefaultTenant.OrganizationId,
+        ProjectId = DefaultTenant.ProjectId,
+        Name = name,
+        Prefix = ApiKeyHasher.VisiblePrefix(key),
+        HashHex = ApiKeyHasher.HashHex(key),
+        CreatedAt = clock.GetUtcNow(),
+    };
+
+    private async Task<Agent> EnsureDemoAgentAsync(CancellationToken cancellationToken)
+    {
+        var (count, existing) = await agents.ListAsync(DefaultTenant.ProjectId, 1, 1, cancellationToken);
+        if (count > 0)
+        {
+            return existing[0];
+        }
+        try
+        {
+            return await agents.CreateAsync(new Agent
+            {
+                OrganizationId = DefaultTenant.OrganizationId,
+                ProjectId = DefaultTenant.ProjectId,
+                AgentName = "Demo agent",
+                Description = "Created at first start so the printed example works; rename or ignore it.",
+                AssistantId = "demo-assistant",
+                CreatedAt = clock.GetUtcNow(),
+                UpdatedAt = clock.GetUtcNow(),
+            }, cancellationToken);
+        }
+        catch (DuplicateAssistantIdException)
+        {
+            // Another gateway process created it at the same moment.
+            return (await agents.FindByAssistantIdAsync(DefaultTenant.ProjectId, "demo-assistant", cancellationToken))!;
+        }
+    }
+
+    private void Print(string? key, Agent agent, bool fromConfiguration)
+    {
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:8080";
+        address = address.Replace("://+", "://localhost").Replace("://*", "://localhost").Replace("://[::]", "://localhost");
+        if (key is null)
+        {
+            logger.LogInformation(
+                "API keys already exist (a generated key is shown only once). Set CEKURA_API_KEY to choose a key that is accepted from now on.");
+            return;
+        }
+        var source = fromConfiguration ? "from CEKURA_API_KEY" : "generated now; shown only this once";
+        Console.WriteLine($"""
+
+            Cekura is ready at {address}
+            API key ({source}): {key}
+            Try it:
+              curl -s -X POST {address}/observability/v1/observe/ \
+                -H 'X-CEKURA-API-KEY: {key}' -H 'Content-Type: application/json' \
+                -d '{"{"}"call_id": "demo-'$(date +%s)'", "agent": {agent.Id}, "transcript_json": [{"{"}"role": "Testing Agent", "content": "Hello.", "start_time": 0.5, "end_time": 1.4{"}"}, {"{"}"role": "Main Agent", "content": "Hi! How can I help?", "start_time": 2.1, "end_time": 3.6{"}"}]{"}"}'
+              curl -s {address}/observability/v2/call-logs/ -H 'X-CEKURA-API-KEY: {key}'
+
+            """);
+    }
+}

@@ -1,0 +1,163 @@
+using System.Text.Json;
+using Cekura.Contracts.Agents;
+using Cekura.Contracts.Redaction;
+using Cekura.Hosting.Storage;
+using Cekura.Ingest.Api;
+using Cekura.Ingest.CallLogs;
+
+namespace Cekura.Ingest.Agents;
+
+/// <summary>The agent's public shape at <c>/test_framework/v1/aiagents/</c>.</summary>
+public sealed record AgentView(
+    long Id, string AgentName, string Description, string? AssistantId, string? AssistantProvider,
+    IReadOnlyList<string> RedactFields, long Project, string CreatedAt, string UpdatedAt)
+{
+    public static AgentView From(Agent a) => new(
+        a.Id, a.AgentName, a.Description, a.AssistantId, a.AssistantProvider, a.RedactFields, a.ProjectId,
+        CallLogViews.Iso(a.CreatedAt), CallLogViews.Iso(a.UpdatedAt));
+}
+
+/// <summary>The body of <c>POST /test_framework/v1/aiagents/</c> (documents the OpenAPI schema).</summary>
+public sealed record CreateAgentDocument(
+    string AgentName, string? Description, string? AssistantId, string? AssistantProvider, IReadOnlyList<string>? RedactFields);
+
+/// <summary>Minimal agents: enough for <c>agent</c> and <c>assistant_id</c> on Send Calls to resolve.</summary>
+public static class AgentsApi
+{
+    public static RouteGroupBuilder MapAgentsApi(this RouteGroupBuilder group)
+    {
+        group.MapPost("/test_framework/v1/aiagents/", CreateAsync)
+            .WithName("CreateAgent")
+            .Accepts<CreateAgentDocument>("application/json")
+            .Produces<AgentView>(StatusCodes.Status201Created)
+            .Produces<Dictionary<string, string[]>>(StatusCodes.Status400BadRequest);
+        group.MapGet("/test_framework/v1/aiagents/", ListAsync)
+            .WithName("ListAgents")
+            .Produces<Page<AgentView>>();
+        group.MapGet("/test_framework/v1/aiagents/{id:long}/", GetAsync)
+            .WithName("GetAgent")
+            .Produces<AgentView>()
+            .Produces<ErrorDetail>(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, IAgentStore agents, TimeProvider clock)
+    {
+        JsonElement body;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            body = document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            return ApiErrors.Detail(StatusCodes.Status400BadRequest, $"JSON parse error - {e.Message}");
+        }
+        var errors = new FieldErrors();
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("non_field_errors", $"Invalid data. Expected a dictionary, but got {ApiErrors.KindName(body.ValueKind)}.");
+            return ApiErrors.Fields(errors);
+        }
+
+        var name = Text(body, "agent_name", errors, 255, required: true);
+        var description = Text(body, "description", errors, 100_000) ?? "";
+        var assistantId = Text(body, "assistant_id", errors, 255);
+        var provider = Text(body, "assistant_provider", errors, 100);
+        var redactFields = RedactFields(body, errors);
+        if (errors.Any)
+        {
+            return ApiErrors.Fields(errors);
+        }
+
+        var tenant = http.Tenant();
+        try
+        {
+            var agent = await agents.CreateAsync(new Agent
+            {
+                OrganizationId = tenant.OrganizationId,
+                ProjectId = tenant.ProjectId,
+                AgentName = name!,
+                Description = description,
+                AssistantId = string.IsNullOrEmpty(assistantId) ? null : assistantId,
+                AssistantProvider = provider,
+                RedactFields = redactFields,
+                CreatedAt = clock.GetUtcNow(),
+                UpdatedAt = clock.GetUtcNow(),
+            }, http.RequestAborted);
+            return Results.Json(AgentView.From(agent), statusCode: StatusCodes.Status201Created);
+        }
+        catch (DuplicateAssistantIdException)
+        {
+            errors.Add("assistant_id", "An agent with this assistant_id already exists in this project.");
+            return ApiErrors.Fields(errors);
+        }
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, IAgentStore agents, int? page, int? page_size)
+    {
+        var p = Math.Max(1, page ?? 1);
+        var size = Math.Clamp(page_size ?? 20, 1, 100);
+        var (count, items) = await agents.ListAsync(http.Tenant().ProjectId, p, size, http.RequestAborted);
+        var path = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}";
+        return Results.Json(new Page<AgentView>(
+            count,
+            (long)p * size < count ? $"{path}?page={p + 1}&page_size={size}" : null,
+            p > 1 ? $"{path}?page={p - 1}&page_size={size}" : null,
+            items.Select(AgentView.From).ToList()));
+    }
+
+    private static async Task<IResult> GetAsync(long id, HttpContext http, IAgentStore agents)
+    {
+        var agent = await agents.GetAsync(http.Tenant().ProjectId, id, http.RequestAborted);
+        return agent is null ? ApiErrors.NotFound() : Results.Json(AgentView.From(agent));
+    }
+
+    private static string? Text(JsonElement body, string field, FieldErrors errors, int maxLength, bool required = false)
+    {
+        if (!body.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required)
+            {
+                errors.Add(field, "This field is required.");
+            }
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            errors.Add(field, "Not a valid string.");
+            return null;
+        }
+        var text = value.GetString()!;
+        if (required && string.IsNullOrWhiteSpace(text))
+        {
+            errors.Add(field, "This field may not be blank.");
+            return null;
+        }
+        if (text.Length > maxLength)
+        {
+            errors.Add(field, $"Ensure this field has no more than {maxLength} characters.");
+            return null;
+        }
+        return text;
+    }
+
+    private static IReadOnlyList<string> RedactFields(JsonElement body, FieldErrors errors)
+    {
+        if (!body.TryGetProperty("redact_fields", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+        if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String))
+        {
+            errors.Add("redact_fields", "Expected a list of entity names.");
+            return [];
+        }
+        var names = value.EnumerateArray().Select(v => v.GetString()!).Distinct().ToList();
+        foreach (var unknown in names.Where(n => !RedactionEntities.IsKnown(n)))
+        {
+            errors.Add("redact_fields", $"\"{unknown}\" is not a valid choice.");
+        }
+        return names;
+    }
+}

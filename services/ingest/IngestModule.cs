@@ -1,0 +1,43 @@
+using Cekura.Hosting.Bus;
+using Cekura.Hosting.Calls;
+using Cekura.Ingest.Agents;
+using Cekura.Ingest.Api;
+using Cekura.Ingest.CallLogs;
+using Cekura.Ingest.Observe;
+using Cekura.Ingest.Transcripts;
+using Cekura.Ingest.Transcripts.Cekura;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Cekura.Ingest;
+
+public static class IngestModule
+{
+    /// <summary>Largest accepted request (recordings are uploaded in it).</summary>
+    public const long MaxRequestBytes = 512L * 1024 * 1024;
+
+    /// <summary>Send Calls, call-log reads, agents, the outbox relay and the public OpenAPI document.</summary>
+    public static WebApplicationBuilder AddIngest(this WebApplicationBuilder builder)
+    {
+        builder.ConfigureCekuraBus();
+        builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.AddSingleton<ITranscriptParser, CekuraTranscriptParser>();
+        builder.Services.AddSingleton<TranscriptParsers>();
+        builder.Services.AddSingleton<SendCallValidator>();
+        builder.Services.AddSingleton<CallLogViews>();
+        builder.Services.AddScoped<CallIngestor>();
+        builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxRequestBytes);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBytes);
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeySecurityTransformer>());
+        return builder;
+    }
+
+    public static WebApplication MapIngest(this WebApplication app)
+    {
+        app.MapOpenApi();
+        var api = app.MapGroup("").AddEndpointFilter<TenantFilter>();
+        api.MapObserveApi();
+        api.MapCallLogsApi();
+        api.MapAgentsApi();
+        return app;
+    }
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using Cekura.Contracts.Agents;
+using Cekura.Contracts.Calls;
+using Cekura.Contracts.Tenancy;
+using Cekura.Hosting.Calls;
+using Cekura.Hosting.Storage;
+using Cekura.Hosting.Telemetry;
+
+namespace Cekura.Ingest.Observe;
+
+/// <summary>
+/// Stores a validated call and starts its processing. The call row is the outbox: it is written with its
+/// <c>CallReceived</c> still owed, so if the process dies before the publish is confirmed the relay sends it.
+/// </summary>
+public sealed class CallIngestor(
+    ICallStore store, IBlobStore blobs, CallEventPublisher publisher, TimeProvider clock, ILogger<CallIngestor> logger)
+{
+    public sealed record Result(CallLog? Call, long? DuplicateOfId);
+
+    public async Task<Result> IngestAsync(Tenant tenant, SendCall request, Agent agent, CancellationToken cancellationToken)
+    {
+        using var activity = CekuraTelemetry.StartInTrace("ingest call", request.TraceId, ActivityKind.Internal);
+        activity?.SetTag("cekura.call_id", request.CallId);
+        var now = clock.GetUtcNow();
+
+        var recording = await StoreRecordingAsync(tenant, request, cancellationToken);
+        var call = new CallLog
+        {
+            OrganizationId = tenant.OrganizationId,
+            ProjectId = tenant.ProjectId,
+            CallId = request.CallId,
+            TraceId = request.TraceId ?? Activity.Current?.TraceId.ToHexString(),
+            AgentId = agent.Id,
+            AgentName = agent.AgentName,
+            CallEndedReason = request.CallEndedReason,
+            CustomerNumber = request.CustomerNumber,
+            Feedback = request.Feedback,
+            Timestamp = request.Timestamp ?? now,
+            TranscriptType = request.TranscriptType,
+            TranscriptObject = request.Transcript,
+            Recording = recording,
+            SourceRecordingUrl = request.RecordingUrl,
+            Metadata = request.Metadata,
+            DynamicVariables = request.DynamicVariables,
+            RedactFields = request.RedactFields ?? agent.RedactFields,
+            MetricIds = request.MetricIds,
+            MainAgentChannelIndex = request.MainAgentChannelIndex,
+            Stage = CallStage.Received,
+            StageChangedAt = now,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+
+        CallLog stored;
+        try
+        {
+            stored = await store.InsertAsync(call, cancellationToken);
+        }
+        catch (DuplicateCallException duplicate)
+        {
+            if (recording is not null)
+            {
+                await blobs.DeleteAsync(recording.BlobKey, CancellationToken.None);
+            }
+            return new Result(null, duplicate.ExistingId);
+        }
+        activity?.SetTag("cekura.call_log_id", stored.Id);
+
+        try
+        {
+            await publisher.PublishOwedAsync(stored, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The call is durably stored with its event owed; the outbox relay will publish it.
+            logger.LogWarning(e, "Publishing CallReceived for call log {CallLogId} failed; the outbox relay will retry", stored.Id);
+        }
+        return new Result(await store.GetAsync(stored.Id, cancellationToken) ?? stored, null);
+    }
+
+    private async Task<CallRecording?> StoreRecordingAsync(Tenant tenant, SendCall request, CancellationToken cancellationToken)
+    {
+        if (request.RecordingUpload is not { } upload || request.RecordingFormat is not { } format)
+        {
+            return null;
+        }
+        var key = $"recordings/{tenant.ProjectId}/{Guid.NewGuid():N}.{format.Extension}";
+        await using var content = upload.OpenReadStream();
+        await blobs.PutAsync(key, content, upload.Length, format.ContentType, cancellationToken);
+        return new CallRecording { BlobKey = key, ContentType = format.ContentType, Format = format.Format, SizeBytes = upload.Length };
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text.Json;
+
+namespace Cekura.Contracts.Calls;
+
+/// <summary>
+/// A stored call: what the client sent, normalized, plus what each processing stage recorded.
+/// Stores persist it whole; <see cref="Version"/> makes every update a compare-and-swap.
+/// </summary>
+public sealed record CallLog
+{
+    public long Id { get; init; }
+    public required long OrganizationId { get; init; }
+    public required long ProjectId { get; init; }
+    public required string CallId { get; init; }
+    public string? TraceId { get; init; }
+    public required long AgentId { get; init; }
+    public string? AgentName { get; init; }
+    public string? CallEndedReason { get; init; }
+    public string? CustomerNumber { get; init; }
+    public string? Feedback { get; init; }
+    public required DateTimeOffset Timestamp { get; init; }
+    public required string TranscriptType { get; init; }
+    public IReadOnlyList<TranscriptEntry> TranscriptObject { get; init; } = [];
+    public CallRecording? Recording { get; init; }
+    public string? SourceRecordingUrl { get; init; }
+    public JsonElement? Metadata { get; init; }
+    public JsonElement? DynamicVariables { get; init; }
+
+    /// <summary>Entity types to redact; empty means no redaction.</summary>
+    public IReadOnlyList<string> RedactFields { get; init; } = [];
+    public IReadOnlyList<long> MetricIds { get; init; } = [];
+    public int? MainAgentChannelIndex { get; init; }
+
+    public CallStage Stage { get; init; }
+    public DateTimeOffset StageChangedAt { get; init; }
+
+    /// <summary>When the event owed by <see cref="Stage"/> was confirmed by the bus; null while it is still owed.</summary>
+    public DateTimeOffset? OutboxPublishedAt { get; init; }
+
+    public double? DurationSeconds { get; init; }
+    public bool? Success { get; init; }
+    public string? Status { get; init; }
+    public bool IsReviewed { get; init; }
+    public IReadOnlyList<MetricResult> Metrics { get; init; } = [];
+    public string? Topic { get; init; }
+    public string? DropoffPoint { get; init; }
+    public string? ErrorMessage { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    public long Version { get; init; }
+}
+
+/// <summary>Where a call's recording sits in the blob store.</summary>
+public sealed record CallRecording
+{
+    public required string BlobKey { get; init; }
+    public required string ContentType { get; init; }
+    public required string Format { get; init; }
+    public required long SizeBytes { get; init; }
+}

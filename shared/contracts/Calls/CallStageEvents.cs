@@ -1,0 +1,20 @@
+using Cekura.Contracts.Messages;
+
+namespace Cekura.Contracts.Calls;
+
+/// <summary>The event each stage owes the bus once it is recorded.</summary>
+public static class CallStageEvents
+{
+    /// <summary>The message announcing <paramref name="stage"/>, or null for a stage that announces nothing.</summary>
+    public static object? For(CallStage stage, long callLogId, long projectId) => stage switch
+    {
+        CallStage.Received => new CallReceived { CallLogId = callLogId, ProjectId = projectId },
+        CallStage.Transcribed => new CallTranscribed { CallLogId = callLogId, ProjectId = projectId },
+        CallStage.Redacted => new CallRedacted { CallLogId = callLogId, ProjectId = projectId },
+        CallStage.Evaluated => new CallEvaluated { CallLogId = callLogId, ProjectId = projectId },
+        _ => null,
+    };
+
+    /// <summary>True when no further stage will run.</summary>
+    public static bool IsTerminal(CallStage stage) => stage is CallStage.Evaluated or CallStage.Failed;
+}

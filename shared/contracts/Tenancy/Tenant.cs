@@ -1,0 +1,4 @@
+namespace Cekura.Contracts.Tenancy;
+
+/// <summary>Who a request acts for: resolved from the API key by the gateway, trusted by ingest.</summary>
+public sealed record Tenant(long OrganizationId, long ProjectId);

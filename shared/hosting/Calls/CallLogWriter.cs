@@ -1,0 +1,62 @@
+using Cekura.Contracts.Calls;
+using Cekura.Hosting.Storage;
+
+namespace Cekura.Hosting.Calls;
+
+/// <summary>
+/// Every change to a stored call goes through here: read, change, compare-and-swap on the version, retry on a
+/// conflict. A change function returning null means "nothing to do", which is what makes redelivery harmless.
+/// </summary>
+public sealed class CallLogWriter(ICallStore store, TimeProvider clock)
+{
+    private const int MaxAttempts = 50;
+
+    public async Task<CallLog?> UpdateAsync(long id, Func<CallLog, CallLog?> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await store.GetAsync(id, cancellationToken);
+            if (current is null)
+            {
+                return null;
+            }
+            var changed = change(current);
+            if (changed is null)
+            {
+                return null;
+            }
+            var saved = await store.ReplaceAsync(
+                changed with { Id = current.Id, Version = current.Version, UpdatedAt = clock.GetUtcNow() }, cancellationToken);
+            if (saved is not null)
+            {
+                return saved;
+            }
+        }
+        throw new InvalidOperationException($"Call log {id} kept changing under {MaxAttempts} update attempts.");
+    }
+
+    /// <summary>Records a stage's result and moves the call on, only if it is still at <paramref name="from"/>.</summary>
+    public Task<CallLog?> AdvanceAsync(
+        long id, CallStage from, CallStage to, Func<CallLog, CallLog> apply, CancellationToken cancellationToken) =>
+        UpdateAsync(id, call => call.Stage != from ? null : apply(call) with
+        {
+            Stage = to,
+            StageChangedAt = clock.GetUtcNow(),
+            OutboxPublishedAt = null,
+            ErrorMessage = null,
+        }, cancellationToken);
+
+    /// <summary>Stops the chain for this call with a reason the client can read; only if it is still at <paramref name="from"/>.</summary>
+    public Task<CallLog?> FailAsync(long id, CallStage from, string errorMessage, CancellationToken cancellationToken) =>
+        UpdateAsync(id, call => call.Stage != from ? null : call with
+        {
+            Stage = CallStage.Failed,
+            StageChangedAt = clock.GetUtcNow(),
+            OutboxPublishedAt = clock.GetUtcNow(),
+            ErrorMessage = errorMessage,
+        }, cancellationToken);
+
+    /// <summary>Notes that the bus confirmed the event owed by <paramref name="stage"/>.</summary>
+    public Task<CallLog?> MarkPublishedAsync(long id, CallStage stage, CancellationToken cancellationToken) =>
+        UpdateAsync(id, call => call.Stage != stage ? null : call with { OutboxPublishedAt = clock.GetUtcNow() }, cancellationToken);
+}

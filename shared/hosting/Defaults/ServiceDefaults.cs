@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Cekura.Contracts;
+using Cekura.Hosting.Options;
+using Cekura.Hosting.Storage;
+using Cekura.Hosting.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Cekura.Hosting.Defaults;
+
+public static class ServiceDefaults
+{
+    /// <summary>
+    /// What every Cekura process shares: the short CEKURA_* settings, the module targets (default: the
+    /// <paramref name="defaultTargets"/> of the executable), OpenTelemetry, health checks, JSON shape, storage.
+    /// </summary>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string defaultTargets)
+    {
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = [new($"{CekuraOptions.Section}:{nameof(CekuraOptions.Targets)}", defaultTargets)],
+        });
+        builder.AddShortEnvironmentSettings();
+        builder.Services.AddOptions<CekuraOptions>().BindConfiguration(CekuraOptions.Section);
+        builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.ConfigureHttpJsonOptions(o => CopyJsonOptions(o.SerializerOptions));
+        builder.Services.AddHealthChecks();
+        builder.Services.AddHostedService<StartupReport>();
+        builder.AddCekuraTelemetry(defaultTargets);
+        builder.AddCekuraStorage();
+        return builder;
+    }
+
+    /// <summary><c>/health</c>: ready (stores reachable, bus started); <c>/alive</c>: the process answers. Neither needs a key.</summary>
+    public static WebApplication MapServiceDefaults(this WebApplication app)
+    {
+        app.MapHealthChecks("/health");
+        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = _ => false });
+        return app;
+    }
+
+    /// <summary>CEKURA_PORT, CEKURA_DATA_DIR and CEKURA_API_KEY, as the README promises for the one-command start.</summary>
+    private static void AddShortEnvironmentSettings(this WebApplicationBuilder builder)
+    {
+        var overrides = new Dictionary<string, string?>();
+        if (Environment.GetEnvironmentVariable("CEKURA_DATA_DIR") is { Length: > 0 } dataDir)
+        {
+            overrides[$"{StorageOptions.Section}:{nameof(StorageOptions.DataDirectory)}"] = dataDir;
+        }
+        if (Environment.GetEnvironmentVariable("CEKURA_API_KEY") is { Length: > 0 } apiKey)
+        {
+            overrides["Gateway:BootstrapKey"] = apiKey;
+        }
+        if (overrides.Count > 0)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+        if (Environment.GetEnvironmentVariable("CEKURA_PORT") is { Length: > 0 } port)
+        {
+            builder.WebHost.UseUrls($"http://localhost:{port}");
+        }
+    }
+
+    private static void AddCekuraTelemetry(this WebApplicationBuilder builder, string serviceName)
+    {
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(
+                Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") is { Length: > 0 } name ? name : $"cekura-{serviceName}"))
+            .WithTracing(tracing => tracing
+                .AddSource("MassTransit", CekuraTelemetry.SourceName)
+                .AddAspNetCoreInstrumentation(o => o.Filter = IsNotProbe)
+                .AddHttpClientInstrumentation());
+        // Like eShop: export only when a collector is configured, so a local run needs none.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.UseOtlpExporter();
+        }
+    }
+
+    private static bool IsNotProbe(HttpContext context) =>
+        !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/alive");
+
+    private static void CopyJsonOptions(JsonSerializerOptions target)
+    {
+        target.PropertyNamingPolicy = CekuraJson.Options.PropertyNamingPolicy;
+        target.DictionaryKeyPolicy = CekuraJson.Options.DictionaryKeyPolicy;
+        foreach (var converter in CekuraJson.Options.Converters)
+        {
+            target.Converters.Add(converter);
+        }
+    }
+}

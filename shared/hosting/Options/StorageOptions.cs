@@ -1,0 +1,69 @@
+namespace Cekura.Hosting.Options;
+
+public enum CallStoreKind
+{
+    Sqlite,
+    Mongo,
+}
+
+public enum BlobStoreKind
+{
+    Local,
+    S3,
+}
+
+/// <summary>
+/// Where CallLogs and recordings live.
+/// <code>
+/// "Storage": { "DataDirectory": "./data", "CallStore": "Sqlite", "Blobs": "Local",
+///              "Sqlite": { "Path": "" },            // default: {DataDirectory}/cekura.db
+///              "Mongo": { "ConnectionString": "mongodb://localhost:27017", "Database": "cekura" },
+///              "Local": { "Path": "" },             // default: {DataDirectory}/recordings
+///              "S3": { "Endpoint": "localhost:9000", "AccessKey": "", "SecretKey": "", "Bucket": "cekura-recordings", "UseSsl": false } }
+/// </code>
+/// </summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    public string DataDirectory { get; set; } = "./data";
+    public CallStoreKind CallStore { get; set; } = CallStoreKind.Sqlite;
+    public BlobStoreKind Blobs { get; set; } = BlobStoreKind.Local;
+    public SqliteStoreOptions Sqlite { get; set; } = new();
+    public MongoStoreOptions Mongo { get; set; } = new();
+    public LocalBlobOptions Local { get; set; } = new();
+    public S3BlobOptions S3 { get; set; } = new();
+
+    public string SqlitePath => string.IsNullOrWhiteSpace(Sqlite.Path)
+        ? Path.GetFullPath(Path.Combine(DataDirectory, "cekura.db"))
+        : Path.GetFullPath(Sqlite.Path);
+
+    public string LocalBlobPath => string.IsNullOrWhiteSpace(Local.Path)
+        ? Path.GetFullPath(Path.Combine(DataDirectory, "recordings"))
+        : Path.GetFullPath(Local.Path);
+}
+
+public sealed class SqliteStoreOptions
+{
+    public string Path { get; set; } = "";
+}
+
+public sealed class MongoStoreOptions
+{
+    public string ConnectionString { get; set; } = "mongodb://localhost:27017";
+    public string Database { get; set; } = "cekura";
+}
+
+public sealed class LocalBlobOptions
+{
+    public string Path { get; set; } = "";
+}
+
+public sealed class S3BlobOptions
+{
+    public string Endpoint { get; set; } = "localhost:9000";
+    public string AccessKey { get; set; } = "";
+    public string SecretKey { get; set; } = "";
+    public string Bucket { get; set; } = "cekura-recordings";
+    public bool UseSsl { get; set; }
+}

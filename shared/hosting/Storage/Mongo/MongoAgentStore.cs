@@ -1,0 +1,64 @@
+using Cekura.Contracts.Agents;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace Cekura.Hosting.Storage.Mongo;
+
+/// <summary>Agents as <c>{ _id, project_id, assistant_id (string or null), doc }</c>.</summary>
+public sealed class MongoAgentStore(MongoStoreContext context) : IAgentStore
+{
+    private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
+
+    public async Task<Agent> CreateAsync(Agent agent, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        var stored = agent with { Id = await context.NextIdAsync("agents", cancellationToken) };
+        var document = new BsonDocument
+        {
+            { "_id", stored.Id },
+            { "project_id", stored.ProjectId },
+            { "assistant_id", stored.AssistantId is { } assistantId ? new BsonString(assistantId) : BsonNull.Value },
+            { "doc", MongoDocuments.ToBson(stored) },
+        };
+        try
+        {
+            await context.Agents.InsertOneAsync(document, cancellationToken: cancellationToken);
+        }
+        catch (MongoWriteException e) when (MongoStoreContext.IsDuplicateKey(e))
+        {
+            throw new DuplicateAssistantIdException(agent.AssistantId!);
+        }
+        return stored;
+    }
+
+    public Task<Agent?> GetAsync(long projectId, long id, CancellationToken cancellationToken) =>
+        FindOneAsync(Filter.Eq("project_id", projectId) & Filter.Eq("_id", id), cancellationToken);
+
+    public Task<Agent?> FindByAssistantIdAsync(long projectId, string assistantId, CancellationToken cancellationToken) =>
+        FindOneAsync(Filter.Eq("project_id", projectId) & Filter.Eq("assistant_id", assistantId), cancellationToken);
+
+    public async Task<(long Count, IReadOnlyList<Agent> Items)> ListAsync(
+        long projectId, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        var filter = Filter.Eq("project_id", projectId);
+        var total = await context.Agents.CountDocumentsAsync(filter, cancellationToken: cancellationToken);
+        if (pageSize <= 0)
+        {
+            return (total, []);
+        }
+        var docs = await context.Agents.Find(filter)
+            .Sort(Builders<BsonDocument>.Sort.Ascending("_id"))
+            .Skip((int)Math.Min(int.MaxValue, Math.Max(0L, (long)(page - 1) * pageSize)))
+            .Limit(pageSize)
+            .ToListAsync(cancellationToken);
+        return (total, docs.Select(d => MongoDocuments.FromBson<Agent>(d["doc"].AsBsonDocument)).ToList());
+    }
+
+    private async Task<Agent?> FindOneAsync(FilterDefinition<BsonDocument> filter, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        var found = await context.Agents.Find(filter).FirstOrDefaultAsync(cancellationToken);
+        return found is null ? null : MongoDocuments.FromBson<Agent>(found["doc"].AsBsonDocument);
+    }
+}

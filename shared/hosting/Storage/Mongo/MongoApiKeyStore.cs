@@ -1,0 +1,65 @@
+using Cekura.Contracts.Tenancy;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace Cekura.Hosting.Storage.Mongo;
+
+/// <summary>API keys as <c>{ _id, prefix, hash, doc }</c>; <c>hash</c> is unique.</summary>
+public sealed class MongoApiKeyStore(MongoStoreContext context) : IApiKeyStore
+{
+    private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
+
+    public async Task<ApiKeyRecord> AddAsync(ApiKeyRecord key, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        if (await FindByHashAsync(key.HashHex, cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
+        var stored = key with { Id = await context.NextIdAsync("api_keys", cancellationToken) };
+        var document = new BsonDocument
+        {
+            { "_id", stored.Id },
+            { "prefix", stored.Prefix },
+            { "hash", stored.HashHex },
+            { "doc", MongoDocuments.ToBson(stored) },
+        };
+        try
+        {
+            await context.ApiKeys.InsertOneAsync(document, cancellationToken: cancellationToken);
+            return stored;
+        }
+        catch (MongoWriteException e) when (MongoStoreContext.IsDuplicateKey(e))
+        {
+            // Another writer stored the same hash between our lookup and insert: theirs is the stored key.
+            var winner = await FindByHashAsync(key.HashHex, cancellationToken);
+            if (winner is null)
+            {
+                throw;
+            }
+            return winner;
+        }
+    }
+
+    public async Task<IReadOnlyList<ApiKeyRecord>> FindByPrefixAsync(string prefix, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        var docs = await context.ApiKeys.Find(Filter.Eq("prefix", prefix))
+            .Sort(Builders<BsonDocument>.Sort.Ascending("_id"))
+            .ToListAsync(cancellationToken);
+        return docs.Select(d => MongoDocuments.FromBson<ApiKeyRecord>(d["doc"].AsBsonDocument)).ToList();
+    }
+
+    public async Task<long> CountAsync(CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        return await context.ApiKeys.CountDocumentsAsync(Filter.Empty, cancellationToken: cancellationToken);
+    }
+
+    private async Task<ApiKeyRecord?> FindByHashAsync(string hash, CancellationToken cancellationToken)
+    {
+        var found = await context.ApiKeys.Find(Filter.Eq("hash", hash)).FirstOrDefaultAsync(cancellationToken);
+        return found is null ? null : MongoDocuments.FromBson<ApiKeyRecord>(found["doc"].AsBsonDocument);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Text.RegularExpressions;
+using Cekura.Contracts.Calls;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace Cekura.Hosting.Storage.Mongo;
+
+/// <summary>
+/// Calls as <c>{ _id, project_id, call_id, agent_id, ts, stage, stage_changed_at, outbox_published_at, version, doc }</c>:
+/// the columns the SQLite store indexes, as top-level fields (times in unix ms), plus the whole CallLog in <c>doc</c>.
+/// </summary>
+public sealed class MongoCallStore(MongoStoreContext context) : ICallStore
+{
+    private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
+
+    public async Task<CallLog> InsertAsync(CallLog call, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        if (await FindIdAsync(call.ProjectId, call.CallId, cancellationToken) is { } existingId)
+        {
+            throw new DuplicateCallException(existingId, call.CallId);
+        }
+
+        var stored = call with { Id = await context.NextIdAsync("calls", cancellationToken), Version = 1 };
+        try
+        {
+            await context.Calls.InsertOneAsync(ToDocument(stored), cancellationToken: cancellationToken);
+        }
+        catch (MongoWriteException e) when (MongoStoreContext.IsDuplicateKey(e))
+        {
+            throw new DuplicateCallException(await FindIdAsync(call.ProjectId, call.CallId, cancellationToken) ?? 0, call.CallId);
+        }
+        return stored;
+    }
+
+    public async Task<CallLog?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        var found = await context.Calls.Find(Filter.Eq("_id", id)).FirstOrDefaultAsync(cancellationToken);
+        return found is null ? null : FromDocument(found);
+    }
+
+    public async Task<CallLog?> ReplaceAsync(CallLog updated, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        var next = updated with { Version = updated.Version + 1 };
+        var result = await context.Calls.ReplaceOneAsync(
+            Filter.Eq("_id", updated.Id) & Filter.Eq("version", updated.Version),
+            ToDocument(next),
+            cancellationToken: cancellationToken);
+        return result.MatchedCount == 1 ? next : null;
+    }
+
+    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        var result = await context.Calls.DeleteOneAsync(Filter.Eq("_id", id), cancellationToken);
+        return result.DeletedCount == 1;
+    }
+
+    public async Task<CallPage> ListAsync(CallQuery query, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        var filter = Filter.Eq("project_id", query.ProjectId)
+            & Filter.Gte("ts", query.From.ToUnixTimeMilliseconds())
+            & Filter.Lte("ts", query.To.ToUnixTimeMilliseconds());
+        if (query.AgentId is { } agentId)
+        {
+            filter &= Filter.Eq("agent_id", agentId);
+        }
+        if (!string.IsNullOrEmpty(query.Search))
+        {
+            filter &= Filter.Regex("call_id", new BsonRegularExpression(Regex.Escape(query.Search), "i"));
+        }
+        if (query.CallIds is { Count: > 0 } callIds)
+        {
+            filter &= Filter.In("call_id", callIds);
+        }
+
+        var total = await context.Calls.CountDocumentsAsync(filter, cancellationToken: cancellationToken);
+        // Limit(0) means "no limit" to MongoDB; SQLite's LIMIT 0 returns nothing.
+        if (query.PageSize <= 0)
+        {
+            return new CallPage(total, []);
+        }
+        var docs = await context.Calls.Find(filter)
+            .Sort(Builders<BsonDocument>.Sort.Descending("ts").Descending("_id"))
+            .Skip((int)Math.Min(int.MaxValue, Math.Max(0L, (long)(query.Page - 1) * query.PageSize)))
+            .Limit(query.PageSize)
+            .ToListAsync(cancellationToken);
+        return new CallPage(total, docs.Select(FromDocument).ToList());
+    }
+
+    public async Task<IReadOnlyList<CallLog>> ListOwingEventsAsync(
+        DateTimeOffset unconfirmedBefore, DateTimeOffset stalledBefore, int limit, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        if (limit <= 0)
+        {
+            return [];
+        }
+        // Same rule as the SQLite store. $lt on a number never matches null, like SQL's NULL comparison.
+        var unconfirmed = Filter.Ne("stage", "failed")
+            & Filter.Eq("outbox_published_at", BsonNull.Value)
+            & Filter.Lt("stage_changed_at", unconfirmedBefore.ToUnixTimeMilliseconds());
+        var stalled = Filter.Nin("stage", new[] { "evaluated", "failed" })
+            & Filter.Lt("outbox_published_at", stalledBefore.ToUnixTimeMilliseconds());
+        var docs = await context.Calls.Find(unconfirmed | stalled)
+            .Sort(Builders<BsonDocument>.Sort.Ascending("stage_changed_at").Ascending("_id"))
+            .Limit(limit)
+            .ToListAsync(cancellationToken);
+        return docs.Select(FromDocument).ToList();
+    }
+
+    private async Task<long?> FindIdAsync(long projectId, string callId, CancellationToken cancellationToken)
+    {
+        var found = await context.Calls
+            .Find(Filter.Eq("project_id", projectId) & Filter.Eq("call_id", callId))
+            .Project(Builders<BsonDocument>.Projection.Include("_id"))
+            .FirstOrDefaultAsync(cancellationToken);
+        return found?["_id"].ToInt64();
+    }
+
+    private static BsonDocument ToDocument(CallLog call) => new()
+    {
+        { "_id", call.Id },
+        { "project_id", call.ProjectId },
+        { "call_id", call.CallId },
+        { "agent_id", call.AgentId },
+        { "ts", call.Timestamp.ToUnixTimeMilliseconds() },
+        { "stage", StageName(call.Stage) },
+        { "stage_changed_at", call.StageChangedAt.ToUnixTimeMilliseconds() },
+        { "outbox_published_at", MongoDocuments.UnixMs(call.OutboxPublishedAt) },
+        { "version", call.Version },
+        { "doc", MongoDocuments.ToBson(call) },
+    };
+
+    private static CallLog FromDocument(BsonDocument document) => MongoDocuments.FromBson<CallLog>(document["doc"].AsBsonDocument);
+
+    private static string StageName(CallStage stage) => stage.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,113 @@
+using System.Runtime.CompilerServices;
+using Cekura.Hosting.Options;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+[assembly: InternalsVisibleTo("Cekura.Storage.Tests")]
+
+namespace Cekura.Hosting.Storage.Mongo;
+
+/// <summary>
+/// The MongoDB database shared by the call, agent and key stores. Indexes are created once, on first use;
+/// ids come from a <c>counters</c> collection because CallLog, Agent and ApiKeyRecord ids are longs, not ObjectIds.
+/// </summary>
+public sealed class MongoStoreContext(MongoStoreOptions options) : IDisposable
+{
+    private readonly MongoClient _client = new(options.ConnectionString);
+    private readonly SemaphoreSlim _initLock = new(1, 1);
+    private volatile bool _initialized;
+
+    public IMongoDatabase Database => _client.GetDatabase(options.Database);
+
+    internal IMongoCollection<BsonDocument> Calls => Database.GetCollection<BsonDocument>("calls");
+
+    internal IMongoCollection<BsonDocument> Agents => Database.GetCollection<BsonDocument>("agents");
+
+    internal IMongoCollection<BsonDocument> ApiKeys => Database.GetCollection<BsonDocument>("api_keys");
+
+    private IMongoCollection<BsonDocument> Counters => Database.GetCollection<BsonDocument>("counters");
+
+    /// <summary>Creates the indexes if this instance has not done so yet; a failed attempt is retried by the next call.</summary>
+    public async Task EnsureInitializedAsync(CancellationToken cancellationToken)
+    {
+        if (_initialized)
+        {
+            return;
+        }
+        await _initLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_initialized)
+            {
+                return;
+            }
+            await CreateIndexesAsync(cancellationToken);
+            _initialized = true;
+        }
+        finally
+        {
+            _initLock.Release();
+        }
+    }
+
+    /// <summary>The next id of <paramref name="sequence"/> (1, 2, …); gaps appear when an insert then fails.</summary>
+    internal async Task<long> NextIdAsync(string sequence, CancellationToken cancellationToken)
+    {
+        var update = Builders<BsonDocument>.Update.Inc("seq", 1L);
+        var findOptions = new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After };
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var counter = await Counters.FindOneAndUpdateAsync(
+                    Builders<BsonDocument>.Filter.Eq("_id", sequence), update, findOptions, cancellationToken);
+                return counter["seq"].ToInt64();
+            }
+            catch (MongoCommandException e) when (e.Code == 11000 && attempt < 3)
+            {
+                // Two first-ever upserts of one counter race on _id; the loser retries and increments the winner's document.
+            }
+        }
+    }
+
+    private async Task CreateIndexesAsync(CancellationToken cancellationToken)
+    {
+        var keys = Builders<BsonDocument>.IndexKeys;
+        await Calls.Indexes.CreateManyAsync(
+        [
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("project_id").Ascending("call_id"), new CreateIndexOptions { Unique = true, Name = "calls_project_call_id" }),
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("project_id").Descending("ts").Descending("_id"), new CreateIndexOptions { Name = "calls_project_ts" }),
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("stage").Ascending("outbox_published_at").Ascending("stage_changed_at"),
+                new CreateIndexOptions { Name = "calls_outbox" }),
+        ], cancellationToken);
+
+        // Partial, so any number of agents without an assistant id (stored as null) may share a project.
+        await Agents.Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("project_id").Ascending("assistant_id"),
+                new CreateIndexOptions<BsonDocument>
+                {
+                    Unique = true,
+                    Name = "agents_project_assistant_id",
+                    PartialFilterExpression = Builders<BsonDocument>.Filter.Type("assistant_id", BsonType.String),
+                }),
+            cancellationToken: cancellationToken);
+
+        await ApiKeys.Indexes.CreateManyAsync(
+        [
+            new CreateIndexModel<BsonDocument>(keys.Ascending("hash"), new CreateIndexOptions { Unique = true, Name = "api_keys_hash" }),
+            new CreateIndexModel<BsonDocument>(keys.Ascending("prefix"), new CreateIndexOptions { Name = "api_keys_prefix" }),
+        ], cancellationToken);
+    }
+
+    internal static bool IsDuplicateKey(MongoWriteException e) => e.WriteError?.Category == ServerErrorCategory.DuplicateKey;
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _initLock.Dispose();
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Cekura.Contracts;
+using Cekura.Contracts.Tenancy;
+using Microsoft.Data.Sqlite;
+
+namespace Cekura.Hosting.Storage.Sqlite;
+
+public sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
+{
+    public async Task<ApiKeyRecord> AddAsync(ApiKeyRecord key, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var find = connection.CreateCommand();
+        find.Transaction = transaction;
+        find.CommandText = "SELECT doc FROM api_keys WHERE hash = $hash";
+        find.Parameters.AddWithValue("$hash", key.HashHex);
+        if (await find.ExecuteScalarAsync(cancellationToken) is string existing)
+        {
+            return JsonSerializer.Deserialize<ApiKeyRecord>(existing, CekuraJson.Options)!;
+        }
+
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO api_keys (prefix, hash, doc) VALUES ($prefix, $hash, '{}') RETURNING id";
+        insert.Parameters.AddWithValue("$prefix", key.Prefix);
+        insert.Parameters.AddWithValue("$hash", key.HashHex);
+        var stored = key with { Id = (long)(await insert.ExecuteScalarAsync(cancellationToken))! };
+
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = "UPDATE api_keys SET doc = $doc WHERE id = $id";
+        update.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(stored, CekuraJson.Options));
+        update.Parameters.AddWithValue("$id", stored.Id);
+        await update.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return stored;
+    }
+
+    public async Task<IReadOnlyList<ApiKeyRecord>> FindByPrefixAsync(string prefix, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT doc FROM api_keys WHERE prefix = $prefix";
+        command.Parameters.AddWithValue("$prefix", prefix);
+        var keys = new List<ApiKeyRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(JsonSerializer.Deserialize<ApiKeyRecord>(reader.GetString(0), CekuraJson.Options)!);
+        }
+        return keys;
+    }
+
+    public async Task<long> CountAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM api_keys";
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+}

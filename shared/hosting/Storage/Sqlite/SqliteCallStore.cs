@@ -1,0 +1,185 @@
+using System.Text;
+using System.Text.Json;
+using Cekura.Contracts;
+using Cekura.Contracts.Calls;
+using Microsoft.Data.Sqlite;
+
+namespace Cekura.Hosting.Storage.Sqlite;
+
+/// <summary>Calls as JSON documents, with the columns that queries filter on kept beside them.</summary>
+public sealed class SqliteCallStore(SqliteDatabase database) : ICallStore
+{
+    private const int SqliteConstraintUnique = 2067;
+
+    public async Task<CallLog> InsertAsync(CallLog call, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var existing = await FindIdAsync(connection, transaction, call.ProjectId, call.CallId, cancellationToken);
+        if (existing is { } existingId)
+        {
+            throw new DuplicateCallException(existingId, call.CallId);
+        }
+
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO calls (project_id, call_id, agent_id, ts, stage, stage_changed_at, outbox_published_at, version, doc)
+            VALUES ($project, $call_id, $agent, $ts, $stage, $changed, $published, 1, '{}') RETURNING id
+            """;
+        AddIndexedColumns(insert, call);
+        long id;
+        try
+        {
+            id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+        }
+        catch (SqliteException e) when (e.SqliteExtendedErrorCode == SqliteConstraintUnique)
+        {
+            throw new DuplicateCallException(
+                await FindIdAsync(connection, transaction, call.ProjectId, call.CallId, cancellationToken) ?? 0, call.CallId);
+        }
+
+        var stored = call with { Id = id, Version = 1 };
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = "UPDATE calls SET doc = $doc WHERE id = $id";
+        update.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(stored, CekuraJson.Options));
+        update.Parameters.AddWithValue("$id", id);
+        await update.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return stored;
+    }
+
+    public async Task<CallLog?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT doc FROM calls WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        return await command.ExecuteScalarAsync(cancellationToken) is string doc ? Deserialize(doc) : null;
+    }
+
+    public async Task<CallLog?> ReplaceAsync(CallLog updated, CancellationToken cancellationToken)
+    {
+        var next = updated with { Version = updated.Version + 1 };
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE calls SET agent_id = $agent, ts = $ts, stage = $stage, stage_changed_at = $changed,
+                outbox_published_at = $published, version = $next, doc = $doc
+            WHERE id = $id AND version = $expected
+            """;
+        AddIndexedColumns(command, next);
+        command.Parameters.AddWithValue("$next", next.Version);
+        command.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(next, CekuraJson.Options));
+        command.Parameters.AddWithValue("$id", updated.Id);
+        command.Parameters.AddWithValue("$expected", updated.Version);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? next : null;
+    }
+
+    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM calls WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<CallPage> ListAsync(CallQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var where = new StringBuilder("project_id = $project AND ts >= $from AND ts <= $to");
+        var parameters = new List<SqliteParameter>
+        {
+            new("$project", query.ProjectId),
+            new("$from", query.From.ToUnixTimeMilliseconds()),
+            new("$to", query.To.ToUnixTimeMilliseconds()),
+        };
+        if (query.AgentId is { } agentId)
+        {
+            where.Append(" AND agent_id = $agent");
+            parameters.Add(new("$agent", agentId));
+        }
+        if (!string.IsNullOrEmpty(query.Search))
+        {
+            // instr on lower() instead of LIKE: no wildcard escaping, and '%' or '_' in a call_id stay literal.
+            where.Append(" AND instr(lower(call_id), lower($search)) > 0");
+            parameters.Add(new("$search", query.Search));
+        }
+        if (query.CallIds is { Count: > 0 } callIds)
+        {
+            var names = callIds.Select((_, i) => $"$cid{i}").ToList();
+            where.Append($" AND call_id IN ({string.Join(",", names)})");
+            parameters.AddRange(callIds.Select((c, i) => new SqliteParameter(names[i], c)));
+        }
+
+        await using var count = connection.CreateCommand();
+        count.CommandText = $"SELECT count(*) FROM calls WHERE {where}";
+        count.Parameters.AddRange(parameters.Select(Clone));
+        var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+
+        await using var page = connection.CreateCommand();
+        page.CommandText = $"SELECT doc FROM calls WHERE {where} ORDER BY ts DESC, id DESC LIMIT $limit OFFSET $offset";
+        page.Parameters.AddRange(parameters.Select(Clone));
+        page.Parameters.AddWithValue("$limit", query.PageSize);
+        page.Parameters.AddWithValue("$offset", (long)(query.Page - 1) * query.PageSize);
+        return new CallPage(total, await ReadDocsAsync(page, cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<CallLog>> ListOwingEventsAsync(
+        DateTimeOffset unconfirmedBefore, DateTimeOffset stalledBefore, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT doc FROM calls
+            WHERE (stage <> 'failed' AND outbox_published_at IS NULL AND stage_changed_at < $unconfirmed)
+               OR (stage NOT IN ('evaluated', 'failed') AND outbox_published_at < $stalled)
+            ORDER BY stage_changed_at LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$unconfirmed", unconfirmedBefore.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$stalled", stalledBefore.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$limit", limit);
+        return await ReadDocsAsync(command, cancellationToken);
+    }
+
+    private static async Task<long?> FindIdAsync(
+        SqliteConnection connection, SqliteTransaction transaction, long projectId, string callId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT id FROM calls WHERE project_id = $project AND call_id = $call_id";
+        command.Parameters.AddWithValue("$project", projectId);
+        command.Parameters.AddWithValue("$call_id", callId);
+        return await command.ExecuteScalarAsync(cancellationToken) as long?;
+    }
+
+    private static void AddIndexedColumns(SqliteCommand command, CallLog call)
+    {
+        command.Parameters.AddWithValue("$project", call.ProjectId);
+        command.Parameters.AddWithValue("$call_id", call.CallId);
+        command.Parameters.AddWithValue("$agent", call.AgentId);
+        command.Parameters.AddWithValue("$ts", call.Timestamp.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$stage", StageName(call.Stage));
+        command.Parameters.AddWithValue("$changed", call.StageChangedAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$published", (object?)call.OutboxPublishedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+    }
+
+    internal static string StageName(CallStage stage) => stage.ToString().ToLowerInvariant();
+
+    private static SqliteParameter Clone(SqliteParameter p) => new(p.ParameterName, p.Value);
+
+    private static async Task<IReadOnlyList<CallLog>> ReadDocsAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var calls = new List<CallLog>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            calls.Add(Deserialize(reader.GetString(0)));
+        }
+        return calls;
+    }
+
+    private static CallLog Deserialize(string doc) => JsonSerializer.Deserialize<CallLog>(doc, CekuraJson.Options)!;
+}

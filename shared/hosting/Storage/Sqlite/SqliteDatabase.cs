@@ -1,0 +1,111 @@
+using Microsoft.Data.Sqlite;
+
+namespace Cekura.Hosting.Storage.Sqlite;
+
+/// <summary>
+/// One SQLite file shared by the call, agent and key stores. WAL lets several processes on one machine read
+/// while one writes; writers take the lock up front (BEGIN IMMEDIATE) so they queue instead of failing.
+/// </summary>
+public sealed class SqliteDatabase
+{
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _initLock = new(1, 1);
+    private volatile bool _initialized;
+
+    public SqliteDatabase(string path)
+    {
+        Path = path;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (!_initialized)
+        {
+            await InitializeAsync(cancellationToken);
+        }
+        return await OpenRawAsync(cancellationToken);
+    }
+
+    private async Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        // synchronous=FULL: a 201 promises the call survives a power cut, not just a process crash.
+        await ExecuteAsync(connection, "PRAGMA busy_timeout=30000; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", cancellationToken);
+        return connection;
+    }
+
+    private async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await _initLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_initialized)
+            {
+                return;
+            }
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
+            await using var connection = await OpenRawAsync(cancellationToken);
+            await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            await ExecuteAsync(connection, Schema, cancellationToken, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            _initialized = true;
+        }
+        finally
+        {
+            _initLock.Release();
+        }
+    }
+
+    public static async Task ExecuteAsync(
+        SqliteConnection connection, string sql, CancellationToken cancellationToken, SqliteTransaction? transaction = null)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS calls (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            project_id INTEGER NOT NULL,
+            call_id TEXT NOT NULL,
+            agent_id INTEGER NOT NULL,
+            ts INTEGER NOT NULL,
+            stage TEXT NOT NULL,
+            stage_changed_at INTEGER NOT NULL,
+            outbox_published_at INTEGER NULL,
+            version INTEGER NOT NULL,
+            doc TEXT NOT NULL,
+            UNIQUE (project_id, call_id)
+        );
+        CREATE INDEX IF NOT EXISTS calls_project_ts ON calls (project_id, ts DESC, id DESC);
+        CREATE INDEX IF NOT EXISTS calls_outbox ON calls (stage, outbox_published_at, stage_changed_at);
+        CREATE TABLE IF NOT EXISTS agents (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            project_id INTEGER NOT NULL,
+            assistant_id TEXT NULL,
+            doc TEXT NOT NULL,
+            UNIQUE (project_id, assistant_id)
+        );
+        CREATE TABLE IF NOT EXISTS api_keys (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            prefix TEXT NOT NULL,
+            hash TEXT NOT NULL UNIQUE,
+            doc TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS api_keys_prefix ON api_keys (prefix);
+        """;
+}

@@ -1,0 +1,52 @@
+using Cekura.Hosting.Calls;
+using Cekura.Hosting.Options;
+using Cekura.Hosting.Storage.Blobs;
+using Cekura.Hosting.Storage.Mongo;
+using Cekura.Hosting.Storage.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Cekura.Hosting.Storage;
+
+public static class StorageRegistration
+{
+    /// <summary>Chooses the call store and the blob store from <see cref="StorageOptions"/>; services never construct adapters.</summary>
+    public static IHostApplicationBuilder AddCekuraStorage(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
+        var options = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var services = builder.Services;
+
+        switch (options.CallStore)
+        {
+            case CallStoreKind.Mongo:
+                services.AddSingleton(new MongoStoreContext(options.Mongo));
+                services.AddSingleton<ICallStore, MongoCallStore>();
+                services.AddSingleton<IAgentStore, MongoAgentStore>();
+                services.AddSingleton<IApiKeyStore, MongoApiKeyStore>();
+                break;
+            default:
+                services.AddSingleton(new SqliteDatabase(options.SqlitePath));
+                services.AddSingleton<ICallStore, SqliteCallStore>();
+                services.AddSingleton<IAgentStore, SqliteAgentStore>();
+                services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
+                break;
+        }
+
+        if (options.Blobs == BlobStoreKind.S3)
+        {
+            services.AddSingleton<IBlobStore>(new S3BlobStore(options.S3));
+        }
+        else
+        {
+            services.AddSingleton<IBlobStore>(new LocalBlobStore(options.LocalBlobPath));
+        }
+
+        services.AddSingleton<CallLogWriter>();
+        services.AddScoped<CallEventPublisher>();
+        services.AddScoped<CallStageRunner>();
+        builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+        return builder;
+    }
+}
