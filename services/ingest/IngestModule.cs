@@ -27,7 +27,7 @@ public static class IngestModule
         builder.Services.AddScoped<CallIngestor>();
         builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxRequestBytes);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBytes);
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeySecurityTransformer>());
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<CekuraDocumentTransformer>());
         return builder;
     }
 

@@ -92,7 +92,7 @@ public sealed class MongoStoreContext(MongoStoreOptions options) : IDisposable
                 {
                     Unique = true,
                     Name = "agents_project_assistant_id",
-                    PartialFilterExpression = Builders<BsonDocument>.Filter.Type("assistant_id", BsonType.String),
+                    PartialFilterExpression = Builders<BsonDocument>.Filter.Type("assistant_id", "string"),
                 }),
             cancellationToken: cancellationToken);
 

@@ -1,0 +1,321 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cekura.Contracts.Calls;
+using Cekura.EndToEnd.Tests.Support;
+using Cekura.Hosting.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cekura.EndToEnd.Tests;
+
+/// <summary>The embedded deployment, end to end: HTTP through the gateway, the chain on the in-memory bus, SQLite, local files.</summary>
+public sealed class EmbeddedHostTests : IAsyncLifetime
+{
+    private readonly EmbeddedHost _host = new();
+    private HttpClient _client = null!;
+
+    public Task InitializeAsync()
+    {
+        _client = _host.CreateAuthorizedClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Json_call_through_the_gateway_reaches_evaluated_with_latency_and_interruptions()
+    {
+        var response = await Calls.PostCallAsync(_client, Calls.Body("call-json-1"));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.ReadJsonAsync();
+        Assert.Equal("call-json-1", created.GetProperty("call_id").GetString());
+        Assert.Equal(JsonValueKind.Null, created.GetProperty("success").ValueKind);
+        Assert.Empty(created.GetProperty("metrics").EnumerateArray());
+
+        var done = await Calls.WaitForStageAsync(_client, created.GetProperty("id").GetInt64(), "evaluated");
+        Assert.Equal("00:18", done.GetProperty("duration").GetString());
+        Assert.True(done.GetProperty("success").GetBoolean());
+        Assert.Equal("success", done.GetProperty("status").GetString());
+        Assert.Equal("Demo agent", done.GetProperty("agent_name").GetString());
+        Assert.Equal("123", done.GetProperty("metadata").GetProperty("customer_id").GetString());
+        Assert.StartsWith("[00:01] Testing Agent: Hello.\n[00:03] Main Agent: Hello. How can I help?", done.GetProperty("transcript").GetString());
+        var metrics = done.GetProperty("evaluation").GetProperty("metrics").EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!);
+        // Gaps: 3.10 - 1.94 = 1.16 s and 17.61 - 15.71 = 1.90 s.
+        Assert.Equal(1530, metrics["Latency"].GetProperty("score").GetDouble(), 1);
+        Assert.Equal(1160 + 0.5 * 740, metrics["Latency"].GetProperty("extra").GetProperty("p50_ms").GetDouble(), 1);
+        Assert.Equal(1160 + 0.9 * 740, metrics["Latency"].GetProperty("extra").GetProperty("p90_ms").GetDouble(), 1);
+        Assert.Equal(0, metrics["AI Interrupting User"].GetProperty("score").GetDouble());
+        Assert.Equal(0, metrics["User Interrupting AI"].GetProperty("score").GetDouble());
+    }
+
+    [Fact]
+    public async Task Requests_without_a_valid_key_get_401_and_health_needs_none()
+    {
+        var anonymous = _host.CreateClient();
+        var missing = await anonymous.GetAsync("/observability/v2/call-logs/");
+        Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
+        Assert.Equal("Authentication credentials were not provided.", (await missing.ReadJsonAsync()).GetProperty("detail").GetString());
+
+        anonymous.DefaultRequestHeaders.Add("x-cekura-api-key", EmbeddedHost.ApiKey[..^1] + "X");
+        var wrong = await anonymous.PostAsJsonAsync("/observability/v1/observe/", Calls.Body("never-stored"));
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal("Invalid API key.", (await wrong.ReadJsonAsync()).GetProperty("detail").GetString());
+
+        Assert.Equal(HttpStatusCode.OK, (await _host.CreateClient().GetAsync("/health")).StatusCode);
+        var lowerCaseHeader = _host.CreateClient();
+        lowerCaseHeader.DefaultRequestHeaders.Add("x-cekura-api-key", EmbeddedHost.ApiKey);
+        Assert.Equal(HttpStatusCode.OK, (await lowerCaseHeader.GetAsync("/observability/v2/call-logs/")).StatusCode);
+        Assert.Equal(0, (await ListAsync()).GetProperty("count").GetInt64());
+    }
+
+    [Fact]
+    public async Task Spoofed_tenant_headers_are_replaced_by_the_keys_tenant()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/observability/v1/observe/") { Content = JsonContent.Create(Calls.Body("spoof-1")) };
+        request.Headers.Add("X-Cekura-Project-Id", "999");
+        request.Headers.Add("X-Cekura-Organization-Id", "999");
+        Assert.Equal(HttpStatusCode.Created, (await _client.SendAsync(request)).StatusCode);
+
+        var store = _host.Services.GetRequiredService<ICallStore>();
+        var page = await store.ListAsync(new CallQuery
+        {
+            ProjectId = 1, From = DateTimeOffset.UtcNow.AddDays(-1), To = DateTimeOffset.UtcNow.AddDays(1),
+        }, CancellationToken.None);
+        Assert.Equal("spoof-1", Assert.Single(page.Items).CallId);
+
+        var withoutKey = new HttpRequestMessage(HttpMethod.Get, "/observability/v2/call-logs/");
+        withoutKey.Headers.Add("X-Cekura-Project-Id", "1");
+        withoutKey.Headers.Add("X-Cekura-Organization-Id", "1");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _host.CreateClient().SendAsync(withoutKey)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Duplicate_call_id_returns_409_with_the_existing_id()
+    {
+        var first = await (await Calls.PostCallAsync(_client, Calls.Body("dup-1"))).ReadJsonAsync();
+        var second = await Calls.PostCallAsync(_client, Calls.Body("dup-1"));
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        var body = await second.ReadJsonAsync();
+        Assert.Equal(first.GetProperty("id").GetInt64(), body.GetProperty("id").GetInt64());
+        Assert.Contains("dup-1", body.GetProperty("detail").GetString());
+        Assert.Equal(1, (await ListAsync()).GetProperty("count").GetInt64());
+    }
+
+    [Fact]
+    public async Task Bad_input_is_a_400_naming_each_field_and_stores_nothing()
+    {
+        var body = Calls.Body("bad-1");
+        body["transcript_json"]!.AsArray().Add(new JsonObject { ["role"] = "agent", ["content"] = "hi" });
+        body["trace_id"] = "xyz";
+        var response = await Calls.PostCallAsync(_client, body);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = await response.ReadJsonAsync();
+        Assert.Equal(
+            "entry 4: role 'agent' is not one of 'Main Agent', 'Testing Agent', 'Function Call', 'Function Call Result'",
+            errors.GetProperty("transcript_json")[0].GetString());
+        Assert.True(errors.TryGetProperty("trace_id", out _));
+
+        // A valid recording with an invalid field: neither the call nor the file may remain.
+        using var form = Multipart(Calls.Body("bad-2"), Wav.Tone(0.5));
+        form.Add(new StringContent("nope"), "agent");
+        var multipart = await _client.PostAsync("/observability/v1/observe/", form);
+        Assert.Equal(HttpStatusCode.BadRequest, multipart.StatusCode);
+        Assert.Equal("A valid integer is required.", (await multipart.ReadJsonAsync()).GetProperty("agent")[0].GetString());
+
+        Assert.Equal(0, (await ListAsync()).GetProperty("count").GetInt64());
+        var recordings = Path.Combine(_host.DataDirectory, "recordings");
+        Assert.True(!Directory.Exists(recordings) || Directory.GetFiles(recordings, "*", SearchOption.AllDirectories).Length == 0);
+    }
+
+    [Fact]
+    public async Task Unsupported_content_type_is_415_and_malformed_json_is_400()
+    {
+        var text = await _client.PostAsync("/observability/v1/observe/", new StringContent("hello", System.Text.Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+        var broken = await _client.PostAsync("/observability/v1/observe/", new StringContent("{\"call_id\": ", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+        Assert.StartsWith("JSON parse error", (await broken.ReadJsonAsync()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Multipart_upload_stores_the_recording_and_serves_it_back()
+    {
+        var wav = Wav.Tone(1.0);
+        using var form = Multipart(Calls.Body("multipart-1"), wav);
+        var response = await _client.PostAsync("/observability/v1/observe/", form);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.ReadJsonAsync();
+        var done = await Calls.WaitForStageAsync(_client, created.GetProperty("id").GetInt64(), "evaluated");
+        Assert.Equal("123", done.GetProperty("metadata").GetProperty("customer_id").GetString());
+        Assert.Equal(4, done.GetProperty("transcript_object").GetArrayLength());
+
+        var url = new Uri(done.GetProperty("voice_recording_url").GetString()!);
+        var recording = await _client.GetAsync(url.PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, recording.StatusCode);
+        Assert.Equal("audio/wav", recording.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(wav, await recording.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _host.CreateClient().GetAsync(url.PathAndQuery)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Urlencoded_body_maps_to_the_same_fields()
+    {
+        var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["call_id"] = "urlencoded-1",
+            ["agent"] = "1",
+            ["transcript_json"] = Calls.Transcript().ToJsonString(),
+            ["redact_fields"] = "[]",
+            ["metric_ids"] = "1,2",
+            ["timestamp"] = "2026-11-20T10:15:45Z",
+        });
+        var response = await _client.PostAsync("/observability/v1/observe/", form);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.ReadJsonAsync();
+        Assert.Equal("2026-11-20T10:15:45.000000Z", created.GetProperty("timestamp").GetString());
+        Assert.Equal([1L, 2L], created.GetProperty("metric_ids").EnumerateArray().Select(e => e.GetInt64()));
+        await Calls.WaitForStageAsync(_client, created.GetProperty("id").GetInt64(), "evaluated");
+    }
+
+    [Fact]
+    public async Task Agents_resolve_by_id_and_by_assistant_id_and_unknown_ones_are_400()
+    {
+        var created = await _client.PostAsJsonAsync("/test_framework/v1/aiagents/",
+            new { agent_name = "Booking bot", description = "Books {{slot}}", assistant_id = "asst_booking" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var agent = await created.ReadJsonAsync();
+        var agentId = agent.GetProperty("id").GetInt64();
+
+        var duplicate = await _client.PostAsJsonAsync("/test_framework/v1/aiagents/", new { agent_name = "Other", assistant_id = "asst_booking" });
+        Assert.Equal(HttpStatusCode.BadRequest, duplicate.StatusCode);
+        Assert.True((await duplicate.ReadJsonAsync()).TryGetProperty("assistant_id", out _));
+        Assert.Equal(HttpStatusCode.BadRequest, (await _client.PostAsJsonAsync("/test_framework/v1/aiagents/", new { description = "no name" })).StatusCode);
+
+        var body = Calls.Body("by-assistant");
+        body.Remove("agent");
+        body["assistant_id"] = "asst_booking";
+        var byAssistant = await (await Calls.PostCallAsync(_client, body)).ReadJsonAsync();
+        Assert.Equal(agentId, byAssistant.GetProperty("agent").GetInt64());
+        Assert.Equal("Booking bot", byAssistant.GetProperty("agent_name").GetString());
+
+        body["call_id"] = "unknown-assistant";
+        body["assistant_id"] = "asst_missing";
+        var unknownAssistant = await Calls.PostCallAsync(_client, body);
+        Assert.Equal(HttpStatusCode.BadRequest, unknownAssistant.StatusCode);
+        Assert.True((await unknownAssistant.ReadJsonAsync()).TryGetProperty("assistant_id", out _));
+
+        var unknownAgent = await Calls.PostCallAsync(_client, Calls.Body("unknown-agent", agent: 4242));
+        Assert.Equal("Invalid pk \"4242\" - object does not exist.", (await unknownAgent.ReadJsonAsync()).GetProperty("agent")[0].GetString());
+
+        Assert.Equal(agentId, (await (await _client.GetAsync($"/test_framework/v1/aiagents/{agentId}/")).ReadJsonAsync()).GetProperty("id").GetInt64());
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/test_framework/v1/aiagents/4242/")).StatusCode);
+        Assert.Equal(2, (await (await _client.GetAsync("/test_framework/v1/aiagents/")).ReadJsonAsync()).GetProperty("count").GetInt64());
+    }
+
+    [Fact]
+    public async Task Call_log_list_filters_by_search_agent_and_time_and_paginates()
+    {
+        var agent = await (await _client.PostAsJsonAsync("/test_framework/v1/aiagents/", new { agent_name = "Second" })).ReadJsonAsync();
+        var secondAgent = agent.GetProperty("id").GetInt64();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await Calls.PostCallAsync(_client, Calls.Body($"alpha-{i}"))).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.Created, (await Calls.PostCallAsync(_client, Calls.Body("BETA-1", secondAgent))).StatusCode);
+        var old = Calls.Body("old-1");
+        old["timestamp"] = DateTimeOffset.UtcNow.AddDays(-40).ToString("O");
+        Assert.Equal(HttpStatusCode.Created, (await Calls.PostCallAsync(_client, old)).StatusCode);
+
+        Assert.Equal(4, (await ListAsync()).GetProperty("count").GetInt64());
+        Assert.Equal(3, (await ListAsync("search=ALPHA")).GetProperty("count").GetInt64());
+        Assert.Equal("BETA-1", (await ListAsync("search=beta")).GetProperty("results")[0].GetProperty("call_id").GetString());
+        Assert.Equal(1, (await ListAsync($"agent_id={secondAgent}")).GetProperty("count").GetInt64());
+        Assert.Equal(2, (await ListAsync("call_ids=alpha-0,alpha-2")).GetProperty("count").GetInt64());
+
+        var from = DateTimeOffset.UtcNow.AddDays(-45).ToString("yyyy-MM-ddTHH:mm:ssZ");
+        var to = DateTimeOffset.UtcNow.AddDays(-35).ToString("yyyy-MM-ddTHH:mm:ssZ");
+        Assert.Equal("old-1", (await ListAsync($"timestamp_from={from}&timestamp_to={to}")).GetProperty("results")[0].GetProperty("call_id").GetString());
+        var tooWide = await _client.GetAsync($"/observability/v2/call-logs/?timestamp_from={from}");
+        Assert.Equal(HttpStatusCode.BadRequest, tooWide.StatusCode);
+        Assert.True((await tooWide.ReadJsonAsync()).TryGetProperty("timestamp_from", out _));
+
+        var page1 = await ListAsync("page_size=3");
+        Assert.Equal(3, page1.GetProperty("results").GetArrayLength());
+        var next = new Uri(page1.GetProperty("next").GetString()!);
+        var page2 = await (await _client.GetAsync(next.PathAndQuery)).ReadJsonAsync();
+        Assert.Equal(1, page2.GetProperty("results").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, page2.GetProperty("next").ValueKind);
+        Assert.NotEqual(JsonValueKind.Null, page2.GetProperty("previous").ValueKind);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/observability/v2/call-logs/?project_id=2")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/observability/v2/call-logs/987654/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_call_asking_for_redaction_never_shows_its_transcript_before_redaction()
+    {
+        var body = Calls.Body("redact-1");
+        body["redact_fields"] = new JsonArray("person_name", "phone_number");
+        var created = await (await Calls.PostCallAsync(_client, body)).ReadJsonAsync();
+        Assert.Equal(JsonValueKind.Null, created.GetProperty("transcript").ValueKind);
+        Assert.Equal(JsonValueKind.Null, created.GetProperty("transcript_object").ValueKind);
+
+        // Redaction is not built yet, so the stage stops the call with a reason instead of passing PII on.
+        var done = await Calls.WaitForStageAsync(_client, created.GetProperty("id").GetInt64(), "failed");
+        Assert.Contains("redaction", done.GetProperty("error_message").GetString());
+        Assert.Equal(JsonValueKind.Null, done.GetProperty("transcript").ValueKind);
+        Assert.Equal(JsonValueKind.Null, done.GetProperty("transcript_object").ValueKind);
+        Assert.Equal(JsonValueKind.Null, (await ListAsync()).GetProperty("results")[0].GetProperty("transcript").ValueKind);
+    }
+
+    [Fact]
+    public async Task The_outbox_relay_publishes_an_event_lost_between_store_and_publish()
+    {
+        // A call stored with its CallReceived still owed, as if the process had died right after the write.
+        var store = _host.Services.GetRequiredService<ICallStore>();
+        var now = DateTimeOffset.UtcNow;
+        var stored = await store.InsertAsync(new CallLog
+        {
+            OrganizationId = 1, ProjectId = 1, CallId = "crashed-before-publish", AgentId = 1, AgentName = "Demo agent",
+            Timestamp = now, TranscriptType = "cekura", Stage = CallStage.Received, StageChangedAt = now.AddSeconds(-30),
+            CreatedAt = now, UpdatedAt = now,
+            TranscriptObject =
+            [
+                new TranscriptEntry { Role = TranscriptRoles.TestingAgent, Content = "Hi", StartTime = 0, EndTime = 1 },
+                new TranscriptEntry { Role = TranscriptRoles.MainAgent, Content = "Hello", StartTime = 1.5, EndTime = 2 },
+            ],
+        }, CancellationToken.None);
+
+        var done = await Calls.WaitForStageAsync(_client, stored.Id, "evaluated", TimeSpan.FromSeconds(30));
+        Assert.Equal(500, done.GetProperty("metrics")[0].GetProperty("score").GetDouble());
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_public_paths()
+    {
+        var response = await _host.CreateClient().GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var paths = (await response.ReadJsonAsync()).GetProperty("paths");
+        foreach (var path in new[] { "/observability/v1/observe/", "/observability/v2/call-logs/", "/observability/v2/call-logs/{id}/", "/test_framework/v1/aiagents/" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"missing {path}");
+        }
+    }
+
+    private async Task<JsonElement> ListAsync(string query = "") =>
+        await (await _client.GetAsync($"/observability/v2/call-logs/?{query}")).ReadJsonAsync();
+
+    private static MultipartFormDataContent Multipart(JsonObject body, byte[] recording)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var (key, value) in body)
+        {
+            form.Add(new StringContent(value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value!.ToJsonString()), key);
+        }
+        var file = new ByteArrayContent(recording);
+        file.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
+        form.Add(file, "voice_recording", "call.wav");
+        return form;
+    }
+}
