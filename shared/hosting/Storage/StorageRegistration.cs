@@ -21,13 +21,13 @@ public static class StorageRegistration
         switch (options.CallStore)
         {
             case CallStoreKind.Mongo:
-                services.AddSingleton(new MongoStoreContext(options.Mongo));
+                services.AddSingleton(_ => new MongoStoreContext(options.Mongo));
                 services.AddSingleton<ICallStore, MongoCallStore>();
                 services.AddSingleton<IAgentStore, MongoAgentStore>();
                 services.AddSingleton<IApiKeyStore, MongoApiKeyStore>();
                 break;
             default:
-                services.AddSingleton(new SqliteDatabase(options.SqlitePath));
+                services.AddSingleton(_ => new SqliteDatabase(options.SqlitePath));
                 services.AddSingleton<ICallStore, SqliteCallStore>();
                 services.AddSingleton<IAgentStore, SqliteAgentStore>();
                 services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
@@ -36,11 +36,13 @@ public static class StorageRegistration
 
         if (options.Blobs == BlobStoreKind.S3)
         {
-            services.AddSingleton<IBlobStore>(new S3BlobStore(options.S3));
+            services.AddSingleton(_ => new S3BlobStore(options.S3));
+            services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<S3BlobStore>());
+            services.AddHostedService<S3BucketCreator>();
         }
         else
         {
-            services.AddSingleton<IBlobStore>(new LocalBlobStore(options.LocalBlobPath));
+            services.AddSingleton<IBlobStore>(_ => new LocalBlobStore(options.LocalBlobPath));
         }
 
         services.AddSingleton<CallLogWriter>();

@@ -1,0 +1,144 @@
+using System.Net;
+using Cekura.Contracts.Calls;
+using Cekura.Contracts.Messages;
+using Cekura.EndToEnd.Tests.Support;
+using Cekura.Hosting.Storage;
+using Cekura.Hosting.Storage.Sqlite;
+using Cekura.TestSupport;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using RabbitMQ.Client;
+
+namespace Cekura.EndToEnd.Tests;
+
+/// <summary>The chain over a real RabbitMQ broker: durable stage queues, retries, the error queue, idempotent redelivery.</summary>
+[Collection(RabbitMqFixture.Collection)]
+public sealed class RabbitMqBusTests(RabbitMqFixture rabbit)
+{
+    private EmbeddedHost Host(Action<IServiceCollection>? services = null, string retryLimit = "2") => new(new Dictionary<string, string?>
+    {
+        ["Bus:Transport"] = "RabbitMq",
+        ["Bus:RabbitMq:Host"] = rabbit.Host,
+        ["Bus:RabbitMq:Port"] = rabbit.Port.ToString(),
+        ["Bus:RabbitMq:Username"] = rabbit.Username,
+        ["Bus:RabbitMq:Password"] = rabbit.Password,
+        ["Bus:Retry:Limit"] = retryLimit,
+    }, services);
+
+    [SkippableFact]
+    public async Task A_call_goes_through_every_stage_queue_on_RabbitMQ()
+    {
+        rabbit.SkipIfUnavailable();
+        await using var host = Host();
+        var client = host.CreateAuthorizedClient();
+        var response = await Calls.PostCallAsync(client, Calls.Body("rabbit-1"));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var done = await Calls.WaitForStageAsync(client, (await response.ReadJsonAsync()).GetProperty("id").GetInt64(), "evaluated");
+        Assert.Equal("success", done.GetProperty("status").GetString());
+
+        await using var connection = await Connect();
+        await using var channel = await connection.CreateChannelAsync();
+        foreach (var queue in new[] { "transcription", "redaction", "evaluation" })
+        {
+            var declared = await channel.QueueDeclarePassiveAsync(queue);
+            Assert.Equal(0u, declared.MessageCount);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Redelivered_events_change_nothing()
+    {
+        rabbit.SkipIfUnavailable();
+        await using var host = Host();
+        var client = host.CreateAuthorizedClient();
+        var id = (await (await Calls.PostCallAsync(client, Calls.Body("redelivered-1"))).ReadJsonAsync()).GetProperty("id").GetInt64();
+        await Calls.WaitForStageAsync(client, id, "evaluated");
+        var store = host.Services.GetRequiredService<ICallStore>();
+        var before = (await store.GetAsync(id, CancellationToken.None))!;
+
+        var bus = host.Services.GetRequiredService<IBus>();
+        for (var i = 0; i < 3; i++)
+        {
+            await bus.Publish(new CallReceived { CallLogId = id, ProjectId = 1 });
+            await bus.Publish(new CallTranscribed { CallLogId = id, ProjectId = 1 });
+            await bus.Publish(new CallRedacted { CallLogId = id, ProjectId = 1 });
+        }
+        await WaitForEmptyQueuesAsync();
+
+        var after = (await store.GetAsync(id, CancellationToken.None))!;
+        Assert.Equal(before.Version, after.Version);
+        Assert.Equal(before.UpdatedAt, after.UpdatedAt);
+        Assert.Equal(3, after.Metrics.Count);
+    }
+
+    [SkippableFact]
+    public async Task Transient_store_failures_are_retried_until_the_stage_succeeds()
+    {
+        rabbit.SkipIfUnavailable();
+        FlakyCallStore? flaky = null;
+        await using var host = Host(services => services.AddSingleton<ICallStore>(sp =>
+            flaky = new FlakyCallStore(new SqliteCallStore(sp.GetRequiredService<SqliteDatabase>()), CallStage.Transcribed, failures: 2)),
+            retryLimit: "3");
+        var client = host.CreateAuthorizedClient();
+        var id = (await (await Calls.PostCallAsync(client, Calls.Body("flaky-1"))).ReadJsonAsync()).GetProperty("id").GetInt64();
+        var done = await Calls.WaitForStageAsync(client, id, "evaluated");
+        Assert.Equal(JsonNull, done.GetProperty("error_message").ValueKind);
+        Assert.True(flaky!.Failed >= 2);
+    }
+
+    [SkippableFact]
+    public async Task Exhausted_retries_record_the_error_on_the_call_and_park_the_message_in_the_error_queue()
+    {
+        rabbit.SkipIfUnavailable();
+        await using (var connection = await Connect())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.QueueDeclareAsync("transcription_error", durable: true, exclusive: false, autoDelete: false);
+            await channel.QueuePurgeAsync("transcription_error");
+        }
+
+        await using var host = Host(services => services.AddSingleton<ICallStore>(sp =>
+            new FlakyCallStore(new SqliteCallStore(sp.GetRequiredService<SqliteDatabase>()), CallStage.Transcribed, failures: null)));
+        var client = host.CreateAuthorizedClient();
+        var id = (await (await Calls.PostCallAsync(client, Calls.Body("poison-1"))).ReadJsonAsync()).GetProperty("id").GetInt64();
+        var failed = await Calls.WaitForStageAsync(client, id, "failed");
+        Assert.Equal("Transcription failed: injected store outage", failed.GetProperty("error_message").GetString());
+        Assert.Equal(JsonNull, failed.GetProperty("success").ValueKind);
+
+        await using var check = await Connect();
+        await using var checkChannel = await check.CreateChannelAsync();
+        var parked = await checkChannel.BasicGetAsync("transcription_error", autoAck: true);
+        Assert.NotNull(parked);
+        Assert.Contains("call-received", System.Text.Encoding.UTF8.GetString(parked.Body.Span));
+    }
+
+    private const System.Text.Json.JsonValueKind JsonNull = System.Text.Json.JsonValueKind.Null;
+
+    private Task<IConnection> Connect() => new ConnectionFactory
+    {
+        HostName = rabbit.Host, Port = rabbit.Port, UserName = rabbit.Username, Password = rabbit.Password,
+    }.CreateConnectionAsync();
+
+    private async Task WaitForEmptyQueuesAsync()
+    {
+        await using var connection = await Connect();
+        await using var channel = await connection.CreateChannelAsync();
+        for (var i = 0; i < 100; i++)
+        {
+            var pending = 0u;
+            foreach (var queue in new[] { "transcription", "redaction", "evaluation" })
+            {
+                var q = await channel.QueueDeclarePassiveAsync(queue);
+                pending += q.MessageCount;
+            }
+            if (pending == 0)
+            {
+                // Unacknowledged deliveries are not counted as ready; give in-flight consumers a moment to finish.
+                await Task.Delay(500);
+                return;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("stage queues did not drain");
+    }
+}

@@ -1,0 +1,40 @@
+using Cekura.Contracts.Calls;
+using Cekura.Hosting.Storage;
+
+namespace Cekura.EndToEnd.Tests.Support;
+
+/// <summary>
+/// Fault injection around the real store: writes that would move a call to <paramref name="failingStage"/> throw,
+/// as a database outage would, the first <paramref name="failures"/> times (forever when null).
+/// </summary>
+public sealed class FlakyCallStore(ICallStore inner, CallStage failingStage, int? failures) : ICallStore
+{
+    private int _failed;
+
+    public int Failed => _failed;
+
+    public Task<CallLog?> ReplaceAsync(CallLog updated, CancellationToken cancellationToken)
+    {
+        if (updated.Stage == failingStage && (failures is null || Interlocked.Increment(ref _failed) <= failures))
+        {
+            if (failures is null)
+            {
+                Interlocked.Increment(ref _failed);
+            }
+            throw new IOException("injected store outage");
+        }
+        return inner.ReplaceAsync(updated, cancellationToken);
+    }
+
+    public Task<CallLog> InsertAsync(CallLog call, CancellationToken cancellationToken) => inner.InsertAsync(call, cancellationToken);
+
+    public Task<CallLog?> GetAsync(long id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
+
+    public Task<bool> DeleteAsync(long id, CancellationToken cancellationToken) => inner.DeleteAsync(id, cancellationToken);
+
+    public Task<CallPage> ListAsync(CallQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);
+
+    public Task<IReadOnlyList<CallLog>> ListOwingEventsAsync(
+        DateTimeOffset unconfirmedBefore, DateTimeOffset stalledBefore, int limit, CancellationToken cancellationToken) =>
+        inner.ListOwingEventsAsync(unconfirmedBefore, stalledBefore, limit, cancellationToken);
+}
