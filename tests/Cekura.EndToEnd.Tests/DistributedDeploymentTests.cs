@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Cekura.EndToEnd.Tests.Support;
+using Cekura.TestSupport;
+using Microsoft.Data.Sqlite;
+
+namespace Cekura.EndToEnd.Tests;
+
+/// <summary>
+/// The distributed deployment: gateway, ingest and the workers each as its own OS process (two transcription
+/// workers), talking through RabbitMQ, sharing a SQLite file, with recordings in an S3 server.
+/// </summary>
+[Collection(RabbitMqFixture.Collection)]
+public sealed class DistributedDeploymentTests(RabbitMqFixture rabbit, S3Fixture s3) : IAsyncLifetime
+{
+    private const string ApiKey = "ck_live_distributedTestKey0000000000000001";
+    private readonly List<ServiceProcess> _processes = [];
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "cekura-dist-" + Guid.NewGuid().ToString("N"));
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync();
+        }
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Calls_flow_through_separate_processes_over_RabbitMQ_SQLite_and_S3()
+    {
+        rabbit.SkipIfUnavailable();
+        s3.SkipIfUnavailable();
+        var shared = new Dictionary<string, string>
+        {
+            ["Bus__Transport"] = "RabbitMq",
+            ["Bus__RabbitMq__Host"] = rabbit.Host,
+            ["Bus__RabbitMq__Port"] = rabbit.Port.ToString(),
+            ["Bus__RabbitMq__Username"] = rabbit.Username,
+            ["Bus__RabbitMq__Password"] = rabbit.Password,
+            ["Storage__DataDirectory"] = _dataDirectory,
+            ["Storage__CallStore"] = "Sqlite",
+            ["Storage__Blobs"] = "S3",
+            ["Storage__S3__Endpoint"] = s3.Endpoint,
+            ["Storage__S3__AccessKey"] = s3.AccessKey,
+            ["Storage__S3__SecretKey"] = s3.SecretKey,
+            ["Storage__S3__Bucket"] = "cekura-dist-" + Guid.NewGuid().ToString("N")[..8],
+            ["Outbox__SweepIntervalSeconds"] = "0.5",
+        };
+        var ingest = Start("ingest", "Cekura.Ingest", shared);
+        var workers = new[]
+        {
+            Start("transcription", "Cekura.Transcription", shared),
+            Start("transcription", "Cekura.Transcription", shared),
+            Start("redaction", "Cekura.Redaction", shared),
+            Start("evaluation", "Cekura.Evaluation", shared),
+        };
+        var gateway = Start("gateway", "Cekura.Gateway", new Dictionary<string, string>(shared)
+        {
+            ["Gateway__IngestUrl"] = ingest.BaseAddress.ToString(),
+            ["CEKURA_API_KEY"] = ApiKey,
+        });
+        await Task.WhenAll(_processes.Select(p => p.WaitHealthyAsync(TimeSpan.FromSeconds(90))));
+
+        using var client = new HttpClient { BaseAddress = gateway.BaseAddress };
+        client.DefaultRequestHeaders.Add("X-CEKURA-API-KEY", ApiKey);
+
+        // A recording upload, proxied by YARP to ingest, stored in S3.
+        var wav = Wav.Tone(0.8);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("dist-recorded"), "call_id" },
+            { new StringContent("1"), "agent" },
+            { new StringContent(Calls.Transcript().ToJsonString()), "transcript_json" },
+        };
+        var file = new ByteArrayContent(wav);
+        file.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
+        form.Add(file, "voice_recording", "call.wav");
+        var spoofed = new HttpRequestMessage(HttpMethod.Post, "/observability/v1/observe/") { Content = form };
+        spoofed.Headers.Add("X-Cekura-Project-Id", "77");
+        var response = await client.SendAsync(spoofed);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var id = (await response.ReadJsonAsync()).GetProperty("id").GetInt64();
+
+        // More calls than workers, so both transcription processes compete for the queue.
+        var ids = new List<long> { id };
+        for (var i = 0; i < 8; i++)
+        {
+            var created = await client.PostAsJsonAsync("/observability/v1/observe/", Calls.Body($"dist-{i}"));
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            ids.Add((await created.ReadJsonAsync()).GetProperty("id").GetInt64());
+        }
+        foreach (var callId in ids)
+        {
+            var done = await Calls.WaitForStageAsync(client, callId, "evaluated", TimeSpan.FromSeconds(90));
+            Assert.Equal("success", done.GetProperty("status").GetString());
+            Assert.Equal("00:18", done.GetProperty("duration").GetString());
+        }
+
+        var detail = await (await client.GetAsync($"/observability/v2/call-logs/{id}/")).ReadJsonAsync();
+        var recording = await client.GetAsync(new Uri(detail.GetProperty("voice_recording_url").GetString()!).PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, recording.StatusCode);
+        Assert.Equal(wav, await recording.Content.ReadAsByteArrayAsync());
+
+        var list = await (await client.GetAsync("/observability/v2/call-logs/?page_size=50")).ReadJsonAsync();
+        Assert.Equal(9, list.GetProperty("count").GetInt64());
+
+        // Ingest itself only serves requests stamped by the gateway.
+        using var direct = new HttpClient { BaseAddress = ingest.BaseAddress };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await direct.GetAsync("/observability/v2/call-logs/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await new HttpClient { BaseAddress = gateway.BaseAddress }.GetAsync("/observability/v2/call-logs/")).StatusCode);
+        Assert.All(workers, w => Assert.DoesNotContain("Unhandled exception", w.Output));
+    }
+
+    private ServiceProcess Start(string folder, string assembly, IReadOnlyDictionary<string, string> environment)
+    {
+        var process = ServiceProcess.Start(folder, assembly, environment);
+        _processes.Add(process);
+        return process;
+    }
+}
