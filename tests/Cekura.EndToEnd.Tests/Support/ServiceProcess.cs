@@ -25,9 +25,10 @@ public sealed class ServiceProcess : IAsyncDisposable
     public string Output => string.Join("\n", _output.TakeLast(60));
 
     /// <summary>Starts <c>services/{folder}</c>'s build output (same configuration as the tests) with <paramref name="environment"/>.</summary>
-    public static ServiceProcess Start(string folder, string assembly, IReadOnlyDictionary<string, string> environment)
+    public static ServiceProcess Start(
+        string folder, string assembly, IReadOnlyDictionary<string, string> environment, bool bindUrls = true)
     {
-        var port = FreePort();
+        var port = bindUrls ? FreePort() : int.Parse(environment["CEKURA_PORT"]);
         var dll = Path.Combine(RepositoryRoot(), "services", folder, "bin", BuildConfiguration(), "net10.0", assembly + ".dll");
         if (!File.Exists(dll))
         {
@@ -48,7 +49,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             start.Environment[key] = value;
         }
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        if (bindUrls)
+        {
+            start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        }
         var process = new Process { StartInfo = start };
         var service = new ServiceProcess(folder, process, port);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) service._output.Enqueue(e.Data); };
@@ -84,8 +88,15 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException($"{Name} was not healthy within {timeout}:\n{Output}");
     }
 
+    private bool _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
