@@ -103,14 +103,18 @@ public sealed class SendCallValidator(TranscriptParsers parsers)
         {
             return [];
         }
+        // Both problems are reported at once, so the client does not fix one only to meet the other.
+        var supported = parsers.Supports(transcriptType);
+        if (!supported)
+        {
+            errors.Add("transcript_type", $"transcript_type \"{transcriptType}\" is not supported by this server yet; send the transcript as cekura.");
+        }
         if (!present)
         {
             errors.Add(field, Required);
-            return [];
         }
-        if (!parsers.Supports(transcriptType))
+        if (!supported || !present)
         {
-            errors.Add("transcript_type", $"transcript_type \"{transcriptType}\" is not supported by this server yet; send the transcript as cekura.");
             return [];
         }
         if (value.ValueKind == JsonValueKind.String && !TryParseJson(value.GetString()!, out value))

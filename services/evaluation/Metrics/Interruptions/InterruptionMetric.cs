@@ -5,35 +5,25 @@ public sealed record InterruptionResult(int AiInterruptingUser, int UserInterrup
 public static class InterruptionMetric
 {
     /// <summary>
-    /// A turn interrupts when it starts while the other party's latest turn is still going. Overlap is judged
-    /// against the other party's most recent turn, not only the previous entry, because a speaker's own
-    /// back-to-back turns must not hide an overlap.
+    /// A turn interrupts when it starts while the other party is still speaking: before the latest end of any of
+    /// the other party's earlier turns (turns are in start order), so a speaker's own overlapping or back-to-back
+    /// turns cannot hide an overlap. Touching turns (start == end) are not interruptions.
     /// </summary>
     public static InterruptionResult Compute(IReadOnlyList<SpeechTurn> turns)
     {
         int aiInterrupting = 0, userInterrupting = 0;
-        SpeechTurn? lastAgent = null, lastUser = null;
+        double agentSpeaksUntil = double.NegativeInfinity, userSpeaksUntil = double.NegativeInfinity;
         foreach (var turn in turns)
         {
-            var other = turn.IsAgent ? lastUser : lastAgent;
-            if (other is { } o && turn.Start < o.End && turn.Start >= o.Start)
-            {
-                if (turn.IsAgent)
-                {
-                    aiInterrupting++;
-                }
-                else
-                {
-                    userInterrupting++;
-                }
-            }
             if (turn.IsAgent)
             {
-                lastAgent = turn;
+                aiInterrupting += turn.Start < userSpeaksUntil ? 1 : 0;
+                agentSpeaksUntil = Math.Max(agentSpeaksUntil, turn.End);
             }
             else
             {
-                lastUser = turn;
+                userInterrupting += turn.Start < agentSpeaksUntil ? 1 : 0;
+                userSpeaksUntil = Math.Max(userSpeaksUntil, turn.End);
             }
         }
         return new InterruptionResult(aiInterrupting, userInterrupting);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Cekura.Contracts.Calls;
 
@@ -66,7 +67,7 @@ public sealed class CekuraTranscriptParser : ITranscriptParser
         }
         else if (start is { } s && end is { } e && e < s)
         {
-            problems.Add($"end_time {e} is before start_time {s}");
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"end_time {e} is before start_time {s}"));
         }
 
         var data = role is TranscriptRoles.FunctionCall or TranscriptRoles.FunctionCallResult

@@ -1,0 +1,144 @@
+using Cekura.Contracts.Calls;
+using Cekura.Evaluation.Metrics;
+
+namespace Cekura.Evaluation.Tests.Metrics;
+
+public sealed class CallEvaluatorTests
+{
+    private static TranscriptEntry Caller(string content, double? start, double? end) =>
+        new() { Role = TranscriptRoles.TestingAgent, Content = content, StartTime = start, EndTime = end };
+
+    private static TranscriptEntry Agent(string content, double? start, double? end) =>
+        new() { Role = TranscriptRoles.MainAgent, Content = content, StartTime = start, EndTime = end };
+
+    /// <summary>Gaps of 500 and 1000 ms; the caller cuts in once, the agent once.</summary>
+    private static readonly TranscriptEntry[] Call =
+    [
+        Caller("Hello.", 0, 1),
+        Agent("Hi, how can I help?", 1.5, 3),
+        Caller("I want to book.", 2.5, 4),
+        new() { Role = TranscriptRoles.FunctionCall, Content = "", StartTime = 4.2, EndTime = 4.2,
+                Data = new FunctionCallData { Id = "c1", Name = "slots", Arguments = "{}" } },
+        Agent("Six PM works.", 5, 6),
+        Caller("Great, and also", 7, 9),
+        Agent("Booked.", 8, 10),
+    ];
+
+    [Fact]
+    public void Evaluation_returns_latency_and_both_interruption_metrics_in_order()
+    {
+        var verdict = CallEvaluator.Evaluate(Call);
+
+        Assert.Equal([1L, 2L, 3L], verdict.Metrics.Select(m => m.Id));
+        Assert.Equal(["Latency", "AI Interrupting User", "User Interrupting AI"], verdict.Metrics.Select(m => m.Name));
+        Assert.All(verdict.Metrics, m => Assert.Equal("numeric", m.Type));
+        Assert.True(verdict.Success);
+    }
+
+    [Fact]
+    public void Latency_result_has_mean_as_score_and_value_and_percentiles_in_extra()
+    {
+        var latency = CallEvaluator.Evaluate(Call).Metrics[0];
+
+        Assert.Equal(750, latency.Score);
+        Assert.Equal(750, latency.Value!.Value.GetDouble());
+        Assert.Equal(["Mean 750 ms over 2 agent replies; P50 750 ms, P90 950 ms."], latency.Explanation);
+        Assert.Equal(["mean_ms", "p50_ms", "p90_ms", "samples"], latency.Extra.Keys.Order());
+        Assert.Equal(750, latency.Extra["mean_ms"].GetDouble());
+        Assert.Equal(750, latency.Extra["p50_ms"].GetDouble());
+        Assert.Equal(950, latency.Extra["p90_ms"].GetDouble());
+        Assert.Equal(2, latency.Extra["samples"].GetInt32());
+        Assert.Null(latency.Enum);
+    }
+
+    [Fact]
+    public void Latency_is_rounded_to_a_tenth_of_a_millisecond()
+    {
+        var latency = CallEvaluator.Evaluate([Caller("a", 0, 1), Agent("b", 1.23456, 2)]).Metrics[0];
+
+        Assert.Equal(234.6, latency.Score);
+        Assert.Equal(234.6, latency.Extra["p90_ms"].GetDouble());
+        Assert.Equal(["Mean 235 ms over 1 agent reply; P50 235 ms, P90 235 ms."], latency.Explanation);
+    }
+
+    [Fact]
+    public void Interruption_counts_are_score_and_value()
+    {
+        var metrics = CallEvaluator.Evaluate(Call).Metrics;
+
+        Assert.Equal(1, metrics[1].Score);
+        Assert.Equal(1, metrics[1].Value!.Value.GetInt32());
+        Assert.Equal(["1 agent turn(s) started before the caller had finished."], metrics[1].Explanation);
+        Assert.Equal(1, metrics[2].Score);
+        Assert.Equal(1, metrics[2].Value!.Value.GetInt32());
+        Assert.Equal(["1 caller turn(s) started before the agent had finished."], metrics[2].Explanation);
+        Assert.Empty(metrics[1].Extra);
+    }
+
+    [Fact]
+    public void Untimed_speech_turns_are_skipped_and_the_skip_is_explained_on_every_metric()
+    {
+        TranscriptEntry[] transcript =
+        [
+            .. Call,
+            Agent("untimed", null, null),
+            Caller("start only", 11, null),
+            new() { Role = TranscriptRoles.FunctionCallResult, Content = "",
+                    Data = new FunctionCallData { Id = "c1", Name = "slots", Result = "ok" } },
+        ];
+
+        var metrics = CallEvaluator.Evaluate(transcript).Metrics;
+
+        Assert.Equal(750, metrics[0].Score);
+        Assert.Equal(2, metrics[0].Extra["samples"].GetInt32());
+        Assert.All(metrics, m => Assert.Equal("2 speech turn(s) without start/end times were skipped.", m.Explanation[^1]));
+        Assert.All(metrics, m => Assert.Equal(2, m.Explanation.Count));
+    }
+
+    [Fact]
+    public void Timed_call_has_no_skip_note() =>
+        Assert.All(CallEvaluator.Evaluate(Call).Metrics, m => Assert.Single(m.Explanation));
+
+    [Fact]
+    public void Latency_without_any_sample_has_no_score_and_says_why()
+    {
+        var verdict = CallEvaluator.Evaluate([Agent("Hello?", 0, 1), Agent("Anyone there?", 3, 4)]);
+        var latency = verdict.Metrics[0];
+
+        Assert.Null(latency.Score);
+        Assert.Null(latency.Value);
+        Assert.Equal(["Not evaluated: no agent reply follows a timed caller turn."], latency.Explanation);
+        Assert.Equal(0, Assert.Single(latency.Extra, e => e.Key == "samples").Value.GetInt32());
+        Assert.Single(latency.Extra);
+        Assert.Equal(0, verdict.Metrics[1].Score);
+        Assert.Equal(0, verdict.Metrics[2].Score);
+        Assert.True(verdict.Success);
+    }
+
+    [Fact]
+    public void Fully_untimed_transcript_is_evaluated_with_explanations()
+    {
+        var metrics = CallEvaluator.Evaluate([Caller("Hi", null, null), Agent("Hello", null, null)]).Metrics;
+
+        Assert.Equal(
+            ["Not evaluated: no agent reply follows a timed caller turn.", "2 speech turn(s) without start/end times were skipped."],
+            metrics[0].Explanation);
+        Assert.Equal(0, metrics[1].Score);
+    }
+
+    [Fact]
+    public void Speech_turns_are_ordered_by_start_and_counted_untimed()
+    {
+        var (timed, untimed) = SpeechTurns.From(
+        [
+            Agent("late", 5, 6),
+            Caller("early", 1, 2),
+            Agent("no end", 3, null),
+            new() { Role = TranscriptRoles.FunctionCall, Content = "", StartTime = 0, EndTime = 0,
+                    Data = new FunctionCallData { Id = "1", Name = "f", Arguments = "{}" } },
+        ]);
+
+        Assert.Equal([new SpeechTurn(false, 1, 2), new SpeechTurn(true, 5, 6)], timed);
+        Assert.Equal(1, untimed);
+    }
+}
