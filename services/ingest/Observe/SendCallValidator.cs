@@ -62,7 +62,8 @@ public sealed class SendCallValidator(TranscriptParsers parsers)
         {
             errors.Add("transcript_type", $"\"{transcriptType}\" is not a valid choice. Valid choices: {string.Join(", ", TranscriptTypes.All)}.");
         }
-        var transcript = ReadTranscript(f, transcriptType, errors);
+        var mainAgentChannel = (int?)ReadInteger(f, "main_agent_channel_index", errors, min: 0, max: 1);
+        var transcript = ReadTranscript(f, transcriptType, new TranscriptContext { MainAgentChannelIndex = mainAgentChannel }, errors);
         if (transcriptType == TranscriptTypes.NoneMono && body.Recording is null && string.IsNullOrEmpty(recordingUrl)
             && !errors.Has("voice_recording_url"))
         {
@@ -88,13 +89,13 @@ public sealed class SendCallValidator(TranscriptParsers parsers)
             Feedback = ReadString(f, "feedback", errors, maxLength: 10_000),
             RedactFields = ReadRedactFields(f, errors),
             MetricIds = ReadMetricIds(f, errors),
-            MainAgentChannelIndex = (int?)ReadInteger(f, "main_agent_channel_index", errors, min: 0, max: 1),
+            MainAgentChannelIndex = mainAgentChannel,
         };
         return errors.Any ? (null, errors) : (call, errors);
     }
 
     private IReadOnlyList<Contracts.Calls.TranscriptEntry> ReadTranscript(
-        IReadOnlyDictionary<string, JsonElement> f, string transcriptType, FieldErrors errors)
+        IReadOnlyDictionary<string, JsonElement> f, string transcriptType, TranscriptContext context, FieldErrors errors)
     {
         const string field = "transcript_json";
         var present = f.TryGetValue(field, out var value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)
@@ -124,7 +125,7 @@ public sealed class SendCallValidator(TranscriptParsers parsers)
         }
         try
         {
-            return parsers.Parse(transcriptType, value);
+            return parsers.Parse(transcriptType, value, context);
         }
         catch (TranscriptFormatException e)
         {

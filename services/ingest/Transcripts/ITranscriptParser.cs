@@ -11,6 +11,18 @@ public interface ITranscriptParser
 
     /// <exception cref="TranscriptFormatException">The transcript is not valid for this format.</exception>
     IReadOnlyList<TranscriptEntry> Parse(JsonElement transcript);
+
+    /// <summary>Formats whose speakers are indexed (Deepgram) use what the request says about the call.</summary>
+    IReadOnlyList<TranscriptEntry> Parse(JsonElement transcript, TranscriptContext context) => Parse(transcript);
+}
+
+/// <summary>What the Send Calls request says beside the transcript that a parser may need.</summary>
+public sealed record TranscriptContext
+{
+    public static readonly TranscriptContext None = new();
+
+    /// <summary>The channel (or speaker) index of the agent, when the client gave <c>main_agent_channel_index</c>.</summary>
+    public int? MainAgentChannelIndex { get; init; }
 }
 
 /// <summary>A transcript rejected for its content; each message names the entry and the problem.</summary>

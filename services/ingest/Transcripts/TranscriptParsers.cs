@@ -11,9 +11,9 @@ public sealed class TranscriptParsers(IEnumerable<ITranscriptParser> parsers)
 
     public bool Supports(string transcriptType) => _byType.ContainsKey(transcriptType);
 
-    public IReadOnlyList<TranscriptEntry> Parse(string transcriptType, JsonElement transcript)
+    public IReadOnlyList<TranscriptEntry> Parse(string transcriptType, JsonElement transcript, TranscriptContext? context = null)
     {
-        var entries = _byType[transcriptType].Parse(transcript);
+        var entries = _byType[transcriptType].Parse(transcript, context ?? TranscriptContext.None);
         if (!entries.Any(e => e.IsSpeech))
         {
             throw new TranscriptFormatException(
