@@ -169,6 +169,21 @@ while IFS= read -r -d '' trx; do
   skipped=$((skipped + $(counter total "$line") - $(counter executed "$line")))
 done < <(find "$results" -name '*.trx' -print0 2>/dev/null)
 
+# Say why tests were skipped (each reason once, with how many tests it skipped), so nobody mistakes a skip for a pass.
+if [ "$skipped" -gt 0 ]; then
+  find "$results" -name '*.trx' -print0 2>/dev/null | xargs -0 -r python3 -c '
+import collections, re, sys
+reasons = collections.Counter()
+for path in sys.argv[1:]:
+    text = open(path, encoding="utf-8").read()
+    for block in re.findall(r"outcome=\"NotExecuted\".*?</UnitTestResult>", text, re.S):
+        message = re.search(r"<Message>(.*?)</Message>", block, re.S)
+        reasons[message.group(1).strip() if message else "(no reason given)"] += 1
+for reason, count in reasons.most_common():
+    print(f"[test.sh] skipped {count}: {reason}")
+' || true
+fi
+
 elapsed_ms=$((($(date +%s%N) - started_at) / 1000000))
 log "$trx_count TRX file(s) in $results"
 printf 'Total wall time: %d.%01d s\n' $((elapsed_ms / 1000)) $((elapsed_ms % 1000 / 100))
