@@ -15,6 +15,9 @@ public static class GatewayModule
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ApiKeyAuthenticator>();
         builder.Services.AddHostedService<BootstrapKey>();
+        var maxRequestBytes = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>()?.MaxRequestBytes
+            ?? new GatewayOptions().MaxRequestBytes;
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxRequestBytes);
 
         var cekura = builder.Configuration.GetSection(CekuraOptions.Section).Get<CekuraOptions>() ?? new CekuraOptions();
         if (!cekura.Runs("ingest"))

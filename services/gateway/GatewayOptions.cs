@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Cekura.Gateway;
 
 /// <summary>
-/// <code>"Gateway": { "IngestUrl": "http://ingest:8080", "BootstrapKey": "", "KeyCacheSeconds": 30 }</code>
+/// <code>"Gateway": { "IngestUrl": "http://ingest:8080", "BootstrapKey": "", "KeyCacheSeconds": 30, "MaxRequestBytes": 536870912 }</code>
 /// </summary>
 public sealed class GatewayOptions
 {
@@ -18,4 +18,8 @@ public sealed class GatewayOptions
     /// <summary>How long a verified key is remembered before the store is asked again.</summary>
     [Range(0, 3600)]
     public int KeyCacheSeconds { get; set; } = 30;
+
+    /// <summary>Largest request the gateway lets through (recording uploads ride in it).</summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxRequestBytes { get; set; } = 512L * 1024 * 1024;
 }
