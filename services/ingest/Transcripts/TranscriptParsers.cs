@@ -13,7 +13,17 @@ public sealed class TranscriptParsers(IEnumerable<ITranscriptParser> parsers)
 
     public IReadOnlyList<TranscriptEntry> Parse(string transcriptType, JsonElement transcript, TranscriptContext? context = null)
     {
-        var entries = _byType[transcriptType].Parse(transcript, context ?? TranscriptContext.None);
+        IReadOnlyList<TranscriptEntry> entries;
+        try
+        {
+            entries = _byType[transcriptType].Parse(transcript, context ?? TranscriptContext.None);
+        }
+        catch (TranscriptFormatException e) when (TranscriptFormatSniffer.Guess(transcript) is { } guess
+                                                  && !TranscriptFormatSniffer.SameFormat(guess, transcriptType))
+        {
+            throw new TranscriptFormatException(
+                [$"this looks like a {guess} transcript, not {transcriptType}: set transcript_type to \"{guess}\"", .. e.Problems]);
+        }
         if (!entries.Any(e => e.IsSpeech))
         {
             throw new TranscriptFormatException(
