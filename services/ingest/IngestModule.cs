@@ -6,6 +6,12 @@ using Cekura.Ingest.CallLogs;
 using Cekura.Ingest.Observe;
 using Cekura.Ingest.Transcripts;
 using Cekura.Ingest.Transcripts.Cekura;
+using Cekura.Ingest.Transcripts.Deepgram;
+using Cekura.Ingest.Transcripts.ElevenLabs;
+using Cekura.Ingest.Transcripts.LiveKit;
+using Cekura.Ingest.Transcripts.Pipecat;
+using Cekura.Ingest.Transcripts.Retell;
+using Cekura.Ingest.Transcripts.Vapi;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Cekura.Ingest;
@@ -21,6 +27,12 @@ public static class IngestModule
         builder.ConfigureCekuraBus();
         builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddSingleton<ITranscriptParser, CekuraTranscriptParser>();
+        builder.Services.AddSingleton<ITranscriptParser, VapiTranscriptParser>();
+        builder.Services.AddSingleton<ITranscriptParser, RetellTranscriptParser>();
+        builder.Services.AddSingleton<ITranscriptParser, ElevenLabsTranscriptParser>();
+        builder.Services.AddSingleton<ITranscriptParser, LiveKitTranscriptParser>();
+        builder.Services.AddSingleton<ITranscriptParser, PipecatTranscriptParser>();
+        builder.Services.AddSingleton<ITranscriptParser, DeepgramTranscriptParser>();
         builder.Services.AddSingleton<TranscriptParsers>();
         builder.Services.AddSingleton<SendCallValidator>();
         builder.Services.AddSingleton<CallLogViews>();

@@ -303,6 +303,36 @@ public sealed class EmbeddedHostTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData("vapi", """[{"role": "bot", "message": "Thanks for calling, how can I help?", "time": 0.4}, {"role": "user", "message": "I need to book a table.", "time": 3.2}]""")]
+    [InlineData("retell", """[{"role": "agent", "content": "Hello there", "words": [{"word": "Hello", "start": 0.5, "end": 0.9}, {"word": "there", "start": 0.9, "end": 1.3}]}, {"role": "user", "content": "Hi", "words": [{"word": "Hi", "start": 2.0, "end": 2.4}]}]""")]
+    [InlineData("deepgram", """{"metadata": {"duration": 4.0, "channels": 1}, "results": {"utterances": [{"start": 0.2, "end": 1.5, "channel": 0, "speaker": 0, "transcript": "Thank you for calling Acme, how can I help?"}, {"start": 2.0, "end": 3.1, "channel": 0, "speaker": 1, "transcript": "I want to check my order."}]}}""")]
+    public async Task Provider_transcripts_are_normalized_and_processed(string transcriptType, string transcript)
+    {
+        var body = Calls.Body($"provider-{transcriptType}");
+        body["transcript_type"] = transcriptType;
+        body["transcript_json"] = JsonNode.Parse(transcript);
+        var response = await Calls.PostCallAsync(_client, body);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var done = await Calls.WaitForStageAsync(_client, (await response.ReadJsonAsync()).GetProperty("id").GetInt64(), "evaluated");
+        var entries = done.GetProperty("transcript_object").EnumerateArray().ToList();
+        Assert.Equal(2, entries.Count);
+        Assert.Equal("Main Agent", entries[0].GetProperty("role").GetString());
+        Assert.Equal("Testing Agent", entries[1].GetProperty("role").GetString());
+        Assert.StartsWith("[00:00] Main Agent: ", done.GetProperty("transcript").GetString());
+    }
+
+    [Fact]
+    public async Task A_vapi_transcript_sent_as_cekura_is_a_400_naming_the_type_to_use()
+    {
+        var body = Calls.Body("wrong-type");
+        body["transcript_json"] = JsonNode.Parse("""[{"role": "bot", "message": "Hi", "time": 1700000000000, "secondsFromStart": 0.5}]""");
+        var response = await Calls.PostCallAsync(_client, body);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("this looks like a vapi transcript, not cekura: set transcript_type to \"vapi\"",
+            (await response.ReadJsonAsync()).GetProperty("transcript_json")[0].GetString());
+    }
+
     private async Task<JsonElement> ListAsync(string query = "") =>
         await (await _client.GetAsync($"/observability/v2/call-logs/?{query}")).ReadJsonAsync();
 

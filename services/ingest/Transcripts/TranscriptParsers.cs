@@ -18,7 +18,8 @@ public sealed class TranscriptParsers(IEnumerable<ITranscriptParser> parsers)
         {
             entries = _byType[transcriptType].Parse(transcript, context ?? TranscriptContext.None);
         }
-        catch (TranscriptFormatException e) when (TranscriptFormatSniffer.Guess(transcript) is { } guess
+        catch (TranscriptFormatException e) when (!e.Problems.Any(p => p.StartsWith("this looks like", StringComparison.Ordinal))
+                                                  && TranscriptFormatSniffer.Guess(transcript) is { } guess
                                                   && !TranscriptFormatSniffer.SameFormat(guess, transcriptType))
         {
             throw new TranscriptFormatException(
