@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Cekura.Ingest.Tests.Transcripts.Deepgram;
+using Cekura.Ingest.Tests.Transcripts.ElevenLabs;
+using Cekura.Ingest.Tests.Transcripts.LiveKit;
+using Cekura.Ingest.Tests.Transcripts.Pipecat;
+using Cekura.Ingest.Tests.Transcripts.Retell;
+using Cekura.Ingest.Tests.Transcripts.Vapi;
+using Cekura.Ingest.Transcripts;
+using Cekura.Ingest.Transcripts.Cekura;
+using Cekura.Ingest.Transcripts.Deepgram;
+using Cekura.Ingest.Transcripts.ElevenLabs;
+using Cekura.Ingest.Transcripts.LiveKit;
+using Cekura.Ingest.Transcripts.Pipecat;
+using Cekura.Ingest.Transcripts.Retell;
+using Cekura.Ingest.Transcripts.Vapi;
+
+// Parser throughput per transcript format, in MB/s of transcript JSON, next to the cost of parsing the same
+// bytes into a JsonDocument (which every request pays before the parser runs), measured in the same run.
+//   dotnet run -c Release --project tests/Cekura.Benchmarks [-- seconds-per-format]
+var secondsPerFormat = args.Length > 0 && double.TryParse(args[0], out var s) ? s : 2.0;
+var cekura = """
+    [{"role": "Testing Agent", "content": "Hello.", "end_time": 1.94, "start_time": 1.44},
+     {"role": "Main Agent", "content": "Hello. I want to book appointment today. My name is John.", "end_time": 7.54, "start_time": 3.1},
+     {"role": "Function Call", "content": "", "start_time": 7.6, "end_time": 7.6, "data": {"id": "c1", "name": "book", "arguments": "{\"time\": \"18:00\"}"}},
+     {"role": "Function Call Result", "content": "", "start_time": 7.9, "end_time": 7.9, "data": {"id": "c1", "name": "book", "result": "ok"}},
+     {"role": "Testing Agent", "content": "Well, I mean, sure. What time exactly are we talking about here", "end_time": 15.71, "start_time": 12.01},
+     {"role": "Main Agent", "content": "6 PM.", "end_time": 18.27, "start_time": 17.61}]
+    """;
+var formats = new (string Name, ITranscriptParser Parser, string[] Payloads)[]
+{
+    ("cekura", new CekuraTranscriptParser(), [cekura]),
+    ("vapi", new VapiTranscriptParser(), VapiFixtures.All),
+    ("retell", new RetellTranscriptParser(), RetellFixtures.All),
+    ("elevenlabs", new ElevenLabsTranscriptParser(), ElevenLabsFixtures.All),
+    ("livekit", new LiveKitTranscriptParser(), LiveKitFixtures.All),
+    ("pipecat", new PipecatTranscriptParser(), PipecatFixtures.All),
+    ("deepgram", new DeepgramTranscriptParser(), DeepgramFixtures.All),
+};
+
+Console.WriteLine($"{"format",-11} {"payload KB",10} {"parser MB/s",12} {"JsonDocument MB/s",18} {"parser / JsonDocument",22}");
+foreach (var (name, parser, payloads) in formats)
+{
+    var bytes = payloads.Select(p => Encoding.UTF8.GetBytes(p)).ToArray();
+    var documents = bytes.Select(b => JsonDocument.Parse(b)).ToArray();
+    var totalBytes = bytes.Sum(b => (long)b.Length);
+    var parserRate = Measure(totalBytes, secondsPerFormat, () =>
+    {
+        foreach (var document in documents)
+        {
+            parser.Parse(document.RootElement, TranscriptContext.None);
+        }
+    });
+    var baselineRate = Measure(totalBytes, secondsPerFormat, () =>
+    {
+        foreach (var payload in bytes)
+        {
+            using var _ = JsonDocument.Parse(payload);
+        }
+    });
+    Console.WriteLine($"{name,-11} {totalBytes / 1024.0 / payloads.Length,10:0.0} {parserRate,12:0.0} {baselineRate,18:0.0} {parserRate / baselineRate,22:0.00}");
+}
+
+static double Measure(long bytesPerRound, double seconds, Action round)
+{
+    for (var i = 0; i < 200; i++)
+    {
+        round();
+    }
+    var rounds = 0L;
+    var watch = Stopwatch.StartNew();
+    while (watch.Elapsed.TotalSeconds < seconds)
+    {
+        round();
+        rounds++;
+    }
+    return bytesPerRound * rounds / watch.Elapsed.TotalSeconds / 1_000_000;
+}
