@@ -329,63 +329,9 @@ public sealed class RetellTranscriptParser : ITranscriptParser
     private static string LooksLikeProblem(string format) =>
         $"this looks like a {format} transcript, not Retell's: send it with transcript_type \"{format}\"";
 
-    /// <summary>
-    /// Clues that a payload is another provider's transcript (provider-formats.md §7), so the 400 can say which one.
-    /// Only clues Retell never carries are used.
-    /// </summary>
-    private static string? LooksLike(JsonElement root)
-    {
-        if (root.ValueKind == JsonValueKind.Object)
-        {
-            if (JsonValues.TryGetProperty(root, "message", out var message) && message.ValueKind == JsonValueKind.Object
-                    && (Has(message, "artifact") || Has(message, "messages") || Has(message, "type"))
-                || Has(root, "artifact"))
-            {
-                return "vapi";
-            }
-            if (Has(root, "conversation_id") || JsonValues.ReadText(root, "type") is { } type && type.StartsWith("post_call", StringComparison.Ordinal)
-                || JsonValues.TryGetProperty(root, "data", out var data) && Has(data, "conversation_id"))
-            {
-                return "elevenlabs";
-            }
-            if (Has(root, "chat_history") || JsonValues.TryGetProperty(root, "items", out var items) && items.ValueKind == JsonValueKind.Array)
-            {
-                return "livekit";
-            }
-            if (JsonValues.TryGetProperty(root, "results", out var results) && Has(results, "channels"))
-            {
-                return "deepgram";
-            }
-            if (JsonValues.TryGetProperty(root, "messages", out var messages) && messages.ValueKind == JsonValueKind.Array)
-            {
-                return LooksLike(messages) ?? "vapi";
-            }
-            return null;
-        }
-        if (root.ValueKind != JsonValueKind.Array)
-        {
-            return null;
-        }
-        var first = root.EnumerateArray().FirstOrDefault(e => e.ValueKind == JsonValueKind.Object);
-        if (first.ValueKind != JsonValueKind.Object || Has(first, "words"))
-        {
-            return null;
-        }
-        var role = JsonValues.ReadText(first, "role");
-        if (Has(first, "secondsFromStart") || Has(first, "message") && role is "bot" or "user" or "assistant" or "system" or "tool_calls")
-        {
-            return "vapi";
-        }
-        if (Has(first, "time_in_call_secs"))
-        {
-            return "elevenlabs";
-        }
-        if (role is { } r && TranscriptRoles.All.Contains(r) || Has(first, "start_time"))
-        {
-            return "cekura";
-        }
-        return Has(first, "content") && Has(first, "timestamp") && role is "assistant" or "user" ? "pipecat" : null;
-    }
+    /// <summary>Another provider's format, when the shared sniffer recognises one (provider-formats.md §7).</summary>
+    private static string? LooksLike(JsonElement root) =>
+        TranscriptFormatSniffer.Guess(root) is { } format && format != "retell" ? format : null;
 
     private static bool Has(JsonElement obj, string name) => JsonValues.TryGetProperty(obj, name, out _);
 }

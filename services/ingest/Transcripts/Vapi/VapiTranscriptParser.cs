@@ -517,63 +517,9 @@ public sealed class VapiTranscriptParser : ITranscriptParser
     private static string LooksLikeProblem(string format) =>
         $"this looks like a {format} transcript, not Vapi's: send it with transcript_type \"{format}\"";
 
-    /// <summary>
-    /// Clues that a payload is another provider's transcript (provider-formats.md §7), so the 400 can say which one.
-    /// Only clues Vapi never carries are used.
-    /// </summary>
-    private static string? LooksLike(JsonElement root)
-    {
-        if (root.ValueKind == JsonValueKind.Object)
-        {
-            if (Has(root, "transcript_object") || Has(root, "transcript_with_tool_calls")
-                || (Has(root, "event") || Has(root, "event_type")) && JsonValues.TryGetProperty(root, "call", out var call)
-                    && (Has(call, "transcript_object") || Has(call, "transcript_with_tool_calls")))
-            {
-                return "retell";
-            }
-            if (Has(root, "conversation_id") || JsonValues.ReadText(root, "type") is { } type && type.StartsWith("post_call", StringComparison.Ordinal)
-                || JsonValues.TryGetProperty(root, "data", out var data) && Has(data, "conversation_id"))
-            {
-                return "elevenlabs";
-            }
-            if (Has(root, "chat_history") || JsonValues.TryGetProperty(root, "items", out var items) && items.ValueKind == JsonValueKind.Array)
-            {
-                return "livekit";
-            }
-            if (JsonValues.TryGetProperty(root, "results", out var results) && Has(results, "channels"))
-            {
-                return "deepgram";
-            }
-            if (JsonValues.TryGetProperty(root, "messages", out var messages) && messages.ValueKind == JsonValueKind.Array)
-            {
-                return LooksLike(messages);
-            }
-            return null;
-        }
-        if (root.ValueKind != JsonValueKind.Array)
-        {
-            return null;
-        }
-        var first = root.EnumerateArray().FirstOrDefault(e => e.ValueKind == JsonValueKind.Object);
-        if (first.ValueKind != JsonValueKind.Object || Has(first, "message") || Has(first, "secondsFromStart"))
-        {
-            return null;
-        }
-        var role = JsonValues.ReadText(first, "role");
-        if (Has(first, "words") || role is "tool_call_invocation")
-        {
-            return "retell";
-        }
-        if (Has(first, "time_in_call_secs"))
-        {
-            return "elevenlabs";
-        }
-        if (role is { } r && TranscriptRoles.All.Contains(r) || Has(first, "start_time"))
-        {
-            return "cekura";
-        }
-        return Has(first, "content") && role is "assistant" or "user" ? "pipecat" : null;
-    }
+    /// <summary>Another provider's format, when the shared sniffer recognises one (provider-formats.md §7).</summary>
+    private static string? LooksLike(JsonElement root) =>
+        TranscriptFormatSniffer.Guess(root) is { } format && format != "vapi" ? format : null;
 
     private static bool Has(JsonElement obj, string name) => JsonValues.TryGetProperty(obj, name, out _);
 
