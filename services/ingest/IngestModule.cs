@@ -12,6 +12,7 @@ using Cekura.Ingest.Transcripts.LiveKit;
 using Cekura.Ingest.Transcripts.Pipecat;
 using Cekura.Ingest.Transcripts.Retell;
 using Cekura.Ingest.Transcripts.Vapi;
+using Cekura.Ingest.Webhooks;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Cekura.Ingest;
@@ -37,6 +38,13 @@ public static class IngestModule
         builder.Services.AddSingleton<SendCallValidator>();
         builder.Services.AddSingleton<CallLogViews>();
         builder.Services.AddScoped<CallIngestor>();
+        builder.Services.AddScoped<SendCallHandler>();
+        builder.Services.AddScoped<WebhookRecordings>();
+        builder.Services.AddSingleton<IProviderWebhook, VapiWebhook>();
+        builder.Services.AddSingleton<IProviderWebhook, RetellWebhook>();
+        builder.Services.AddSingleton<IProviderWebhook, ElevenLabsWebhook>();
+        builder.Services.AddSingleton<IProviderWebhook>(EnvelopeWebhook.LiveKit());
+        builder.Services.AddSingleton<IProviderWebhook>(EnvelopeWebhook.Pipecat());
         builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxRequestBytes);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBytes);
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<CekuraDocumentTransformer>());
@@ -48,6 +56,7 @@ public static class IngestModule
         app.MapOpenApi();
         var api = app.MapGroup("").AddEndpointFilter<TenantFilter>();
         api.MapObserveApi();
+        api.MapWebhookApi();
         api.MapCallLogsApi();
         api.MapAgentsApi();
         return app;

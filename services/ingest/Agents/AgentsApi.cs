@@ -10,16 +10,17 @@ namespace Cekura.Ingest.Agents;
 /// <summary>The agent's public shape at <c>/test_framework/v1/aiagents/</c>.</summary>
 public sealed record AgentView(
     long Id, string AgentName, string Description, string? AssistantId, string? AssistantProvider,
-    IReadOnlyList<string> RedactFields, long Project, string CreatedAt, string UpdatedAt)
+    IReadOnlyList<string> RedactFields, bool HasProviderWebhookSecret, long Project, string CreatedAt, string UpdatedAt)
 {
     public static AgentView From(Agent a) => new(
-        a.Id, a.AgentName, a.Description, a.AssistantId, a.AssistantProvider, a.RedactFields, a.ProjectId,
-        CallLogViews.Iso(a.CreatedAt), CallLogViews.Iso(a.UpdatedAt));
+        a.Id, a.AgentName, a.Description, a.AssistantId, a.AssistantProvider, a.RedactFields,
+        !string.IsNullOrEmpty(a.ProviderWebhookSecret), a.ProjectId, CallLogViews.Iso(a.CreatedAt), CallLogViews.Iso(a.UpdatedAt));
 }
 
 /// <summary>The body of <c>POST /test_framework/v1/aiagents/</c> (documents the OpenAPI schema).</summary>
 public sealed record CreateAgentDocument(
-    string AgentName, string? Description, string? AssistantId, string? AssistantProvider, IReadOnlyList<string>? RedactFields);
+    string AgentName, string? Description, string? AssistantId, string? AssistantProvider, IReadOnlyList<string>? RedactFields,
+    string? ProviderWebhookSecret);
 
 /// <summary>Minimal agents: enough for <c>agent</c> and <c>assistant_id</c> on Send Calls to resolve.</summary>
 public static class AgentsApi
@@ -64,6 +65,7 @@ public static class AgentsApi
         var description = Text(body, "description", errors, 100_000) ?? "";
         var assistantId = Text(body, "assistant_id", errors, 255);
         var provider = Text(body, "assistant_provider", errors, 100);
+        var webhookSecret = Text(body, "provider_webhook_secret", errors, 1000);
         var redactFields = RedactFields(body, errors);
         if (errors.Any)
         {
@@ -81,6 +83,7 @@ public static class AgentsApi
                 Description = description,
                 AssistantId = string.IsNullOrEmpty(assistantId) ? null : assistantId,
                 AssistantProvider = provider,
+                ProviderWebhookSecret = string.IsNullOrEmpty(webhookSecret) ? null : webhookSecret,
                 RedactFields = redactFields,
                 CreatedAt = clock.GetUtcNow(),
                 UpdatedAt = clock.GetUtcNow(),

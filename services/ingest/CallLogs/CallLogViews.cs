@@ -45,6 +45,9 @@ public record CallLogView
 public sealed record CallLogDetailView : CallLogView
 {
     public string? VoiceRecordingUrl { get; init; }
+
+    /// <summary>Our addition: the <c>voice_recording_url</c> the client sent (fetching it comes with the audio work).</summary>
+    public string? SourceRecordingUrl { get; init; }
     public string? TranscriptType { get; init; }
     public JsonElement? Metadata { get; init; }
     public JsonElement? DynamicVariables { get; init; }
@@ -87,6 +90,7 @@ public sealed class CallLogViews
             CreatedAt = Iso(call.CreatedAt),
             UpdatedAt = Iso(call.UpdatedAt),
             TranscriptType = call.TranscriptType,
+            SourceRecordingUrl = withheld ? null : call.SourceRecordingUrl,
             Metadata = call.Metadata,
             DynamicVariables = call.DynamicVariables,
             RedactFields = call.RedactFields,

@@ -21,6 +21,9 @@ public sealed class SendCallBody
 
     public IFormFile? Recording { get; }
 
+    /// <summary>Fields assembled by code (a provider webhook mapped to Send Calls names).</summary>
+    public static SendCallBody FromFields(IReadOnlyDictionary<string, JsonElement> fields) => new(fields, null);
+
     public static SendCallBody FromJson(JsonElement root) =>
         new(root.EnumerateObject().GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.Last().Value.Clone()), null);
 

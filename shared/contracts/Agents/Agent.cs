@@ -11,6 +11,9 @@ public sealed record Agent
     public string? AssistantId { get; init; }
     public string? AssistantProvider { get; init; }
     public IReadOnlyList<string> RedactFields { get; init; } = [];
+
+    /// <summary>The secret the provider signs its webhooks with (Vapi secret, Retell API key, ElevenLabs HMAC secret); never shown.</summary>
+    public string? ProviderWebhookSecret { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 }

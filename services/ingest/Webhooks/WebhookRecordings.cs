@@ -1,0 +1,58 @@
+using Cekura.Contracts.Calls;
+using Cekura.Contracts.Tenancy;
+using Cekura.Hosting.Calls;
+using Cekura.Hosting.Storage;
+using Cekura.Ingest.Api;
+using Cekura.Ingest.Recordings;
+
+namespace Cekura.Ingest.Webhooks;
+
+/// <summary>Attaches a recording that arrives after its call (ElevenLabs' post_call_audio) to the stored call.</summary>
+public sealed class WebhookRecordings(ICallStore store, IBlobStore blobs, IAgentStore agents, CallLogWriter writer, TimeProvider clock)
+{
+    public async Task<IResult> AttachAsync(Tenant tenant, IProviderWebhook webhook, WebhookEvent.RecordingForCall recording,
+        long? agentId, IHeaderDictionary headers, byte[] raw, CancellationToken cancellationToken)
+    {
+        var page = await store.ListAsync(new CallQuery
+        {
+            ProjectId = tenant.ProjectId,
+            From = DateTimeOffset.UnixEpoch,
+            To = DateTimeOffset.MaxValue.AddYears(-1),
+            CallIds = [recording.CallId],
+            PageSize = 1,
+        }, cancellationToken);
+        if (page.Items.FirstOrDefault() is not { } call)
+        {
+            // Not 2xx on purpose: the provider retries, and by then the transcription webhook has created the call.
+            return ApiErrors.Detail(StatusCodes.Status404NotFound,
+                $"No call with call_id '{recording.CallId}' yet; the recording is attached once its transcript webhook has arrived.");
+        }
+        var agent = await agents.GetAsync(tenant.ProjectId, agentId ?? call.AgentId, cancellationToken);
+        if (agent?.ProviderWebhookSecret is { Length: > 0 } secret
+            && webhook.VerifySignature(headers, raw, secret, clock.GetUtcNow()) is { } refusal)
+        {
+            return ApiErrors.Detail(StatusCodes.Status401Unauthorized, $"Webhook signature refused: {refusal}.");
+        }
+        if (call.Recording is not null)
+        {
+            return Results.Json(new WebhookResult("duplicate", call.Id));
+        }
+        if (AudioFormat.Detect(recording.Audio.AsSpan(0, Math.Min(recording.Audio.Length, AudioFormat.HeaderLength))) is not { } format)
+        {
+            var errors = new FieldErrors();
+            errors.Add("data.full_audio", "The decoded bytes are not a recognised audio recording.");
+            return ApiErrors.Fields(errors);
+        }
+
+        var key = $"recordings/{tenant.ProjectId}/{Guid.NewGuid():N}.{format.Extension}";
+        await blobs.PutAsync(key, new MemoryStream(recording.Audio), recording.Audio.Length, format.ContentType, cancellationToken);
+        var stored = new CallRecording { BlobKey = key, ContentType = format.ContentType, Format = format.Format, SizeBytes = recording.Audio.Length };
+        var updated = await writer.UpdateAsync(call.Id, c => c.Recording is null ? c with { Recording = stored } : null, cancellationToken);
+        if (updated is null)
+        {
+            // Another delivery attached it first; drop our copy.
+            await blobs.DeleteAsync(key, CancellationToken.None);
+        }
+        return Results.Json(new WebhookResult(updated is null ? "duplicate" : "recording_attached", call.Id));
+    }
+}

@@ -1,0 +1,236 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Cekura.EndToEnd.Tests.Support;
+
+namespace Cekura.EndToEnd.Tests;
+
+/// <summary>The providers' native post-call webhooks, ingested like Send Calls through the gateway.</summary>
+public sealed class ProviderWebhookTests : IAsyncLifetime
+{
+    private readonly EmbeddedHost _host = new();
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _client = _host.CreateAuthorizedClient();
+        foreach (var (name, assistant, secret) in new[]
+                 {
+                     ("Vapi bot", "asst_vapi", (string?)null), ("Retell bot", "agent_retell", null), ("ElevenLabs bot", "el_agent", null),
+                     ("Signed Retell bot", "agent_signed", "key_retell_secret"), ("Signed ElevenLabs bot", "el_signed", "wsec_eleven"),
+                     ("Signed Vapi bot", "asst_signed", "vapi-shared-secret"),
+                 })
+        {
+            var response = await _client.PostAsJsonAsync("/test_framework/v1/aiagents/",
+                new { agent_name = name, assistant_id = assistant, provider_webhook_secret = secret });
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private const string VapiReport = """
+        {"message": {"type": "end-of-call-report", "endedReason": "customer-ended-call",
+          "startedAt": "2026-11-20T10:00:00.000Z", "endedAt": "2026-11-20T10:00:30.000Z",
+          "customer": {"number": "+14155550100"},
+          "call": {"id": "vapi-call-1", "assistantId": "asst_vapi", "metadata": {"crm_id": "42"}},
+          "artifact": {"recording": {"stereoUrl": "https://storage.example.com/stereo.wav", "mono": {"combinedUrl": "https://storage.example.com/mono.wav"}},
+            "messages": [
+              {"role": "system", "message": "You are a booking assistant.", "time": 1795168800000, "secondsFromStart": 0},
+              {"role": "bot", "message": "Hi, thanks for calling.", "time": 1795168800500, "endTime": 1795168802000, "secondsFromStart": 0.5},
+              {"role": "user", "message": "I'd like to book a table.", "time": 1795168803000, "endTime": 1795168804500, "secondsFromStart": 3.0}]}}}
+        """;
+
+    [Fact]
+    public async Task A_vapi_end_of_call_report_becomes_a_call_with_its_fields()
+    {
+        var result = await PostAsync("vapi", VapiReport);
+        Assert.Equal("ingested", result.GetProperty("status").GetString());
+        var call = await Calls.WaitForStageAsync(_client, result.GetProperty("id").GetInt64(), "evaluated");
+        Assert.Equal("vapi-call-1", call.GetProperty("call_id").GetString());
+        Assert.Equal("Vapi bot", call.GetProperty("agent_name").GetString());
+        Assert.Equal("customer-ended-call", call.GetProperty("call_ended_reason").GetString());
+        Assert.Equal("+14155550100", call.GetProperty("customer_number").GetString());
+        Assert.Equal("2026-11-20T10:00:00.000000Z", call.GetProperty("timestamp").GetString());
+        Assert.Equal("https://storage.example.com/stereo.wav", call.GetProperty("source_recording_url").GetString());
+        Assert.Equal("42", call.GetProperty("metadata").GetProperty("crm_id").GetString());
+        Assert.Equal("2026-11-20T10:00:30.000Z", call.GetProperty("metadata").GetProperty("ended_at").GetString());
+        Assert.Equal("vapi", call.GetProperty("transcript_type").GetString());
+        Assert.Equal(2, call.GetProperty("transcript_object").GetArrayLength());
+
+        var again = await PostAsync("vapi", VapiReport);
+        Assert.Equal("duplicate", again.GetProperty("status").GetString());
+        Assert.Equal(result.GetProperty("id").GetInt64(), again.GetProperty("id").GetInt64());
+    }
+
+    [Fact]
+    public async Task Events_that_are_not_end_of_call_are_answered_200_and_store_nothing()
+    {
+        var vapi = await PostAsync("vapi", """{"message": {"type": "status-update", "status": "in-progress", "call": {"id": "c"}}}""");
+        Assert.Equal("ignored", vapi.GetProperty("status").GetString());
+        var retell = await PostAsync("retell", """{"event": "call_started", "call": {"call_id": "r"}}""");
+        Assert.Equal("ignored", retell.GetProperty("status").GetString());
+        var eleven = await PostAsync("elevenlabs", """{"type": "call_initiation_failure", "data": {"agent_id": "el_agent"}}""");
+        Assert.Equal("ignored", eleven.GetProperty("status").GetString());
+        Assert.Equal(0, (await (await _client.GetAsync("/observability/v2/call-logs/")).ReadJsonAsync()).GetProperty("count").GetInt64());
+    }
+
+    [Fact]
+    public async Task Retell_call_ended_then_call_analyzed_make_one_call_with_the_analysis()
+    {
+        var ended = await PostAsync("retell", RetellEvent("call_ended", "agent_retell", analysis: null));
+        var id = ended.GetProperty("id").GetInt64();
+        var analyzed = await PostAsync("retell", RetellEvent("call_analyzed", "agent_retell", """{"call_summary": "Booked a table.", "user_sentiment": "Positive"}"""));
+        Assert.Equal("duplicate", analyzed.GetProperty("status").GetString());
+        Assert.Equal(id, analyzed.GetProperty("id").GetInt64());
+        await PostAsync("retell", RetellEvent("call_analyzed", "agent_retell", """{"call_summary": "Booked a table.", "user_sentiment": "Positive"}"""));
+
+        var call = await Calls.WaitForStageAsync(_client, id, "evaluated");
+        Assert.Equal("user_hangup", call.GetProperty("call_ended_reason").GetString());
+        Assert.Equal("+14155550111", call.GetProperty("customer_number").GetString());
+        Assert.Equal("https://retell.example.com/multi.wav", call.GetProperty("source_recording_url").GetString());
+        Assert.Equal("Booked a table.", call.GetProperty("metadata").GetProperty("call_analysis").GetProperty("call_summary").GetString());
+        Assert.Equal("Retell bot", call.GetProperty("agent_name").GetString());
+        Assert.Equal(1, (await (await _client.GetAsync("/observability/v2/call-logs/")).ReadJsonAsync()).GetProperty("count").GetInt64());
+    }
+
+    [Fact]
+    public async Task ElevenLabs_transcription_then_audio_attaches_the_recording()
+    {
+        var audio = new byte[] { (byte)'I', (byte)'D', (byte)'3', 4, 0, 0, 0, 0, 0, 0, 0xFF, 0xFB, 0x90, 0x64 }.Concat(new byte[400]).ToArray();
+        var early = await _client.PostAsync("/observability/v1/elevenlabs/observe/", Json(ElevenLabsAudio("conv_1", audio)));
+        Assert.Equal(HttpStatusCode.NotFound, early.StatusCode);
+
+        var result = await PostAsync("elevenlabs", ElevenLabsTranscription("conv_1", "el_agent"));
+        Assert.Equal("ingested", result.GetProperty("status").GetString());
+        var attached = await PostAsync("elevenlabs", ElevenLabsAudio("conv_1", audio));
+        Assert.Equal("recording_attached", attached.GetProperty("status").GetString());
+        Assert.Equal("duplicate", (await PostAsync("elevenlabs", ElevenLabsAudio("conv_1", audio))).GetProperty("status").GetString());
+
+        var call = await Calls.WaitForStageAsync(_client, result.GetProperty("id").GetInt64(), "evaluated");
+        Assert.Equal("end_call tool", call.GetProperty("call_ended_reason").GetString());
+        Assert.Equal("+14155550122", call.GetProperty("customer_number").GetString());
+        Assert.Equal("2026-11-20T10:00:00.000000Z", call.GetProperty("timestamp").GetString());
+        var recording = await _client.GetAsync(new Uri(call.GetProperty("voice_recording_url").GetString()!).PathAndQuery);
+        Assert.Equal("audio/mpeg", recording.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(audio, await recording.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task LiveKit_and_Pipecat_histories_are_ingested_with_the_envelope_fields()
+    {
+        var livekit = await PostAsync("livekit", """
+            {"call_id": "lk-room-1", "recording_url": "https://egress.example.com/lk.ogg", "customer_number": "+14155550133",
+             "ended_reason": "participant_disconnected", "audio_recording_started_at": 1795168800.0,
+             "chat_history": {"items": [
+               {"type": "message", "role": "assistant", "content": ["Hello, how can I help?"], "metrics": {"started_speaking_at": 1795168800.5, "stopped_speaking_at": 1795168802.0}},
+               {"type": "message", "role": "user", "content": ["Book a table."], "metrics": {"started_speaking_at": 1795168803.0, "stopped_speaking_at": 1795168804.0}}]}}
+            """, "?agent_id=1");
+        var lk = await Calls.WaitForStageAsync(_client, livekit.GetProperty("id").GetInt64(), "evaluated");
+        Assert.Equal("lk-room-1", lk.GetProperty("call_id").GetString());
+        Assert.Equal("participant_disconnected", lk.GetProperty("call_ended_reason").GetString());
+        Assert.Equal("2026-11-20T10:00:00.000000Z", lk.GetProperty("timestamp").GetString());
+        Assert.Equal(0.5, lk.GetProperty("transcript_object")[0].GetProperty("start_time").GetDouble(), 3);
+
+        var pipecat = await PostAsync("pipecat", """
+            {"call_id": "pc-1", "customer_number": "+14155550144", "started_at": "2026-11-20T10:00:00Z",
+             "messages": [{"role": "assistant", "content": "Hello!", "timestamp": "2026-11-20T10:00:00.500Z"},
+                          {"role": "user", "content": "Hi, I need help.", "timestamp": "2026-11-20T10:00:02Z"}]}
+            """, "?agent_id=1");
+        var pc = await Calls.WaitForStageAsync(_client, pipecat.GetProperty("id").GetInt64(), "evaluated");
+        Assert.Equal("+14155550144", pc.GetProperty("customer_number").GetString());
+        Assert.Equal("Main Agent", pc.GetProperty("transcript_object")[0].GetProperty("role").GetString());
+    }
+
+    [Fact]
+    public async Task Signed_webhooks_are_verified_when_the_agent_has_the_providers_secret()
+    {
+        var retellBody = RetellEvent("call_ended", "agent_signed", analysis: null);
+        var unsigned = await _client.PostAsync("/observability/v1/retell/observe/", Json(retellBody));
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString();
+        var retell = Request("retell", retellBody);
+        retell.Headers.Add("X-Retell-Signature", $"v={now},d={Hmac("key_retell_secret", retellBody + now)}");
+        Assert.Equal(HttpStatusCode.OK, (await _client.SendAsync(retell)).StatusCode);
+        var tampered = Request("retell", retellBody.Replace("user_hangup", "agent_hangup"));
+        tampered.Headers.Add("X-Retell-Signature", $"v={now},d={Hmac("key_retell_secret", retellBody + now)}");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _client.SendAsync(tampered)).StatusCode);
+
+        var elevenBody = ElevenLabsTranscription("conv_signed", "el_signed");
+        var seconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString();
+        var stale = Request("elevenlabs", elevenBody);
+        var old = (DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 3600).ToString();
+        stale.Headers.Add("ElevenLabs-Signature", $"t={old},v0={Hmac("wsec_eleven", old + "." + elevenBody)}");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _client.SendAsync(stale)).StatusCode);
+        var eleven = Request("elevenlabs", elevenBody);
+        eleven.Headers.Add("ElevenLabs-Signature", $"t={seconds},v0={Hmac("wsec_eleven", seconds + "." + elevenBody)}");
+        Assert.Equal(HttpStatusCode.OK, (await _client.SendAsync(eleven)).StatusCode);
+
+        var vapiBody = VapiReport.Replace("asst_vapi", "asst_signed").Replace("vapi-call-1", "vapi-signed");
+        var wrongSecret = Request("vapi", vapiBody);
+        wrongSecret.Headers.Add("X-Vapi-Secret", "guess");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _client.SendAsync(wrongSecret)).StatusCode);
+        var vapi = Request("vapi", vapiBody);
+        vapi.Headers.Add("X-Vapi-Secret", "vapi-shared-secret");
+        Assert.Equal(HttpStatusCode.OK, (await _client.SendAsync(vapi)).StatusCode);
+
+        Assert.Equal(3, (await (await _client.GetAsync("/observability/v2/call-logs/")).ReadJsonAsync()).GetProperty("count").GetInt64());
+    }
+
+    [Fact]
+    public async Task Bad_webhooks_get_clear_errors()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsync("/observability/v1/bland/observe/", Json("{}"))).StatusCode);
+        var noEnvelope = await _client.PostAsync("/observability/v1/vapi/observe/", Json("""{"type": "end-of-call-report"}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, noEnvelope.StatusCode);
+        Assert.True((await noEnvelope.ReadJsonAsync()).TryGetProperty("message", out _));
+        var unknownAssistant = await _client.PostAsync("/observability/v1/vapi/observe/", Json(VapiReport.Replace("asst_vapi", "asst_nobody")));
+        Assert.Equal(HttpStatusCode.BadRequest, unknownAssistant.StatusCode);
+        Assert.True((await unknownAssistant.ReadJsonAsync()).TryGetProperty("assistant_id", out _));
+        var noCallId = await _client.PostAsync("/observability/v1/pipecat/observe/?agent_id=1", Json("""{"messages": [{"role": "user", "content": "hi"}]}"""));
+        Assert.Equal("This field is required.", (await noCallId.ReadJsonAsync()).GetProperty("call_id")[0].GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _host.CreateClient().PostAsync("/observability/v1/vapi/observe/", Json(VapiReport))).StatusCode);
+    }
+
+    private static string RetellEvent(string type, string agentId, string? analysis) => $$$"""
+        {"event": "{{{type}}}", "call": {"call_id": "retell-1", "agent_id": "{{{agentId}}}", "direction": "inbound",
+          "from_number": "+14155550111", "to_number": "+14155550999", "disconnection_reason": "user_hangup",
+          "start_timestamp": 1795168800000, "end_timestamp": 1795168830000,
+          "recording_url": "https://retell.example.com/mono.wav", "recording_multi_channel_url": "https://retell.example.com/multi.wav",
+          {{{(analysis is null ? "" : $"\"call_analysis\": {analysis},")}}}
+          "transcript_object": [
+            {"role": "agent", "content": "Hello there", "words": [{"word": "Hello", "start": 0.5, "end": 0.9}, {"word": "there", "start": 0.9, "end": 1.3}]},
+            {"role": "user", "content": "Hi", "words": [{"word": "Hi", "start": 2.0, "end": 2.4}]}]}}
+        """;
+
+    private static string ElevenLabsTranscription(string conversationId, string agentId) => $$$"""
+        {"type": "post_call_transcription", "event_timestamp": 1795168830,
+         "data": {"agent_id": "{{{agentId}}}", "conversation_id": "{{{conversationId}}}", "status": "done",
+           "transcript": [
+             {"role": "agent", "message": "Hello, how can I help?", "time_in_call_secs": 0},
+             {"role": "user", "message": "Book a table for two.", "time_in_call_secs": 3}],
+           "metadata": {"start_time_unix_secs": 1795168800, "call_duration_secs": 30, "termination_reason": "end_call tool",
+             "phone_call": {"external_number": "+14155550122", "agent_number": "+14155550000"} } } }
+        """;
+
+    private static string ElevenLabsAudio(string conversationId, byte[] audio) =>
+        $$$"""{"type": "post_call_audio", "data": {"agent_id": "el_agent", "conversation_id": "{{{conversationId}}}", "full_audio": "{{{Convert.ToBase64String(audio)}}}"}}""";
+
+    private async Task<JsonElement> PostAsync(string provider, string body, string query = "")
+    {
+        var response = await _client.PostAsync($"/observability/v1/{provider}/observe/{query}", Json(body));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private static HttpRequestMessage Request(string provider, string body) =>
+        new(HttpMethod.Post, $"/observability/v1/{provider}/observe/") { Content = Json(body) };
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static string Hmac(string secret, string message) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(message)));
+}
