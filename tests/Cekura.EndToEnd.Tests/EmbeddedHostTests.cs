@@ -320,6 +320,8 @@ public sealed class EmbeddedHostTests : IAsyncLifetime
         Assert.Equal("Main Agent", entries[0].GetProperty("role").GetString());
         Assert.Equal("Testing Agent", entries[1].GetProperty("role").GetString());
         Assert.StartsWith("[00:00] Main Agent: ", done.GetProperty("transcript").GetString());
+        // Only Deepgram has to decide who the agent is; the call records which rule did.
+        Assert.Equal(transcriptType == "deepgram" ? "greeting" : null, done.GetProperty("agent_speaker_rule").GetString());
     }
 
     [Fact]

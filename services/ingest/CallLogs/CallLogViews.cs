@@ -55,6 +55,10 @@ public sealed record CallLogDetailView : CallLogView
     public IReadOnlyList<long> MetricIds { get; init; } = [];
     public int? MainAgentChannelIndex { get; init; }
     public int? TestingChannelIndex { get; init; }
+
+    /// <summary>Our addition, for speaker-indexed transcripts: which channel/speaker is the agent and which rule decided.</summary>
+    public int? AgentSpeakerIndex { get; init; }
+    public string? AgentSpeakerRule { get; init; }
 }
 
 public sealed record ErrorDetail(string Detail);
@@ -97,6 +101,8 @@ public sealed class CallLogViews
             MetricIds = call.MetricIds,
             MainAgentChannelIndex = call.MainAgentChannelIndex,
             TestingChannelIndex = call.MainAgentChannelIndex is { } main ? 1 - main : null,
+            AgentSpeakerIndex = call.AgentSpeakerIndex,
+            AgentSpeakerRule = call.AgentSpeakerRule,
         }, call);
         return detail with
         {

@@ -45,6 +45,8 @@ public sealed class CallIngestor(
             RedactFields = request.RedactFields ?? agent.RedactFields,
             MetricIds = request.MetricIds,
             MainAgentChannelIndex = request.MainAgentChannelIndex,
+            AgentSpeakerIndex = request.AgentSpeaker?.Index,
+            AgentSpeakerRule = request.AgentSpeaker?.Rule,
             Stage = CallStage.Received,
             StageChangedAt = now,
             CreatedAt = now,

@@ -16,6 +16,9 @@ public sealed record SendCall
     public string? RecordingUrl { get; init; }
     public required string TranscriptType { get; init; }
     public IReadOnlyList<TranscriptEntry> Transcript { get; init; } = [];
+
+    /// <summary>Set when the format only indexes speakers and the parser decided which one is the agent.</summary>
+    public Transcripts.AgentSpeaker? AgentSpeaker { get; init; }
     public string? CallEndedReason { get; init; }
     public string? CustomerNumber { get; init; }
     public JsonElement? Metadata { get; init; }

@@ -80,7 +80,8 @@ public sealed class SendCallValidator(TranscriptParsers parsers)
             RecordingFormat = recordingFormat,
             RecordingUrl = recordingUrl,
             TranscriptType = transcriptType,
-            Transcript = transcript,
+            Transcript = transcript.Entries,
+            AgentSpeaker = transcript.Agent,
             CallEndedReason = ReadString(f, "call_ended_reason", errors, maxLength: 100),
             CustomerNumber = ReadString(f, "customer_number", errors, maxLength: 100),
             Metadata = ReadObject(f, "metadata", errors),
@@ -94,7 +95,9 @@ public sealed class SendCallValidator(TranscriptParsers parsers)
         return errors.Any ? (null, errors) : (call, errors);
     }
 
-    private IReadOnlyList<Contracts.Calls.TranscriptEntry> ReadTranscript(
+    private static readonly ParsedTranscript Untranscribed = new([], null);
+
+    private ParsedTranscript ReadTranscript(
         IReadOnlyDictionary<string, JsonElement> f, string transcriptType, TranscriptContext context, FieldErrors errors)
     {
         const string field = "transcript_json";
@@ -102,7 +105,7 @@ public sealed class SendCallValidator(TranscriptParsers parsers)
             && !(value.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(value.GetString()));
         if (transcriptType == TranscriptTypes.NoneMono || errors.Has("transcript_type"))
         {
-            return [];
+            return Untranscribed;
         }
         // Both problems are reported at once, so the client does not fix one only to meet the other.
         var supported = parsers.Supports(transcriptType);
@@ -116,16 +119,16 @@ public sealed class SendCallValidator(TranscriptParsers parsers)
         }
         if (!supported || !present)
         {
-            return [];
+            return Untranscribed;
         }
         if (value.ValueKind == JsonValueKind.String && !TryParseJson(value.GetString()!, out value))
         {
             errors.Add(field, "Value must be valid JSON.");
-            return [];
+            return Untranscribed;
         }
         try
         {
-            return parsers.Parse(transcriptType, value, context);
+            return parsers.ParseWithAgent(value, transcriptType, context);
         }
         catch (TranscriptFormatException e)
         {
@@ -133,7 +136,7 @@ public sealed class SendCallValidator(TranscriptParsers parsers)
             {
                 errors.Add(field, problem);
             }
-            return [];
+            return Untranscribed;
         }
     }
 

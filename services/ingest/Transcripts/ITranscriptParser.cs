@@ -14,7 +14,16 @@ public interface ITranscriptParser
 
     /// <summary>Formats whose speakers are indexed (Deepgram) use what the request says about the call.</summary>
     IReadOnlyList<TranscriptEntry> Parse(JsonElement transcript, TranscriptContext context) => Parse(transcript);
+
+    /// <summary>The transcript and, for formats whose speakers are only indexed, which one is the agent and why.</summary>
+    ParsedTranscript ParseWithAgent(JsonElement transcript, TranscriptContext context) => new(Parse(transcript, context), null);
 }
+
+/// <summary>A canonical transcript; <see cref="Agent"/> is set when the parser had to decide who the agent is.</summary>
+public sealed record ParsedTranscript(IReadOnlyList<TranscriptEntry> Entries, AgentSpeaker? Agent);
+
+/// <summary>The channel or speaker index taken as the agent, and the rule that decided it.</summary>
+public sealed record AgentSpeaker(int Index, string Rule);
 
 /// <summary>What the Send Calls request says beside the transcript that a parser may need.</summary>
 public sealed record TranscriptContext

@@ -11,12 +11,15 @@ public sealed class TranscriptParsers(IEnumerable<ITranscriptParser> parsers)
 
     public bool Supports(string transcriptType) => _byType.ContainsKey(transcriptType);
 
-    public IReadOnlyList<TranscriptEntry> Parse(string transcriptType, JsonElement transcript, TranscriptContext? context = null)
+    public IReadOnlyList<TranscriptEntry> Parse(string transcriptType, JsonElement transcript, TranscriptContext? context = null) =>
+        ParseWithAgent(transcript, transcriptType, context).Entries;
+
+    public ParsedTranscript ParseWithAgent(JsonElement transcript, string transcriptType, TranscriptContext? context = null)
     {
-        IReadOnlyList<TranscriptEntry> entries;
+        ParsedTranscript parsed;
         try
         {
-            entries = _byType[transcriptType].Parse(transcript, context ?? TranscriptContext.None);
+            parsed = _byType[transcriptType].ParseWithAgent(transcript, context ?? TranscriptContext.None);
         }
         catch (TranscriptFormatException e) when (!e.Problems.Any(p => p.StartsWith("this looks like", StringComparison.Ordinal))
                                                   && TranscriptFormatSniffer.Guess(transcript) is { } guess
@@ -25,11 +28,11 @@ public sealed class TranscriptParsers(IEnumerable<ITranscriptParser> parsers)
             throw new TranscriptFormatException(
                 [$"this looks like a {guess} transcript, not {transcriptType}: set transcript_type to \"{guess}\"", .. e.Problems]);
         }
-        if (!entries.Any(e => e.IsSpeech))
+        if (!parsed.Entries.Any(e => e.IsSpeech))
         {
             throw new TranscriptFormatException(
                 $"the transcript has no speech turn: at least one '{TranscriptRoles.MainAgent}' or '{TranscriptRoles.TestingAgent}' entry is required");
         }
-        return entries;
+        return parsed;
     }
 }

@@ -31,6 +31,10 @@ public sealed record CallLog
     public IReadOnlyList<long> MetricIds { get; init; } = [];
     public int? MainAgentChannelIndex { get; init; }
 
+    /// <summary>For speaker-indexed transcripts (Deepgram): the channel/speaker taken as the agent, and the rule that decided.</summary>
+    public int? AgentSpeakerIndex { get; init; }
+    public string? AgentSpeakerRule { get; init; }
+
     public CallStage Stage { get; init; }
     public DateTimeOffset StageChangedAt { get; init; }
 

@@ -64,6 +64,12 @@ public sealed class DeepgramTranscriptParser : ITranscriptParser
     public IReadOnlyList<TranscriptEntry> Parse(JsonElement transcript, TranscriptContext context) =>
         ParseDetailed(transcript, context).Entries;
 
+    public ParsedTranscript ParseWithAgent(JsonElement transcript, TranscriptContext context)
+    {
+        var detailed = ParseDetailed(transcript, context);
+        return new ParsedTranscript(detailed.Entries, new AgentSpeaker(detailed.AgentIndex, detailed.AgentRule));
+    }
+
     /// <exception cref="TranscriptFormatException">The response is not a usable Deepgram transcript.</exception>
     public DeepgramTranscript ParseDetailed(JsonElement json, TranscriptContext context)
     {
