@@ -514,6 +514,29 @@ public abstract class StoreContract : IAsyncLifetime
         Assert.Equal(0, await Keys.CountAsync(Ct));
     }
 
+    [SkippableFact]
+    public async Task Keys_are_got_by_id_listed_per_organisation_and_updated_in_place()
+    {
+        var first = await Keys.AddAsync(ApiKey("ck_live_ab", new string('4', 64), name: "first"), Ct);
+        var second = await Keys.AddAsync(ApiKey("ck_live_cd", new string('5', 64), name: "second") with
+        {
+            OrganizationId = 10, OrganizationWide = true, RateLimitPerMinute = 60, RateLimitBurst = 5,
+        }, Ct);
+
+        AssertSameJson(second, await Keys.GetAsync(second.Id, Ct));
+        Assert.Null(await Keys.GetAsync(second.Id + 100, Ct));
+        Assert.Equal([first.Id, second.Id], (await Keys.ListAsync(null, Ct)).Select(k => k.Id));
+        Assert.Equal([second.Id], (await Keys.ListAsync(10, Ct)).Select(k => k.Id));
+        Assert.Empty(await Keys.ListAsync(11, Ct));
+
+        var revoked = first with { RevokedAt = Time.AddHours(1), LastUsedAt = Time.AddMinutes(5) };
+        Assert.True(await Keys.UpdateAsync(revoked, Ct));
+        AssertSameJson(revoked, await Keys.GetAsync(first.Id, Ct));
+        AssertSameJson(revoked, Assert.Single(await Keys.FindByPrefixAsync("ck_live_ab", Ct)));
+        Assert.False(await Keys.UpdateAsync(revoked with { HashHex = new string('6', 64) }, Ct));
+        Assert.False(await Keys.UpdateAsync(revoked with { Id = second.Id + 100 }, Ct));
+    }
+
     /// <summary>Every call of a project in a wide time range.</summary>
     protected static CallQuery AllOf(long projectId) => new()
     {

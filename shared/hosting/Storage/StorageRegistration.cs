@@ -25,12 +25,14 @@ public static class StorageRegistration
                 services.AddSingleton<ICallStore, MongoCallStore>();
                 services.AddSingleton<IAgentStore, MongoAgentStore>();
                 services.AddSingleton<IApiKeyStore, MongoApiKeyStore>();
+                services.AddSingleton<ITenancyStore, MongoTenancyStore>();
                 break;
             default:
                 services.AddSingleton(_ => new SqliteDatabase(options.SqlitePath));
                 services.AddSingleton<ICallStore, SqliteCallStore>();
                 services.AddSingleton<IAgentStore, SqliteAgentStore>();
                 services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
+                services.AddSingleton<ITenancyStore, SqliteTenancyStore>();
                 break;
         }
 

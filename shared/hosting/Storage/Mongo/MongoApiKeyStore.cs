@@ -57,6 +57,31 @@ public sealed class MongoApiKeyStore(MongoStoreContext context) : IApiKeyStore
         return await context.ApiKeys.CountDocumentsAsync(Filter.Empty, cancellationToken: cancellationToken);
     }
 
+    public async Task<ApiKeyRecord?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        var found = await context.ApiKeys.Find(Filter.Eq("_id", id)).FirstOrDefaultAsync(cancellationToken);
+        return found is null ? null : MongoDocuments.FromBson<ApiKeyRecord>(found["doc"].AsBsonDocument);
+    }
+
+    public async Task<IReadOnlyList<ApiKeyRecord>> ListAsync(long? organizationId, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        var filter = organizationId is { } org ? Filter.Eq("doc.organization_id", org) : Filter.Empty;
+        var docs = await context.ApiKeys.Find(filter).Sort(Builders<BsonDocument>.Sort.Ascending("_id")).ToListAsync(cancellationToken);
+        return docs.Select(d => MongoDocuments.FromBson<ApiKeyRecord>(d["doc"].AsBsonDocument)).ToList();
+    }
+
+    public async Task<bool> UpdateAsync(ApiKeyRecord key, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        var result = await context.ApiKeys.UpdateOneAsync(
+            Filter.Eq("_id", key.Id) & Filter.Eq("hash", key.HashHex),
+            Builders<BsonDocument>.Update.Set("doc", MongoDocuments.ToBson(key)),
+            cancellationToken: cancellationToken);
+        return result.MatchedCount == 1;
+    }
+
     private async Task<ApiKeyRecord?> FindByHashAsync(string hash, CancellationToken cancellationToken)
     {
         var found = await context.ApiKeys.Find(Filter.Eq("hash", hash)).FirstOrDefaultAsync(cancellationToken);

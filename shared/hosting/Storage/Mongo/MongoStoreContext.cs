@@ -25,6 +25,10 @@ public sealed class MongoStoreContext(MongoStoreOptions options) : IDisposable
 
     internal IMongoCollection<BsonDocument> ApiKeys => Database.GetCollection<BsonDocument>("api_keys");
 
+    internal IMongoCollection<BsonDocument> Organizations => Database.GetCollection<BsonDocument>("organizations");
+
+    internal IMongoCollection<BsonDocument> Projects => Database.GetCollection<BsonDocument>("projects");
+
     private IMongoCollection<BsonDocument> Counters => Database.GetCollection<BsonDocument>("counters");
 
     /// <summary>Creates the indexes if this instance has not done so yet; a failed attempt is retried by the next call.</summary>

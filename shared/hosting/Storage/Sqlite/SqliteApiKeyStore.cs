@@ -59,4 +59,45 @@ public sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
         command.CommandText = "SELECT count(*) FROM api_keys";
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
+
+    public async Task<ApiKeyRecord?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT doc FROM api_keys WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        return await command.ExecuteScalarAsync(cancellationToken) is string doc
+            ? JsonSerializer.Deserialize<ApiKeyRecord>(doc, CekuraJson.Options)
+            : null;
+    }
+
+    public async Task<IReadOnlyList<ApiKeyRecord>> ListAsync(long? organizationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // Keys are few; filtering the documents keeps the table's columns to what authentication looks up.
+        command.CommandText = "SELECT doc FROM api_keys ORDER BY id";
+        var keys = new List<ApiKeyRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var key = JsonSerializer.Deserialize<ApiKeyRecord>(reader.GetString(0), CekuraJson.Options)!;
+            if (organizationId is null || key.OrganizationId == organizationId)
+            {
+                keys.Add(key);
+            }
+        }
+        return keys;
+    }
+
+    public async Task<bool> UpdateAsync(ApiKeyRecord key, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE api_keys SET doc = $doc WHERE id = $id AND hash = $hash";
+        command.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(key, CekuraJson.Options));
+        command.Parameters.AddWithValue("$id", key.Id);
+        command.Parameters.AddWithValue("$hash", key.HashHex);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
 }

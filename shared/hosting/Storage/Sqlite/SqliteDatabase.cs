@@ -107,5 +107,14 @@ public sealed class SqliteDatabase
             doc TEXT NOT NULL
         );
         CREATE INDEX IF NOT EXISTS api_keys_prefix ON api_keys (prefix);
+        CREATE TABLE IF NOT EXISTS organizations (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            doc TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS projects (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            organization_id INTEGER NOT NULL,
+            doc TEXT NOT NULL
+        );
         """;
 }
