@@ -1,6 +1,13 @@
 using Cekura.AllInOne;
+using Cekura.Gateway.Cli;
 using Cekura.Hosting.Bus;
 using Cekura.Hosting.Defaults;
+
+// Operator verbs (keys, orgs, projects) run against the configured store and exit.
+if (GatewayCli.IsCommand(args))
+{
+    return await GatewayCli.RunAsync(args);
+}
 
 // Every module in one process by default (Cekura:Targets=all); a target list runs some of them.
 var builder = WebApplication.CreateBuilder(args);
@@ -13,3 +20,4 @@ app.UseTargetModules();
 app.MapServiceDefaults();
 app.MapTargetModules();
 app.Run();
+return 0;

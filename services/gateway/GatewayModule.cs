@@ -1,6 +1,9 @@
+using Cekura.Gateway.Administration;
 using Cekura.Gateway.ApiKeys;
 using Cekura.Hosting.Options;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Cekura.Gateway;
 
@@ -8,40 +11,49 @@ public static class GatewayModule
 {
     private const string IngestCluster = "ingest";
 
-    /// <summary>API-key authentication, the bootstrap key, and — when ingest runs elsewhere — the YARP routes to it.</summary>
+    /// <summary>API keys and their limits, the admin API, the bootstrap key, and — when ingest runs elsewhere — the YARP routes to it.</summary>
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ApiKeyAuthenticator>();
+        builder.Services.AddSingleton<KeyRateLimiter>();
+        builder.Services.AddSingleton<KeyAdministration>();
         builder.Services.AddHostedService<BootstrapKey>();
-        var maxRequestBytes = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>()?.MaxRequestBytes
-            ?? new GatewayOptions().MaxRequestBytes;
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxRequestBytes);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxUploadBytes);
+        builder.Services.AddRequestTimeouts(o => o.DefaultPolicy = new RequestTimeoutPolicy
+        {
+            Timeout = TimeSpan.FromSeconds(options.RequestTimeoutSeconds),
+            TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
+            WriteTimeoutResponse = context => context.Response.WriteAsJsonAsync(
+                new { detail = $"The request took longer than {options.RequestTimeoutSeconds} s." }),
+        });
 
         var cekura = builder.Configuration.GetSection(CekuraOptions.Section).Get<CekuraOptions>() ?? new CekuraOptions();
         if (!cekura.Runs("ingest"))
         {
-            var ingestUrl = builder.Configuration[$"{GatewayOptions.Section}:{nameof(GatewayOptions.IngestUrl)}"];
-            if (string.IsNullOrWhiteSpace(ingestUrl))
+            if (string.IsNullOrWhiteSpace(options.IngestUrl))
             {
                 throw new InvalidOperationException(
                     "The gateway runs without ingest in this process, so it needs Gateway:IngestUrl (env Gateway__IngestUrl), e.g. http://ingest:8080.");
             }
-            builder.Services.AddReverseProxy().LoadFromMemory(Routes(), [Cluster(ingestUrl)]);
+            builder.Services.AddReverseProxy().LoadFromMemory(Routes(), [Cluster(options)]);
         }
         return builder;
     }
 
-    /// <summary>Must run before any public endpoint: it authenticates and stamps the tenant.</summary>
+    /// <summary>Must run before any public endpoint: it times requests out, authenticates, limits and stamps the tenant.</summary>
     public static WebApplication UseGateway(this WebApplication app)
     {
+        app.UseRequestTimeouts();
         app.UseMiddleware<ApiKeyMiddleware>();
         return app;
     }
 
     public static WebApplication MapGateway(this WebApplication app)
     {
+        app.MapAdminApi();
         if (app.Services.GetService<IProxyConfigProvider>() is not null)
         {
             app.MapReverseProxy();
@@ -59,9 +71,10 @@ public static class GatewayModule
     private static RouteConfig Route(string id, string path) =>
         new() { RouteId = id, ClusterId = IngestCluster, Match = new RouteMatch { Path = path } };
 
-    private static ClusterConfig Cluster(string ingestUrl) => new()
+    private static ClusterConfig Cluster(GatewayOptions options) => new()
     {
         ClusterId = IngestCluster,
-        Destinations = new Dictionary<string, DestinationConfig> { ["ingest"] = new() { Address = ingestUrl } },
+        Destinations = new Dictionary<string, DestinationConfig> { ["ingest"] = new() { Address = options.IngestUrl! } },
+        HttpRequest = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromSeconds(options.RequestTimeoutSeconds) },
     };
 }

@@ -3,7 +3,11 @@ using System.ComponentModel.DataAnnotations;
 namespace Cekura.Gateway;
 
 /// <summary>
-/// <code>"Gateway": { "IngestUrl": "http://ingest:8080", "BootstrapKey": "", "KeyCacheSeconds": 30, "MaxRequestBytes": 536870912 }</code>
+/// <code>
+/// "Gateway": { "IngestUrl": "http://ingest:8080", "BootstrapKey": "", "AdminKey": "", "InternalSecret": "",
+///              "KeyCacheSeconds": 5, "MaxJsonBytes": 10485760, "MaxUploadBytes": 536870912, "RequestTimeoutSeconds": 300,
+///              "RateLimit": { "PerMinute": 1200, "Burst": 200 } }
+/// </code>
 /// </summary>
 public sealed class GatewayOptions
 {
@@ -15,11 +19,39 @@ public sealed class GatewayOptions
     /// <summary>A key to accept from the first start (CEKURA_API_KEY); without it a key is generated and printed once.</summary>
     public string? BootstrapKey { get; set; }
 
-    /// <summary>How long a verified key is remembered before the store is asked again.</summary>
-    [Range(0, 3600)]
-    public int KeyCacheSeconds { get; set; } = 30;
+    /// <summary>Enables the <c>/admin/v1/</c> key management API for requests carrying it in <c>X-CEKURA-ADMIN-KEY</c> (CEKURA_ADMIN_KEY).</summary>
+    public string? AdminKey { get; set; }
 
-    /// <summary>Largest request the gateway lets through (recording uploads ride in it).</summary>
+    /// <summary>
+    /// How long a verified key is remembered before the store is asked again: a revocation reaches every gateway
+    /// instance within this time (the instance that revoked forgets the key at once).
+    /// </summary>
+    [Range(0, 3600)]
+    public int KeyCacheSeconds { get; set; } = 5;
+
+    /// <summary>Largest non-multipart body (JSON, urlencoded); larger is <c>413</c>.</summary>
     [Range(1024, long.MaxValue)]
-    public long MaxRequestBytes { get; set; } = 512L * 1024 * 1024;
+    public long MaxJsonBytes { get; set; } = 10L * 1024 * 1024;
+
+    /// <summary>Largest multipart body (recording uploads); larger is <c>413</c>.</summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxUploadBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>A request still running after this is answered <c>504</c>.</summary>
+    [Range(1, 86400)]
+    public int RequestTimeoutSeconds { get; set; } = 300;
+
+    public RateLimitOptions RateLimit { get; set; } = new();
+}
+
+/// <summary>The token bucket of a key that has no limits of its own.</summary>
+public sealed class RateLimitOptions
+{
+    /// <summary>Sustained requests per minute.</summary>
+    [Range(1, 10_000_000)]
+    public int PerMinute { get; set; } = 1200;
+
+    /// <summary>Requests allowed at once before the sustained rate applies.</summary>
+    [Range(1, 10_000_000)]
+    public int Burst { get; set; } = 200;
 }

@@ -1,6 +1,12 @@
 using Cekura.Gateway;
+using Cekura.Gateway.Cli;
 using Cekura.Hosting.Bus;
 using Cekura.Hosting.Defaults;
+
+if (GatewayCli.IsCommand(args))
+{
+    return await GatewayCli.RunAsync(args);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("gateway");
@@ -12,3 +18,4 @@ app.UseGateway();
 app.MapServiceDefaults();
 app.MapGateway();
 app.Run();
+return 0;

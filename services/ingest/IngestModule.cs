@@ -46,7 +46,8 @@ public static class IngestModule
         builder.Services.AddSingleton<IProviderWebhook>(EnvelopeWebhook.LiveKit());
         builder.Services.AddSingleton<IProviderWebhook>(EnvelopeWebhook.Pipecat());
         builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxRequestBytes);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBytes);
+        // Ingest's own ceiling; the gateway applies the per-kind limits (JSON vs uploads) in front of it.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = Math.Max(MaxRequestBytes, k.Limits.MaxRequestBodySize ?? 0));
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<CekuraDocumentTransformer>());
         return builder;
     }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Cekura.EndToEnd.Tests.Support;
+using Cekura.Hosting.Tenancy;
 using Cekura.TestSupport;
 using Microsoft.Data.Sqlite;
 
@@ -54,6 +55,7 @@ public sealed class DistributedDeploymentTests(RabbitMqFixture rabbit, S3Fixture
             ["Storage__S3__SecretKey"] = s3.SecretKey,
             ["Storage__S3__Bucket"] = "cekura-dist-" + Guid.NewGuid().ToString("N")[..8],
             ["Outbox__SweepIntervalSeconds"] = "0.5",
+            ["Gateway__InternalSecret"] = "internal-" + Guid.NewGuid().ToString("N"),
         };
         var ingest = Start("ingest", "Cekura.Ingest", shared);
         var workers = new[]
@@ -85,7 +87,7 @@ public sealed class DistributedDeploymentTests(RabbitMqFixture rabbit, S3Fixture
         file.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
         form.Add(file, "voice_recording", "call.wav");
         var spoofed = new HttpRequestMessage(HttpMethod.Post, "/observability/v1/observe/") { Content = form };
-        spoofed.Headers.Add("X-Cekura-Project-Id", "77");
+        spoofed.Headers.Add(TenantHeaders.ProjectId, "77");
         var response = await client.SendAsync(spoofed);
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         var id = (await response.ReadJsonAsync()).GetProperty("id").GetInt64();
@@ -113,9 +115,14 @@ public sealed class DistributedDeploymentTests(RabbitMqFixture rabbit, S3Fixture
         var list = await (await client.GetAsync("/observability/v2/call-logs/?page_size=50")).ReadJsonAsync();
         Assert.Equal(9, list.GetProperty("count").GetInt64());
 
-        // Ingest itself only serves requests stamped by the gateway.
+        // Ingest itself only serves requests stamped by the gateway, whose secret a caller cannot know.
         using var direct = new HttpClient { BaseAddress = ingest.BaseAddress };
         Assert.Equal(HttpStatusCode.Unauthorized, (await direct.GetAsync("/observability/v2/call-logs/")).StatusCode);
+        var forged = new HttpRequestMessage(HttpMethod.Get, "/observability/v2/call-logs/");
+        forged.Headers.Add(TenantHeaders.OrganizationId, "1");
+        forged.Headers.Add(TenantHeaders.ProjectId, "1");
+        forged.Headers.Add(TenantHeaders.GatewaySecret, "guessed");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await direct.SendAsync(forged)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await new HttpClient { BaseAddress = gateway.BaseAddress }.GetAsync("/observability/v2/call-logs/")).StatusCode);
         Assert.All(workers, w => Assert.DoesNotContain("Unhandled exception", w.Output));
     }

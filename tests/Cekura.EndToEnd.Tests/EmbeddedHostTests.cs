@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cekura.Contracts.Calls;
 using Cekura.EndToEnd.Tests.Support;
+using Cekura.Hosting.Tenancy;
 using Cekura.Hosting.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -74,8 +75,8 @@ public sealed class EmbeddedHostTests : IAsyncLifetime
     public async Task Spoofed_tenant_headers_are_replaced_by_the_keys_tenant()
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/observability/v1/observe/") { Content = JsonContent.Create(Calls.Body("spoof-1")) };
-        request.Headers.Add("X-Cekura-Project-Id", "999");
-        request.Headers.Add("X-Cekura-Organization-Id", "999");
+        request.Headers.Add(TenantHeaders.ProjectId, "999");
+        request.Headers.Add(TenantHeaders.OrganizationId, "999");
         Assert.Equal(HttpStatusCode.Created, (await _client.SendAsync(request)).StatusCode);
 
         var store = _host.Services.GetRequiredService<ICallStore>();
@@ -86,8 +87,8 @@ public sealed class EmbeddedHostTests : IAsyncLifetime
         Assert.Equal("spoof-1", Assert.Single(page.Items).CallId);
 
         var withoutKey = new HttpRequestMessage(HttpMethod.Get, "/observability/v2/call-logs/");
-        withoutKey.Headers.Add("X-Cekura-Project-Id", "1");
-        withoutKey.Headers.Add("X-Cekura-Organization-Id", "1");
+        withoutKey.Headers.Add(TenantHeaders.ProjectId, "1");
+        withoutKey.Headers.Add(TenantHeaders.OrganizationId, "1");
         Assert.Equal(HttpStatusCode.Unauthorized, (await _host.CreateClient().SendAsync(withoutKey)).StatusCode);
     }
 

@@ -54,7 +54,14 @@ public sealed class RabbitMqBusTests(RabbitMqFixture rabbit)
         var id = (await (await Calls.PostCallAsync(client, Calls.Body("redelivered-1"))).ReadJsonAsync()).GetProperty("id").GetInt64();
         await Calls.WaitForStageAsync(client, id, "evaluated");
         var store = host.Services.GetRequiredService<ICallStore>();
+        // Evaluated shows before the evaluation stage has noted its own CallEvaluated as published; wait for that last write.
         var before = (await store.GetAsync(id, CancellationToken.None))!;
+        for (var i = 0; i < 100 && before.OutboxPublishedAt is null; i++)
+        {
+            await Task.Delay(50);
+            before = (await store.GetAsync(id, CancellationToken.None))!;
+        }
+        Assert.NotNull(before.OutboxPublishedAt);
 
         var bus = host.Services.GetRequiredService<IBus>();
         for (var i = 0; i < 3; i++)

@@ -5,34 +5,69 @@ using Microsoft.Extensions.Options;
 
 namespace Cekura.Gateway.ApiKeys;
 
-/// <summary>Resolves a presented key to its tenant; verified keys are cached briefly so the store is not asked per request.</summary>
-public sealed class ApiKeyAuthenticator(IApiKeyStore store, IMemoryCache cache, IOptions<GatewayOptions> options)
+/// <summary>
+/// Resolves a presented key to its stored record. Verified keys are cached for <see cref="GatewayOptions.KeyCacheSeconds"/>,
+/// which bounds how long a revocation takes to reach every gateway instance; the cache is keyed by the hash, never the key.
+/// </summary>
+public sealed class ApiKeyAuthenticator(
+    IApiKeyStore store, IMemoryCache cache, IOptions<GatewayOptions> options, TimeProvider clock, ILogger<ApiKeyAuthenticator> logger)
 {
-    public async Task<Tenant?> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken)
+    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
+    public async Task<ApiKeyRecord?> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken)
     {
         if (presentedKey.Length is < ApiKeyHasher.VisiblePrefixLength or > 256)
         {
             return null;
         }
-        // The cache is keyed by the hash, never by the key itself.
-        var cacheKey = "apikey:" + ApiKeyHasher.HashHex(presentedKey);
-        if (cache.TryGetValue(cacheKey, out Tenant? cached))
+        var cacheKey = CacheKey(ApiKeyHasher.HashHex(presentedKey));
+        if (cache.TryGetValue(cacheKey, out ApiKeyRecord? cached))
         {
             return cached;
         }
 
-        Tenant? tenant = null;
+        ApiKeyRecord? found = null;
         foreach (var candidate in await store.FindByPrefixAsync(ApiKeyHasher.VisiblePrefix(presentedKey), cancellationToken))
         {
             if (candidate.RevokedAt is null && ApiKeyHasher.Matches(presentedKey, candidate.HashHex))
             {
-                tenant = new Tenant(candidate.OrganizationId, candidate.ProjectId);
+                found = candidate;
             }
         }
-        if (tenant is not null && options.Value.KeyCacheSeconds > 0)
+        if (found is null)
         {
-            cache.Set(cacheKey, tenant, TimeSpan.FromSeconds(options.Value.KeyCacheSeconds));
+            return null;
         }
-        return tenant;
+        found = await RecordUseAsync(found, cancellationToken);
+        if (options.Value.KeyCacheSeconds > 0)
+        {
+            cache.Set(cacheKey, found, TimeSpan.FromSeconds(options.Value.KeyCacheSeconds));
+        }
+        return found;
     }
+
+    /// <summary>Makes this instance forget a key at once (after a revocation here).</summary>
+    public void Forget(ApiKeyRecord key) => cache.Remove(CacheKey(key.HashHex));
+
+    // last_used_at to the minute: written at most once a minute per key and instance, on a cache miss.
+    private async Task<ApiKeyRecord> RecordUseAsync(ApiKeyRecord key, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (key.LastUsedAt is { } last && now - last < LastUsedResolution)
+        {
+            return key;
+        }
+        var used = key with { LastUsedAt = now };
+        try
+        {
+            await store.UpdateAsync(used, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Could not record the last use of API key {KeyId}", key.Id);
+        }
+        return used;
+    }
+
+    private static string CacheKey(string hashHex) => "apikey:" + hashHex;
 }

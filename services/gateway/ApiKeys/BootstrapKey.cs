@@ -13,13 +13,14 @@ namespace Cekura.Gateway.ApiKeys;
 /// generated key can never be shown again.
 /// </summary>
 public sealed class BootstrapKey(
-    IApiKeyStore keys, IAgentStore agents, IOptions<GatewayOptions> options, IServer server,
+    IApiKeyStore keys, IAgentStore agents, ITenancyStore tenancy, IOptions<GatewayOptions> options, IServer server,
     IHostApplicationLifetime lifetime, TimeProvider clock, ILogger<BootstrapKey> logger) : IHostedService
 {
     public static readonly Tenant DefaultTenant = new(1, 1);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await EnsureDefaultProjectAsync(cancellationToken);
         string? printableKey = null;
         var configured = options.Value.BootstrapKey?.Trim();
         if (!string.IsNullOrEmpty(configured))
@@ -47,6 +48,17 @@ public sealed class BootstrapKey(
         HashHex = ApiKeyHasher.HashHex(key),
         CreatedAt = clock.GetUtcNow(),
     };
+
+    /// <summary>A fresh installation gets organisation 1 and project 1, which the bootstrap key belongs to.</summary>
+    private async Task EnsureDefaultProjectAsync(CancellationToken cancellationToken)
+    {
+        if ((await tenancy.ListOrganizationsAsync(cancellationToken)).Count > 0)
+        {
+            return;
+        }
+        var organization = await tenancy.CreateOrganizationAsync("default", clock.GetUtcNow(), cancellationToken);
+        await tenancy.CreateProjectAsync(organization.Id, "default", clock.GetUtcNow(), cancellationToken);
+    }
 
     private async Task<Agent> EnsureDemoAgentAsync(CancellationToken cancellationToken)
     {

@@ -1,14 +1,15 @@
 using Cekura.Contracts.Tenancy;
 using Cekura.Hosting.Tenancy;
+using Microsoft.Extensions.Options;
 
 namespace Cekura.Ingest.Api;
 
 /// <summary>Ingest trusts only the tenant the gateway stamped; a request without it did not come through the gateway.</summary>
-public sealed class TenantFilter : IEndpointFilter
+public sealed class TenantFilter(IOptions<GatewayTrustOptions> trust) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var tenant = TenantHeaders.Read(context.HttpContext.Request.Headers);
+        var tenant = TenantHeaders.Read(context.HttpContext.Request.Headers, trust.Value.InternalSecret);
         if (tenant is null)
         {
             return ApiErrors.Detail(StatusCodes.Status401Unauthorized, "Authentication credentials were not provided.");

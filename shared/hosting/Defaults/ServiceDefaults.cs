@@ -3,6 +3,7 @@ using Cekura.Contracts;
 using Cekura.Hosting.Options;
 using Cekura.Hosting.Storage;
 using Cekura.Hosting.Telemetry;
+using Cekura.Hosting.Tenancy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
@@ -31,6 +32,7 @@ public static class ServiceDefaults
         });
         builder.AddShortEnvironmentSettings();
         builder.Services.AddOptions<CekuraOptions>().BindConfiguration(CekuraOptions.Section);
+        builder.Services.AddOptions<GatewayTrustOptions>().BindConfiguration(GatewayTrustOptions.Section);
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.ConfigureHttpJsonOptions(o => CopyJsonOptions(o.SerializerOptions));
@@ -49,7 +51,7 @@ public static class ServiceDefaults
         return app;
     }
 
-    /// <summary>CEKURA_PORT, CEKURA_DATA_DIR and CEKURA_API_KEY, as the README promises for the one-command start.</summary>
+    /// <summary>CEKURA_PORT, CEKURA_DATA_DIR, CEKURA_API_KEY and CEKURA_ADMIN_KEY, as the README promises for the one-command start.</summary>
     private static void AddShortEnvironmentSettings(this WebApplicationBuilder builder)
     {
         var overrides = new Dictionary<string, string?>();
@@ -60,6 +62,10 @@ public static class ServiceDefaults
         if (Environment.GetEnvironmentVariable("CEKURA_API_KEY") is { Length: > 0 } apiKey)
         {
             overrides["Gateway:BootstrapKey"] = apiKey;
+        }
+        if (Environment.GetEnvironmentVariable("CEKURA_ADMIN_KEY") is { Length: > 0 } adminKey)
+        {
+            overrides["Gateway:AdminKey"] = adminKey;
         }
         if (overrides.Count > 0)
         {

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Cekura.Contracts.Tenancy;
 using Microsoft.AspNetCore.Http;
 
@@ -9,10 +12,13 @@ namespace Cekura.Hosting.Tenancy;
 /// </summary>
 public static class TenantHeaders
 {
-    public const string OrganizationId = "X-Cekura-Organization-Id";
-    public const string ProjectId = "X-Cekura-Project-Id";
+    public const string OrganizationId = "X-Cekura-Internal-Organization-Id";
+    public const string ProjectId = "X-Cekura-Internal-Project-Id";
 
-    public static readonly IReadOnlyList<string> All = [OrganizationId, ProjectId];
+    /// <summary>Carries <see cref="GatewayTrustOptions.InternalSecret"/> from the gateway to ingest.</summary>
+    public const string GatewaySecret = "X-Cekura-Internal-Gateway-Secret";
+
+    public static readonly IReadOnlyList<string> All = [OrganizationId, ProjectId, GatewaySecret];
 
     public static void Remove(IHeaderDictionary headers)
     {
@@ -22,14 +28,21 @@ public static class TenantHeaders
         }
     }
 
-    public static void Set(IHeaderDictionary headers, Tenant tenant)
+    public static void Set(IHeaderDictionary headers, Tenant tenant, string? gatewaySecret)
     {
-        headers[OrganizationId] = tenant.OrganizationId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        headers[ProjectId] = tenant.ProjectId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!string.IsNullOrEmpty(gatewaySecret))
+        {
+            headers[GatewaySecret] = gatewaySecret;
+        }
+        headers[OrganizationId] = tenant.OrganizationId.ToString(CultureInfo.InvariantCulture);
+        headers[ProjectId] = tenant.ProjectId.ToString(CultureInfo.InvariantCulture);
     }
 
-    public static Tenant? Read(IHeaderDictionary headers) =>
-        long.TryParse(headers[OrganizationId], out var org) && long.TryParse(headers[ProjectId], out var project)
+    /// <summary>The stamped tenant, or null when it is missing or the gateway secret (when one is configured) does not match.</summary>
+    public static Tenant? Read(IHeaderDictionary headers, string? gatewaySecret) =>
+        (string.IsNullOrEmpty(gatewaySecret) || CryptographicOperations.FixedTimeEquals(
+            Encoding.UTF8.GetBytes(headers[GatewaySecret].ToString()), Encoding.UTF8.GetBytes(gatewaySecret)))
+        && long.TryParse(headers[OrganizationId], out var org) && long.TryParse(headers[ProjectId], out var project)
             ? new Tenant(org, project)
             : null;
 }

@@ -55,17 +55,38 @@ public sealed class SqliteDatabase
                 return;
             }
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
-            await using var connection = await OpenRawAsync(cancellationToken);
-            await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            await ExecuteAsync(connection, Schema, cancellationToken, transaction);
-            await transaction.CommitAsync(cancellationToken);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await CreateSchemaAsync(cancellationToken);
+                    break;
+                }
+                catch (SqliteException e) when (e.SqliteErrorCode is SqliteBusy or SqliteLocked && attempt < 20)
+                {
+                    // Processes starting together on a new file race to switch it to WAL, which takes an exclusive
+                    // lock that SQLite's busy handler does not wait for.
+                    await Task.Delay(100 * attempt, cancellationToken);
+                }
+            }
             _initialized = true;
         }
         finally
         {
             _initLock.Release();
         }
+    }
+
+    private const int SqliteBusy = 5;
+    private const int SqliteLocked = 6;
+
+    private async Task CreateSchemaAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenRawAsync(cancellationToken);
+        await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await ExecuteAsync(connection, Schema, cancellationToken, transaction);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public static async Task ExecuteAsync(

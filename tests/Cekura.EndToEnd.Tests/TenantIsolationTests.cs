@@ -1,0 +1,443 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cekura.Contracts.Tenancy;
+using Cekura.EndToEnd.Tests.Support;
+using Cekura.Gateway.ApiKeys;
+using Cekura.Hosting.Storage;
+using Cekura.Hosting.Tenancy;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cekura.EndToEnd.Tests;
+
+/// <summary>
+/// Tenant isolation, endpoint by endpoint. Tenant A (the bootstrap key, project 1) owns an agent, a call with a
+/// recording and a call from a provider webhook; another tenant's key, with A's ids in hand, must never read, filter
+/// by, reference or change them. Each case gets a fresh second tenant, so cases that let it store things (reusing
+/// A's call_id or assistant_id) cannot change what the others see.
+/// </summary>
+public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClassFixture<TenantIsolationTests.TenantA>
+{
+    /// <summary>
+    /// Every endpoint of the API with what another tenant gets from it. Mapping an endpoint under /observability or
+    /// /test_framework without a row here fails <see cref="Every_tenant_scoped_endpoint_has_an_isolation_case"/>.
+    /// </summary>
+    private static readonly IsolationCase[] Cases =
+    [
+        new("POST", "/observability/v1/observe/", "send_call_naming_As_agent_is_400_and_stores_nothing", SendCallNamingAsAgent),
+        new("POST", "/observability/v1/observe/", "send_call_naming_As_assistant_id_is_400_and_stores_nothing", SendCallNamingAsAssistant),
+        new("POST", "/observability/v1/observe/", "send_call_may_reuse_As_call_id", SendCallReusingAsCallId),
+        new("GET", "/observability/v2/call-logs/", "call_log_list_shows_none_of_As_calls_under_any_filter", CallLogList),
+        new("GET", "/observability/v2/call-logs/{id:long}/", "call_log_detail_of_As_call_is_404", CallLogDetail),
+        new("GET", "/observability/v2/call-logs/{id:long}/recording/", "recording_of_As_call_is_404", Recording),
+        new("POST", "/test_framework/v1/aiagents/", "agent_may_reuse_As_assistant_id_and_resolves_to_its_own", CreateAgentReusingAsAssistant),
+        new("GET", "/test_framework/v1/aiagents/", "agent_list_shows_none_of_As_agents", AgentList),
+        new("GET", "/test_framework/v1/aiagents/{id:long}/", "agent_detail_of_As_agent_is_404", AgentDetail),
+        new("POST", "/observability/v1/{provider}/observe/", "webhook_naming_As_agent_is_400", WebhookNamingAsAgent),
+        new("POST", "/observability/v1/{provider}/observe/", "webhook_naming_As_assistant_is_400", WebhookNamingAsAssistant),
+        new("POST", "/observability/v1/{provider}/observe/", "webhook_reusing_As_provider_call_id_makes_a_new_call", WebhookReusingAsCallId),
+        new("POST", "/observability/v1/{provider}/observe/", "webhook_recording_for_As_call_is_404", WebhookRecordingForAsCall),
+        new("GET", "/openapi/{documentName}.json", "openapi_document_is_public_and_carries_no_tenant_data", OpenApiDocument),
+    ];
+
+    private static readonly string[] ScopedPrefixes = ["/observability", "/test_framework"];
+
+    public static TheoryData<string, bool> CaseNames()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var c in Cases)
+        {
+            data.Add(c.Name, false);
+            data.Add(c.Name, true);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public async Task Another_tenants_key_never_reaches_tenant_As_data(string isolationCase, bool spoofingAsTenantHeaders)
+    {
+        var other = await a.NewTenantAsync(spoofingAsTenantHeaders);
+        await Cases.Single(c => c.Name == isolationCase).Run(a, other);
+        await a.AssertUnchangedAsync();
+    }
+
+    [Fact]
+    public void Every_tenant_scoped_endpoint_has_an_isolation_case()
+    {
+        var mapped = a.Host.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => ScopedPrefixes.Any(p => e.RoutePattern.RawText?.StartsWith(p, StringComparison.Ordinal) == true))
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => $"{m} {e.RoutePattern.RawText}"))
+            .ToHashSet();
+        var covered = Cases.Where(c => ScopedPrefixes.Any(p => c.Route.StartsWith(p, StringComparison.Ordinal)))
+            .Select(c => $"{c.Method} {c.Route}")
+            .ToHashSet();
+
+        Assert.NotEmpty(mapped);
+        Assert.True(mapped.Except(covered).ToList() is [], $"Endpoints without an isolation case: {string.Join(", ", mapped.Except(covered))}");
+        Assert.True(covered.Except(mapped).ToList() is [], $"Isolation cases for endpoints that are not mapped: {string.Join(", ", covered.Except(mapped))}");
+    }
+
+    private static async Task SendCallNamingAsAgent(TenantA a, OtherTenant b)
+    {
+        foreach (var agent in new[] { a.AgentId, TenantA.DemoAgentId })
+        {
+            var response = await Calls.PostCallAsync(b.Client, Calls.Body("b-names-a-agent", agent));
+            var errors = await AssertStatusAsync(HttpStatusCode.BadRequest, response);
+            Assert.Equal($"Invalid pk \"{agent}\" - object does not exist.", errors.GetProperty("agent")[0].GetString());
+        }
+
+        // With a valid recording too: the upload must not be kept under either project.
+        using var form = Multipart(Calls.Body("b-names-a-agent-multipart", a.AgentId), Wav.Tone(0.5));
+        var multipart = await b.Client.PostAsync("/observability/v1/observe/", form);
+        Assert.True((await AssertStatusAsync(HttpStatusCode.BadRequest, multipart)).TryGetProperty("agent", out _));
+        await AssertStoresNothingAsync(a, b);
+    }
+
+    private static async Task SendCallNamingAsAssistant(TenantA a, OtherTenant b)
+    {
+        foreach (var assistant in new[] { TenantA.AssistantId, TenantA.DemoAssistantId })
+        {
+            var body = Calls.Body("b-names-a-assistant");
+            body.Remove("agent");
+            body["assistant_id"] = assistant;
+            var errors = await AssertStatusAsync(HttpStatusCode.BadRequest, await Calls.PostCallAsync(b.Client, body));
+            Assert.Equal($"No agent with assistant_id \"{assistant}\" in this project.", errors.GetProperty("assistant_id")[0].GetString());
+        }
+        await AssertStoresNothingAsync(a, b);
+    }
+
+    private static async Task SendCallReusingAsCallId(TenantA a, OtherTenant b)
+    {
+        var agent = await b.CreateAgentAsync("B bot", assistantId: null);
+        var created = await AssertStatusAsync(HttpStatusCode.Created, await Calls.PostCallAsync(b.Client, Calls.Body(TenantA.CallIdText, agent)));
+        var id = created.GetProperty("id").GetInt64();
+        Assert.NotEqual(a.CallId, id);
+        Assert.Equal(agent, created.GetProperty("agent").GetInt64());
+
+        // Dedupe still works inside B's project, and names B's call.
+        var again = await AssertStatusAsync(HttpStatusCode.Conflict, await Calls.PostCallAsync(b.Client, Calls.Body(TenantA.CallIdText, agent)));
+        Assert.Equal(id, again.GetProperty("id").GetInt64());
+        var mine = await AssertStatusAsync(HttpStatusCode.OK, await b.Client.GetAsync($"/observability/v2/call-logs/?call_ids={TenantA.CallIdText}"));
+        Assert.Equal(id, Assert.Single(mine.GetProperty("results").EnumerateArray()).GetProperty("id").GetInt64());
+        await Calls.WaitForStageAsync(b.Client, id, "evaluated");
+    }
+
+    private static async Task CallLogList(TenantA a, OtherTenant b)
+    {
+        var from = DateTimeOffset.UtcNow.AddDays(-1).ToString("yyyy-MM-ddTHH:mm:ssZ");
+        var to = DateTimeOffset.UtcNow.AddDays(1).ToString("yyyy-MM-ddTHH:mm:ssZ");
+        foreach (var query in new[]
+                 {
+                     "", "page_size=100", $"timestamp_from={from}&timestamp_to={to}", $"agent_id={a.AgentId}",
+                     $"agent_id={TenantA.DemoAgentId}", $"call_ids={TenantA.CallIdText},{TenantA.ConversationId}",
+                     "search=a-", $"search={TenantA.ConversationId}", $"project_id={b.ProjectId}",
+                 })
+        {
+            var page = await AssertStatusAsync(HttpStatusCode.OK, await b.Client.GetAsync($"/observability/v2/call-logs/?{query}"));
+            Assert.Equal(0, page.GetProperty("count").GetInt64());
+            Assert.Empty(page.GetProperty("results").EnumerateArray());
+        }
+        await AssertNotFoundAsync(await b.Client.GetAsync("/observability/v2/call-logs/?project_id=1"));
+        await AssertNotFoundAsync(await b.Client.GetAsync($"/observability/v2/call-logs/?project_id=1&call_ids={TenantA.CallIdText}"));
+    }
+
+    private static async Task CallLogDetail(TenantA a, OtherTenant b)
+    {
+        await AssertNotFoundAsync(await b.Client.GetAsync($"/observability/v2/call-logs/{a.CallId}/"));
+        await AssertNotFoundAsync(await b.Client.GetAsync($"/observability/v2/call-logs/{a.WebhookCallId}/"));
+        // The same answer as for an id nobody has, so the 404 does not confirm that A's call exists.
+        await AssertNotFoundAsync(await b.Client.GetAsync("/observability/v2/call-logs/987654/"));
+    }
+
+    private static async Task Recording(TenantA a, OtherTenant b)
+    {
+        await AssertNotFoundAsync(await b.Client.GetAsync(new Uri(a.RecordingUrl).PathAndQuery));
+        await AssertNotFoundAsync(await b.Client.GetAsync($"/observability/v2/call-logs/{a.WebhookCallId}/recording/"));
+    }
+
+    private static async Task CreateAgentReusingAsAssistant(TenantA a, OtherTenant b)
+    {
+        var agent = await b.CreateAgentAsync("B bot", TenantA.AssistantId);
+        Assert.NotEqual(a.AgentId, agent);
+
+        var body = Calls.Body("b-by-assistant");
+        body.Remove("agent");
+        body["assistant_id"] = TenantA.AssistantId;
+        var created = await AssertStatusAsync(HttpStatusCode.Created, await Calls.PostCallAsync(b.Client, body));
+        Assert.Equal(agent, created.GetProperty("agent").GetInt64());
+        Assert.Equal("B bot", created.GetProperty("agent_name").GetString());
+        var agents = await AssertStatusAsync(HttpStatusCode.OK, await b.Client.GetAsync("/test_framework/v1/aiagents/"));
+        var only = Assert.Single(agents.GetProperty("results").EnumerateArray());
+        Assert.Equal(b.ProjectId, only.GetProperty("project").GetInt64());
+        await Calls.WaitForStageAsync(b.Client, created.GetProperty("id").GetInt64(), "evaluated");
+    }
+
+    private static async Task AgentList(TenantA a, OtherTenant b)
+    {
+        foreach (var query in new[] { "", "?page_size=100", "?page=1&page_size=1" })
+        {
+            var page = await AssertStatusAsync(HttpStatusCode.OK, await b.Client.GetAsync($"/test_framework/v1/aiagents/{query}"));
+            Assert.Equal(0, page.GetProperty("count").GetInt64());
+            Assert.Empty(page.GetProperty("results").EnumerateArray());
+        }
+    }
+
+    private static async Task AgentDetail(TenantA a, OtherTenant b)
+    {
+        await AssertNotFoundAsync(await b.Client.GetAsync($"/test_framework/v1/aiagents/{a.AgentId}/"));
+        await AssertNotFoundAsync(await b.Client.GetAsync($"/test_framework/v1/aiagents/{TenantA.DemoAgentId}/"));
+        await AssertNotFoundAsync(await b.Client.GetAsync("/test_framework/v1/aiagents/987654/"));
+    }
+
+    private static async Task WebhookNamingAsAgent(TenantA a, OtherTenant b)
+    {
+        var query = $"?agent_id={a.AgentId}";
+        foreach (var (provider, body) in new[]
+                 {
+                     ("pipecat", PipecatHistory("b-pipecat", "")),
+                     ("livekit", LiveKitHistory("b-livekit")),
+                     ("vapi", VapiReport("b-vapi", "asst_unknown_to_b")),
+                     ("elevenlabs", ElevenLabsTranscription("b-conv", "el_unknown_to_b")),
+                 })
+        {
+            var errors = await AssertStatusAsync(HttpStatusCode.BadRequest, await PostWebhookAsync(b, provider, body, query));
+            Assert.Equal($"Invalid pk \"{a.AgentId}\" - object does not exist.", errors.GetProperty("agent")[0].GetString());
+        }
+        // Pipecat and LiveKit envelopes may also name the agent in the body.
+        var inBody = PipecatHistory("b-pipecat-body", $"\"agent\": {a.AgentId},");
+        Assert.True((await AssertStatusAsync(HttpStatusCode.BadRequest, await PostWebhookAsync(b, "pipecat", inBody))).TryGetProperty("agent", out _));
+        await AssertStoresNothingAsync(a, b);
+    }
+
+    private static async Task WebhookNamingAsAssistant(TenantA a, OtherTenant b)
+    {
+        foreach (var (provider, body) in new[]
+                 {
+                     ("vapi", VapiReport("b-vapi", TenantA.AssistantId)),
+                     ("elevenlabs", ElevenLabsTranscription("b-conv", TenantA.AssistantId)),
+                     ("pipecat", PipecatHistory("b-pipecat", $"\"assistant_id\": \"{TenantA.AssistantId}\",")),
+                 })
+        {
+            var errors = await AssertStatusAsync(HttpStatusCode.BadRequest, await PostWebhookAsync(b, provider, body));
+            Assert.Equal($"No agent with assistant_id \"{TenantA.AssistantId}\" in this project.", errors.GetProperty("assistant_id")[0].GetString());
+        }
+        await AssertStoresNothingAsync(a, b);
+    }
+
+    private static async Task WebhookReusingAsCallId(TenantA a, OtherTenant b)
+    {
+        await b.CreateAgentAsync("B bot", TenantA.AssistantId);
+        // Were dedupe not per project, this would count as A's call and merge into it.
+        var result = await AssertStatusAsync(HttpStatusCode.OK,
+            await PostWebhookAsync(b, "elevenlabs", ElevenLabsTranscription(TenantA.ConversationId, TenantA.AssistantId)));
+        Assert.Equal("ingested", result.GetProperty("status").GetString());
+        var id = result.GetProperty("id").GetInt64();
+        Assert.NotEqual(a.WebhookCallId, id);
+        await Calls.WaitForStageAsync(b.Client, id, "evaluated");
+    }
+
+    private static async Task WebhookRecordingForAsCall(TenantA a, OtherTenant b)
+    {
+        foreach (var query in new[] { "", $"?agent_id={a.AgentId}" })
+        {
+            var response = await PostWebhookAsync(b, "elevenlabs", ElevenLabsAudio(TenantA.ConversationId, TenantA.AssistantId, Wav.Tone(0.2)), query);
+            var body = await AssertStatusAsync(HttpStatusCode.NotFound, response);
+            Assert.Contains(TenantA.ConversationId, body.GetProperty("detail").GetString());
+        }
+        await AssertStoresNothingAsync(a, b);
+    }
+
+    private static async Task OpenApiDocument(TenantA a, OtherTenant b)
+    {
+        foreach (var client in new[] { a.Host.CreateClient(), b.Client })
+        {
+            var response = await client.GetAsync("/openapi/v1.json");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.DoesNotContain(TenantA.CallIdText, text);
+            Assert.DoesNotContain(TenantA.AssistantId, text);
+        }
+    }
+
+    /// <summary>Neither tenant gained a call or a stored file (A's side is compared in full after every case).</summary>
+    private static async Task AssertStoresNothingAsync(TenantA a, OtherTenant b)
+    {
+        var page = await a.Host.Services.GetRequiredService<ICallStore>().ListAsync(new CallQuery
+        {
+            ProjectId = b.ProjectId, From = DateTimeOffset.UnixEpoch, To = DateTimeOffset.UtcNow.AddYears(10),
+        }, CancellationToken.None);
+        Assert.Equal(0, page.Count);
+        // Recordings are stored under recordings/{project}/; A's own file is compared byte for byte by the snapshot.
+        var files = Directory.GetFiles(a.Host.DataDirectory, "*", SearchOption.AllDirectories);
+        Assert.DoesNotContain(files, f => Path.GetFileName(Path.GetDirectoryName(f)) == b.ProjectId.ToString());
+    }
+
+    private static async Task AssertNotFoundAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{response.RequestMessage!.RequestUri}: {(int)response.StatusCode} {text}");
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"detail": "Not found."}"""), JsonNode.Parse(text)), text);
+    }
+
+    private static async Task<JsonElement> AssertStatusAsync(HttpStatusCode expected, HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{response.RequestMessage!.RequestUri}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private static Task<HttpResponseMessage> PostWebhookAsync(OtherTenant b, string provider, string body, string query = "") =>
+        b.Client.PostAsync($"/observability/v1/{provider}/observe/{query}", new StringContent(body, Encoding.UTF8, "application/json"));
+
+    private static MultipartFormDataContent Multipart(JsonObject body, byte[] recording)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var (key, value) in body)
+        {
+            form.Add(new StringContent(value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value!.ToJsonString()), key);
+        }
+        var file = new ByteArrayContent(recording);
+        file.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
+        form.Add(file, "voice_recording", "call.wav");
+        return form;
+    }
+
+    private static string PipecatHistory(string callId, string extraFields) => $$$"""
+        {"call_id": "{{{callId}}}", {{{extraFields}}}
+         "messages": [{"role": "assistant", "content": "Hello!"}, {"role": "user", "content": "Hi, I need help."}]}
+        """;
+
+    private static string LiveKitHistory(string callId) => $$$"""
+        {"call_id": "{{{callId}}}", "chat_history": {"items": [
+          {"type": "message", "role": "assistant", "content": ["Hello, how can I help?"]},
+          {"type": "message", "role": "user", "content": ["Book a table."]}]}}
+        """;
+
+    private static string VapiReport(string callId, string assistantId) => $$$"""
+        {"message": {"type": "end-of-call-report", "endedReason": "customer-ended-call",
+          "call": {"id": "{{{callId}}}", "assistantId": "{{{assistantId}}}"},
+          "artifact": {"messages": [
+            {"role": "bot", "message": "Hi, thanks for calling.", "time": 1795168800500, "endTime": 1795168802000, "secondsFromStart": 0.5},
+            {"role": "user", "message": "I'd like to book a table.", "time": 1795168803000, "endTime": 1795168804500, "secondsFromStart": 3.0}]} } }
+        """;
+
+    private static string ElevenLabsTranscription(string conversationId, string agentId) => $$$"""
+        {"type": "post_call_transcription", "event_timestamp": {{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}}},
+         "data": {"agent_id": "{{{agentId}}}", "conversation_id": "{{{conversationId}}}", "status": "done",
+           "transcript": [
+             {"role": "agent", "message": "Hello, how can I help?", "time_in_call_secs": 0},
+             {"role": "user", "message": "Book a table for two.", "time_in_call_secs": 3}],
+           "metadata": {"start_time_unix_secs": {{{DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds()}}}, "call_duration_secs": 30} } }
+        """;
+
+    private static string ElevenLabsAudio(string conversationId, string agentId, byte[] audio) =>
+        $$$"""{"type": "post_call_audio", "data": {"agent_id": "{{{agentId}}}", "conversation_id": "{{{conversationId}}}", "full_audio": "{{{Convert.ToBase64String(audio)}}}"}}""";
+
+    private sealed record IsolationCase(string Method, string Route, string Name, Func<TenantA, OtherTenant, Task> Run);
+
+    /// <summary>A second tenant (its own organisation and project) with a key added straight to the real key store.</summary>
+    public sealed record OtherTenant(HttpClient Client, long ProjectId)
+    {
+        public async Task<long> CreateAgentAsync(string name, string? assistantId)
+        {
+            var response = await Client.PostAsJsonAsync("/test_framework/v1/aiagents/", new { agent_name = name, assistant_id = assistantId });
+            var agent = await AssertStatusAsync(HttpStatusCode.Created, response);
+            Assert.Equal(ProjectId, agent.GetProperty("project").GetInt64());
+            return agent.GetProperty("id").GetInt64();
+        }
+    }
+
+    /// <summary>Tenant A's data, made once through the API with the bootstrap key, and what A sees of it.</summary>
+    public sealed class TenantA : IAsyncLifetime
+    {
+        public const long DemoAgentId = 1;
+        public const string DemoAssistantId = "demo-assistant";
+        public const string AssistantId = "asst_tenant_a";
+        public const string CallIdText = "a-call-1";
+        public const string ConversationId = "a-conv-1";
+
+        private long _lastProject = 1;
+        private string _snapshot = "";
+
+        public EmbeddedHost Host { get; } = new();
+        public HttpClient Client { get; private set; } = null!;
+        public long AgentId { get; private set; }
+        public long CallId { get; private set; }
+        public long WebhookCallId { get; private set; }
+        public string RecordingUrl { get; private set; } = "";
+
+        public async Task InitializeAsync()
+        {
+            Client = Host.CreateAuthorizedClient();
+            var agent = await AssertStatusAsync(HttpStatusCode.Created, await Client.PostAsJsonAsync("/test_framework/v1/aiagents/",
+                new { agent_name = "Tenant A bot", assistant_id = AssistantId }));
+            AgentId = agent.GetProperty("id").GetInt64();
+
+            using var form = Multipart(Calls.Body(CallIdText, AgentId), Wav.Tone(1.0));
+            CallId = (await AssertStatusAsync(HttpStatusCode.Created, await Client.PostAsync("/observability/v1/observe/", form))).GetProperty("id").GetInt64();
+            var call = await Calls.WaitForStageAsync(Client, CallId, "evaluated");
+            RecordingUrl = call.GetProperty("voice_recording_url").GetString()!;
+
+            var webhook = await Client.PostAsync("/observability/v1/elevenlabs/observe/",
+                new StringContent(ElevenLabsTranscription(ConversationId, AssistantId), Encoding.UTF8, "application/json"));
+            WebhookCallId = (await AssertStatusAsync(HttpStatusCode.OK, webhook)).GetProperty("id").GetInt64();
+            await Calls.WaitForStageAsync(Client, WebhookCallId, "evaluated");
+
+            // Both calls fall in the list's default window, so the other tenant's list queries would find them if they leaked.
+            var list = await AssertStatusAsync(HttpStatusCode.OK, await Client.GetAsync("/observability/v2/call-logs/"));
+            Assert.Equal(2, list.GetProperty("count").GetInt64());
+            _snapshot = await SnapshotAsync();
+        }
+
+        public async Task DisposeAsync() => await Host.DisposeAsync();
+
+        public async Task<OtherTenant> NewTenantAsync(bool spoofingAsTenantHeaders)
+        {
+            var project = Interlocked.Increment(ref _lastProject);
+            var key = ApiKeyHasher.Generate();
+            await Host.Services.GetRequiredService<IApiKeyStore>().AddAsync(new ApiKeyRecord
+            {
+                OrganizationId = project,
+                ProjectId = project,
+                Name = $"isolation tenant {project}",
+                Prefix = ApiKeyHasher.VisiblePrefix(key),
+                HashHex = ApiKeyHasher.HashHex(key),
+                CreatedAt = DateTimeOffset.UtcNow,
+            }, CancellationToken.None);
+            var client = Host.CreateClient();
+            client.DefaultRequestHeaders.Add(ApiKeyMiddleware.HeaderName, key);
+            if (spoofingAsTenantHeaders)
+            {
+                client.DefaultRequestHeaders.Add(TenantHeaders.OrganizationId, "1");
+                client.DefaultRequestHeaders.Add(TenantHeaders.ProjectId, "1");
+            }
+            return new OtherTenant(client, project);
+        }
+
+        /// <summary>A sees exactly what it saw before the case ran: lists, details, agents and the recording's bytes.</summary>
+        public async Task AssertUnchangedAsync() => Assert.Equal(_snapshot, await SnapshotAsync());
+
+        private async Task<string> SnapshotAsync()
+        {
+            var parts = new List<string>();
+            foreach (var path in new[]
+                     {
+                         "/observability/v2/call-logs/", $"/observability/v2/call-logs/{CallId}/", $"/observability/v2/call-logs/{WebhookCallId}/",
+                         "/test_framework/v1/aiagents/", $"/test_framework/v1/aiagents/{AgentId}/",
+                     })
+            {
+                var response = await Client.GetAsync(path);
+                parts.Add($"{path} {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+            var recording = await Client.GetAsync(new Uri(RecordingUrl).PathAndQuery);
+            parts.Add($"recording {(int)recording.StatusCode} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(await recording.Content.ReadAsByteArrayAsync()))}");
+            return string.Join("\n", parts);
+        }
+    }
+}
