@@ -4,6 +4,7 @@ using Cekura.Ingest.Agents;
 using Cekura.Ingest.Api;
 using Cekura.Ingest.CallLogs;
 using Cekura.Ingest.Observe;
+using Cekura.Ingest.Recordings;
 using Cekura.Ingest.Transcripts;
 using Cekura.Ingest.Transcripts.Cekura;
 using Cekura.Ingest.Transcripts.Deepgram;
@@ -14,6 +15,7 @@ using Cekura.Ingest.Transcripts.Retell;
 using Cekura.Ingest.Transcripts.Vapi;
 using Cekura.Ingest.Webhooks;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 
 namespace Cekura.Ingest;
 
@@ -39,6 +41,8 @@ public static class IngestModule
         builder.Services.AddSingleton<CallLogViews>();
         builder.Services.AddScoped<CallIngestor>();
         builder.Services.AddScoped<SendCallHandler>();
+        builder.Services.AddOptions<RecordingFetchOptions>().BindConfiguration(RecordingFetchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(sp => new SafeRecordingFetcher(sp.GetRequiredService<IOptions<RecordingFetchOptions>>()));
         builder.Services.AddScoped<WebhookRecordings>();
         builder.Services.AddSingleton<IProviderWebhook, VapiWebhook>();
         builder.Services.AddSingleton<IProviderWebhook, RetellWebhook>();

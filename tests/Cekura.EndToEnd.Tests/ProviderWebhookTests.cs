@@ -10,7 +10,8 @@ namespace Cekura.EndToEnd.Tests;
 /// <summary>The providers' native post-call webhooks, ingested like Send Calls through the gateway.</summary>
 public sealed class ProviderWebhookTests : IAsyncLifetime
 {
-    private readonly EmbeddedHost _host = new();
+    // These tests check what is read from each body; the URLs in them are not fetched (RecordingUrlTests covers fetching).
+    private readonly EmbeddedHost _host = new(new Dictionary<string, string?> { ["RecordingFetch:Enabled"] = "false" });
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()

@@ -5,6 +5,7 @@ using Cekura.Contracts.Tenancy;
 using Cekura.Hosting.Calls;
 using Cekura.Hosting.Storage;
 using Cekura.Hosting.Telemetry;
+using Cekura.Ingest.Recordings;
 
 namespace Cekura.Ingest.Observe;
 
@@ -17,13 +18,14 @@ public sealed class CallIngestor(
 {
     public sealed record Result(CallLog? Call, long? DuplicateOfId);
 
-    public async Task<Result> IngestAsync(Tenant tenant, SendCall request, Agent agent, CancellationToken cancellationToken)
+    public async Task<Result> IngestAsync(
+        Tenant tenant, SendCall request, Agent agent, FetchedRecording? fetched, CancellationToken cancellationToken)
     {
         using var activity = CekuraTelemetry.StartInTrace("ingest call", request.TraceId, ActivityKind.Internal);
         activity?.SetTag("cekura.call_id", request.CallId);
         var now = clock.GetUtcNow();
 
-        var recording = await StoreRecordingAsync(tenant, request, cancellationToken);
+        var recording = await StoreRecordingAsync(tenant, request, fetched, cancellationToken);
         var call = new CallLog
         {
             OrganizationId = tenant.OrganizationId,
@@ -80,15 +82,22 @@ public sealed class CallIngestor(
         return new Result(await store.GetAsync(stored.Id, cancellationToken) ?? stored, null);
     }
 
-    private async Task<CallRecording?> StoreRecordingAsync(Tenant tenant, SendCall request, CancellationToken cancellationToken)
+    private async Task<CallRecording?> StoreRecordingAsync(
+        Tenant tenant, SendCall request, FetchedRecording? fetched, CancellationToken cancellationToken)
     {
-        if (request.RecordingUpload is not { } upload || request.RecordingFormat is not { } format)
+        if (request.RecordingUpload is { } upload && request.RecordingFormat is { } format)
         {
-            return null;
+            await using var content = upload.OpenReadStream();
+            return await PutAsync(tenant, content, upload.Length, format, cancellationToken);
         }
+        return fetched is null ? null : await PutAsync(tenant, fetched.Content, fetched.Length, fetched.Format, cancellationToken);
+    }
+
+    private async Task<CallRecording> PutAsync(
+        Tenant tenant, Stream content, long length, AudioFormat.Detected format, CancellationToken cancellationToken)
+    {
         var key = $"recordings/{tenant.ProjectId}/{Guid.NewGuid():N}.{format.Extension}";
-        await using var content = upload.OpenReadStream();
-        await blobs.PutAsync(key, content, upload.Length, format.ContentType, cancellationToken);
-        return new CallRecording { BlobKey = key, ContentType = format.ContentType, Format = format.Format, SizeBytes = upload.Length };
+        await blobs.PutAsync(key, content, length, format.ContentType, cancellationToken);
+        return new CallRecording { BlobKey = key, ContentType = format.ContentType, Format = format.Format, SizeBytes = length };
     }
 }

@@ -30,7 +30,8 @@ public static class ObserveApi
             return readError;
         }
         var tenant = http.Tenant();
-        var (accepted, errors) = await handler.ValidateAsync(tenant, body!, cancellationToken);
+        var (validated, errors) = await handler.ValidateAsync(tenant, body!, cancellationToken);
+        await using var accepted = validated is null ? null : await handler.FetchRecordingAsync(validated, errors, cancellationToken);
         if (accepted is null)
         {
             return ApiErrors.Fields(errors);

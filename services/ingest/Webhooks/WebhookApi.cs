@@ -66,16 +66,23 @@ public static class WebhookApi
             case WebhookEvent.RecordingForCall recording:
                 return await recordings.AttachAsync(tenant, webhook, recording, agent_id, http.Request.Headers, raw, http.RequestAborted);
             case WebhookEvent.FinishedCall call:
+            {
                 var fields = agent_id is { } id ? new Dictionary<string, JsonElement>(call.Fields) { ["agent"] = JsonSerializer.SerializeToElement(id) } : call.Fields;
-                var (accepted, errors) = await handler.ValidateAsync(tenant, SendCallBody.FromFields(fields), http.RequestAborted);
-                if (accepted is null)
+                var (validated, errors) = await handler.ValidateAsync(tenant, SendCallBody.FromFields(fields), http.RequestAborted);
+                if (validated is null)
                 {
                     return ApiErrors.Fields(errors);
                 }
-                if (accepted.Agent.ProviderWebhookSecret is { Length: > 0 } secret
+                // The signature is checked before the recording URL is fetched: an unsigned body makes us download nothing.
+                if (validated.Agent.ProviderWebhookSecret is { Length: > 0 } secret
                     && webhook.VerifySignature(http.Request.Headers, raw, secret, clock.GetUtcNow()) is { } refusal)
                 {
                     return ApiErrors.Detail(StatusCodes.Status401Unauthorized, $"Webhook signature refused: {refusal}.");
+                }
+                await using var accepted = await handler.FetchRecordingAsync(validated, errors, http.RequestAborted);
+                if (accepted is null)
+                {
+                    return ApiErrors.Fields(errors);
                 }
                 var result = await handler.IngestAsync(tenant, accepted, http.RequestAborted);
                 if (result.DuplicateOfId is { } existing)
@@ -84,6 +91,7 @@ public static class WebhookApi
                     return Results.Json(new WebhookResult("duplicate", existing));
                 }
                 return Results.Json(new WebhookResult("ingested", result.Call!.Id));
+            }
             default:
                 throw new InvalidOperationException("unknown webhook event");
         }

@@ -31,12 +31,20 @@ public sealed class SafeRecordingFetcherTests : IAsyncLifetime
         return bytes;
     }
 
+    // A generous cap, so a loaded CI machine never turns a normal fetch into a timeout; the time-cap tests use 1 s.
     private static RecordingFetchOptions Options(params string[] allowed) => new()
     {
         MaxBytes = MaxBytes,
-        TimeoutSeconds = 1,
+        TimeoutSeconds = 30,
         AllowedPrivateHosts = [.. allowed],
     };
+
+    private static SafeRecordingFetcher TimeCappedFetcher()
+    {
+        var options = Options("127.0.0.1");
+        options.TimeoutSeconds = 1;
+        return LoopbackFetcher(options);
+    }
 
     /// <summary>The production constructor (real DNS, real sockets) with our loopback server allow-listed.</summary>
     private static SafeRecordingFetcher LoopbackFetcher(RecordingFetchOptions? options = null) =>
@@ -291,7 +299,7 @@ public sealed class SafeRecordingFetcherTests : IAsyncLifetime
         });
         var clock = Stopwatch.StartNew();
 
-        Assert.Equal("timed out after 1 s", await RefusalAsync(LoopbackFetcher(), server.Url("/slow.wav")));
+        Assert.Equal("timed out after 1 s", await RefusalAsync(TimeCappedFetcher(), server.Url("/slow.wav")));
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
     }
 
@@ -300,7 +308,7 @@ public sealed class SafeRecordingFetcherTests : IAsyncLifetime
     {
         server.Map("/silent.wav", (_, ct) => Task.Delay(Timeout.Infinite, ct));
 
-        Assert.Equal("timed out after 1 s", await RefusalAsync(LoopbackFetcher(), server.Url("/silent.wav")));
+        Assert.Equal("timed out after 1 s", await RefusalAsync(TimeCappedFetcher(), server.Url("/silent.wav")));
     }
 
     [Fact]
