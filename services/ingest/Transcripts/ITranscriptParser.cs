@@ -38,6 +38,9 @@ public sealed record TranscriptContext
 public sealed class TranscriptFormatException(IReadOnlyList<string> problems)
     : Exception(string.Join("; ", problems))
 {
+    /// <summary>How many problems a rejection lists at most: enough to fix a transcript, short enough to read.</summary>
+    public const int MaxProblems = 20;
+
     public IReadOnlyList<string> Problems { get; } = problems;
 
     public TranscriptFormatException(string problem) : this([problem])

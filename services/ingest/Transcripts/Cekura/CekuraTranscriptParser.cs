@@ -10,8 +10,6 @@ namespace Cekura.Ingest.Transcripts.Cekura;
 /// </summary>
 public sealed class CekuraTranscriptParser : ITranscriptParser
 {
-    private const int MaxReportedProblems = 20;
-
     public IReadOnlyList<string> Types { get; } = [TranscriptTypes.Cekura, TranscriptTypes.Vocera];
 
     public IReadOnlyList<TranscriptEntry> Parse(JsonElement transcript)
@@ -34,7 +32,7 @@ public sealed class CekuraTranscriptParser : ITranscriptParser
             {
                 entries.Add(entry);
             }
-            if (problems.Count >= MaxReportedProblems)
+            if (problems.Count >= TranscriptFormatException.MaxProblems)
             {
                 break;
             }
@@ -42,7 +40,7 @@ public sealed class CekuraTranscriptParser : ITranscriptParser
         }
         if (problems.Count > 0)
         {
-            throw new TranscriptFormatException(problems.Take(MaxReportedProblems).ToList());
+            throw new TranscriptFormatException(problems.Take(TranscriptFormatException.MaxProblems).ToList());
         }
         return TranscriptOrder.ByStartTime(entries);
     }

@@ -18,8 +18,6 @@ public sealed record DeepgramTranscript(IReadOnlyList<TranscriptEntry> Entries, 
 /// </summary>
 public sealed class DeepgramTranscriptParser : ITranscriptParser
 {
-    private const int MaxReportedProblems = 20;
-
     /// <summary>Deepgram's default <c>utt_split</c>: a pause this long ends a turn built from words.</summary>
     internal const double TurnPauseSeconds = 0.8;
 
@@ -199,7 +197,7 @@ public sealed class DeepgramTranscriptParser : ITranscriptParser
             {
                 problems.Add($"{path}: start is required");
             }
-            if (problems.Count >= MaxReportedProblems)
+            if (problems.Count >= TranscriptFormatException.MaxProblems)
             {
                 break;
             }
@@ -272,7 +270,7 @@ public sealed class DeepgramTranscriptParser : ITranscriptParser
                 {
                     words.Add(read);
                 }
-                if (problems.Count >= MaxReportedProblems)
+                if (problems.Count >= TranscriptFormatException.MaxProblems)
                 {
                     return words;
                 }
@@ -369,7 +367,7 @@ public sealed class DeepgramTranscriptParser : ITranscriptParser
             return;
         }
         var what = fromUtterances ? "utterances" : "words";
-        problems.AddRange(turns.Where(t => t.Speaker is null).Take(MaxReportedProblems)
+        problems.AddRange(turns.Where(t => t.Speaker is null).Take(TranscriptFormatException.MaxProblems)
             .Select(t => $"{t.Path}: speaker is missing while other {what} have one"));
     }
 
@@ -486,7 +484,7 @@ public sealed class DeepgramTranscriptParser : ITranscriptParser
     {
         if (problems.Count > 0)
         {
-            throw new TranscriptFormatException(problems.Take(MaxReportedProblems).ToList());
+            throw new TranscriptFormatException(problems.Take(TranscriptFormatException.MaxProblems).ToList());
         }
     }
 }

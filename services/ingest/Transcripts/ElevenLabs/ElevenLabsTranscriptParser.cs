@@ -30,7 +30,6 @@ public sealed class ElevenLabsTranscriptParser : ITranscriptParser
     /// <summary>No turn is estimated shorter than this: <c>time_in_call_secs</c> is truncated to whole seconds.</summary>
     public const double MinimumTurnSeconds = 1;
 
-    private const int MaxReportedProblems = 20;
     private const string Expected =
         "expected the ElevenLabs transcript array, {\"transcript\": [...]}, the conversation object or a post_call_transcription webhook body";
 
@@ -49,7 +48,7 @@ public sealed class ElevenLabsTranscriptParser : ITranscriptParser
             var turnProblems = new List<string>();
             var turnEntries = ParseTurn(turn, callNames, turnProblems);
             problems.AddRange(turnProblems.Select(p => $"entry {index}: {p}"));
-            if (problems.Count >= MaxReportedProblems)
+            if (problems.Count >= TranscriptFormatException.MaxProblems)
             {
                 break;
             }
@@ -58,7 +57,7 @@ public sealed class ElevenLabsTranscriptParser : ITranscriptParser
         }
         if (problems.Count > 0)
         {
-            throw new TranscriptFormatException(problems.Take(MaxReportedProblems).ToList());
+            throw new TranscriptFormatException(problems.Take(TranscriptFormatException.MaxProblems).ToList());
         }
         return WithDerivedEnds(TranscriptOrder.ByStartTime(entries));
     }

@@ -22,7 +22,6 @@ public sealed class LiveKitTranscriptParser : ITranscriptParser
 {
     public const string TranscriptType = "livekit";
 
-    private const int MaxReportedProblems = 20;
     private const string Expected =
         "expected {\"items\": [...]} (session.history.to_dict()), a session report with chat_history.items, or a list of {role, content} messages";
 
@@ -45,7 +44,7 @@ public sealed class LiveKitTranscriptParser : ITranscriptParser
             var itemProblems = new List<string>();
             var entry = ParseItem(item, callNames, itemProblems, ref earliest);
             problems.AddRange(itemProblems.Select(p => $"entry {index}: {p}"));
-            if (problems.Count >= MaxReportedProblems)
+            if (problems.Count >= TranscriptFormatException.MaxProblems)
             {
                 break;
             }
@@ -57,7 +56,7 @@ public sealed class LiveKitTranscriptParser : ITranscriptParser
         }
         if (problems.Count > 0)
         {
-            throw new TranscriptFormatException(problems.Take(MaxReportedProblems).ToList());
+            throw new TranscriptFormatException(problems.Take(TranscriptFormatException.MaxProblems).ToList());
         }
 
         var zero = recordingStart ?? earliest ?? 0;

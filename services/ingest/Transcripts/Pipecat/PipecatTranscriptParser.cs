@@ -24,8 +24,6 @@ namespace Cekura.Ingest.Transcripts.Pipecat;
 /// </summary>
 public sealed class PipecatTranscriptParser : ITranscriptParser
 {
-    private const int MaxReportedProblems = 20;
-
     /// <summary>150 words a minute: caps an end derived from the next turn's start.</summary>
     internal const double WordsPerSecond = 2.5;
 
@@ -42,14 +40,14 @@ public sealed class PipecatTranscriptParser : ITranscriptParser
         var problems = new List<string>();
         var stamps = new List<DateTimeOffset>();
         var main = messages is { } m ? ReadList(m, "entry", problems, stamps) : [];
-        var extra = context is { } c && problems.Count < MaxReportedProblems ? ReadList(c, "context entry", problems, stamps) : [];
+        var extra = context is { } c && problems.Count < TranscriptFormatException.MaxProblems ? ReadList(c, "context entry", problems, stamps) : [];
         if (problems.Count == 0)
         {
             CheckTimeForms([.. main, .. extra], problems);
         }
         if (problems.Count > 0)
         {
-            throw new TranscriptFormatException(problems.Take(MaxReportedProblems).ToList());
+            throw new TranscriptFormatException(problems.Take(TranscriptFormatException.MaxProblems).ToList());
         }
 
         // The earliest timestamp, counting turns skipped for saying nothing: they still happened in the call.
@@ -128,7 +126,7 @@ public sealed class PipecatTranscriptParser : ITranscriptParser
             {
                 items.AddRange(read.Select(i => i with { Where = where }));
             }
-            if (problems.Count >= MaxReportedProblems)
+            if (problems.Count >= TranscriptFormatException.MaxProblems)
             {
                 break;
             }

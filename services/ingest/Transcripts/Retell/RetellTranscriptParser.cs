@@ -12,8 +12,6 @@ namespace Cekura.Ingest.Transcripts.Retell;
 /// </summary>
 public sealed class RetellTranscriptParser : ITranscriptParser
 {
-    private const int MaxReportedProblems = 20;
-
     public IReadOnlyList<string> Types { get; } = ["retell"];
 
     public IReadOnlyList<TranscriptEntry> Parse(JsonElement transcript)
@@ -32,7 +30,7 @@ public sealed class RetellTranscriptParser : ITranscriptParser
             {
                 entries.Add(entry);
             }
-            if (problems.Count >= MaxReportedProblems)
+            if (problems.Count >= TranscriptFormatException.MaxProblems)
             {
                 break;
             }
@@ -44,7 +42,7 @@ public sealed class RetellTranscriptParser : ITranscriptParser
             {
                 problems.Insert(0, LooksLikeProblem(other));
             }
-            throw new TranscriptFormatException(problems.Take(MaxReportedProblems).ToList());
+            throw new TranscriptFormatException(problems.Take(TranscriptFormatException.MaxProblems).ToList());
         }
         if (!entries.Any(e => e.IsSpeech) && LooksLike(transcript) is { } format)
         {
@@ -194,7 +192,7 @@ public sealed class RetellTranscriptParser : ITranscriptParser
                 start = wordStart is { } s ? Math.Min(start ?? s, s) : start;
                 end = wordEnd is { } e ? Math.Max(end ?? e, e) : end;
             }
-            if (problems.Count >= MaxReportedProblems)
+            if (problems.Count >= TranscriptFormatException.MaxProblems)
             {
                 break;
             }

@@ -13,8 +13,6 @@ namespace Cekura.Ingest.Transcripts.Vapi;
 /// </summary>
 public sealed class VapiTranscriptParser : ITranscriptParser
 {
-    private const int MaxReportedProblems = 20;
-
     // Epoch milliseconds of any real call are above 1e11 (1973); seconds from the start of a call are far below 1e7
     // (115 days). A value in between is neither, so it is rejected rather than guessed.
     private const double EpochMillisecondsFloor = 1e11;
@@ -43,7 +41,7 @@ public sealed class VapiTranscriptParser : ITranscriptParser
             var entryProblems = new List<string>();
             ParseMessage(item, context, parsed, entryProblems);
             problems.AddRange(entryProblems.Select(p => $"entry {index}: {p}"));
-            if (problems.Count >= MaxReportedProblems)
+            if (problems.Count >= TranscriptFormatException.MaxProblems)
             {
                 break;
             }
@@ -55,7 +53,7 @@ public sealed class VapiTranscriptParser : ITranscriptParser
             {
                 problems.Insert(0, LooksLikeProblem(other));
             }
-            throw new TranscriptFormatException(problems.Take(MaxReportedProblems).ToList());
+            throw new TranscriptFormatException(problems.Take(TranscriptFormatException.MaxProblems).ToList());
         }
 
         var entries = WithEstimatedEnds(parsed);
