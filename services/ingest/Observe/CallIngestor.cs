@@ -72,14 +72,16 @@ public sealed class CallIngestor(
 
         try
         {
-            await publisher.PublishOwedAsync(stored, cancellationToken);
+            // The answer shows the call as stored; a stage that already moved it on makes the mark a no-op, so read it then.
+            var published = await publisher.PublishOwedAsync(stored, cancellationToken);
+            return new Result(published ?? await store.GetAsync(stored.Id, cancellationToken) ?? stored, null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The call is durably stored with its event owed; the outbox relay will publish it.
             logger.LogWarning(e, "Publishing CallReceived for call log {CallLogId} failed; the outbox relay will retry", stored.Id);
+            return new Result(stored, null);
         }
-        return new Result(await store.GetAsync(stored.Id, cancellationToken) ?? stored, null);
     }
 
     private async Task<CallRecording?> StoreRecordingAsync(

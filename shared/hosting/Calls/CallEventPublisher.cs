@@ -10,14 +10,15 @@ namespace Cekura.Hosting.Calls;
 /// </summary>
 public sealed class CallEventPublisher(IPublishEndpoint publishEndpoint, CallLogWriter writer)
 {
-    public async Task PublishOwedAsync(CallLog call, CancellationToken cancellationToken)
+    /// <summary>The call as stored after the confirmation, or null when it moved on (or vanished) meanwhile.</summary>
+    public async Task<CallLog?> PublishOwedAsync(CallLog call, CancellationToken cancellationToken)
     {
         var message = CallStageEvents.For(call.Stage, call.Id, call.ProjectId);
         if (message is null)
         {
-            return;
+            return call;
         }
         await publishEndpoint.Publish(message, message.GetType(), cancellationToken);
-        await writer.MarkPublishedAsync(call.Id, call.Stage, cancellationToken);
+        return await writer.MarkPublishedAsync(call.Id, call.Stage, cancellationToken);
     }
 }
