@@ -42,6 +42,9 @@ public sealed record CallLog
     public DateTimeOffset? OutboxPublishedAt { get; init; }
 
     public double? DurationSeconds { get; init; }
+
+    /// <summary>Measured from the recording by the transcription stage; null without a recording.</summary>
+    public RecordingData? RecordingData { get; init; }
     public bool? Success { get; init; }
     public string? Status { get; init; }
     public bool IsReviewed { get; init; }
@@ -61,4 +64,10 @@ public sealed record CallRecording
     public required string ContentType { get; init; }
     public required string Format { get; init; }
     public required long SizeBytes { get; init; }
+
+    /// <summary>ffprobe's facts, measured at ingest (null on calls stored before recordings were probed).</summary>
+    public string? Codec { get; init; }
+    public int? SampleRate { get; init; }
+    public int? Channels { get; init; }
+    public double? DurationSeconds { get; init; }
 }

@@ -1,0 +1,213 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Cekura.Speech.Audio;
+
+/// <summary>
+/// Runs Debian's ffprobe/ffmpeg as child processes on a file path. A path, not a pipe: some containers (m4a with its
+/// index at the end) can only be read with seeking. Decoded audio streams through stdout in blocks, so a long
+/// recording never sits in memory whole.
+/// </summary>
+public sealed class Ffmpeg(FfmpegOptions options)
+{
+    private const int MaxErrorChars = 4000;
+
+    /// <summary>Reads the container and the first audio stream's facts.</summary>
+    /// <exception cref="AudioDecodeException">No readable audio stream.</exception>
+    public async Task<AudioProbe> ProbeAsync(string path, CancellationToken cancellationToken)
+    {
+        var run = await RunAsync(options.FfprobePath,
+            ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-select_streams", "a:0", path],
+            onStdout: null, cancellationToken);
+        if (run.ExitCode != 0)
+        {
+            throw new AudioDecodeException($"not a readable audio file ({FirstLine(run.Errors)})");
+        }
+        using var json = JsonDocument.Parse(run.Output);
+        var root = json.RootElement;
+        if (!root.TryGetProperty("streams", out var streams) || streams.GetArrayLength() == 0)
+        {
+            throw new AudioDecodeException("the file has no audio stream");
+        }
+        var stream = streams[0];
+        var format = root.GetProperty("format");
+        var sampleRate = (int)(Number(stream, "sample_rate") ?? 0);
+        var channels = (int)(Number(stream, "channels") ?? 0);
+        if (sampleRate <= 0 || channels <= 0)
+        {
+            throw new AudioDecodeException("the audio stream has no sample rate or channel count");
+        }
+        return new AudioProbe(
+            Container: Text(format, "format_name") ?? "unknown",
+            Codec: Text(stream, "codec_name") ?? "unknown",
+            SampleRate: sampleRate,
+            Channels: channels,
+            DurationSeconds: Number(format, "duration") ?? Number(stream, "duration") ?? 0);
+    }
+
+    /// <summary>
+    /// Decodes the first audio stream to 16-bit PCM at <paramref name="sampleRate"/> with the file's first
+    /// <paramref name="channels"/> channels interleaved (fewer channels in the file are an error, more are dropped
+    /// by ffmpeg's channel map), handing blocks to <paramref name="onBlock"/> as they arrive.
+    /// </summary>
+    /// <returns>How many frames (samples per channel) were decoded.</returns>
+    /// <exception cref="AudioDecodeException">ffmpeg could not decode the file.</exception>
+    public async Task<long> DecodeAsync(string path, int sampleRate, int channels, PcmBlockHandler onBlock,
+        CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
+        var filter = channels == 1 ? "pan=mono|c0=c0" : $"pan={channels}c|" + string.Join('|', Enumerable.Range(0, channels).Select(c => $"c{c}=c{c}"));
+        var reader = new PcmReader(channels, onBlock);
+        var run = await RunAsync(options.FfmpegPath,
+            ["-nostdin", "-hide_banner", "-v", "error", "-i", path, "-map", "0:a:0", "-af", filter,
+             "-ar", sampleRate.ToString(CultureInfo.InvariantCulture), "-f", "s16le", "-acodec", "pcm_s16le", "pipe:1"],
+            reader.ReadAsync, cancellationToken);
+        if (run.ExitCode != 0)
+        {
+            throw new AudioDecodeException($"the audio could not be decoded ({FirstLine(run.Errors)})");
+        }
+        return reader.Frames;
+    }
+
+    private async Task<RunResult> RunAsync(string fileName, IReadOnlyList<string> arguments,
+        Func<Stream, CancellationToken, Task>? onStdout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(options.TimeoutSeconds));
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = new Process { StartInfo = start };
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException(
+                $"Could not run '{fileName}' ({e.Message}). Install ffmpeg (Debian: apt-get install ffmpeg) or set Audio__FfmpegPath / Audio__FfprobePath.", e);
+        }
+        try
+        {
+            var errors = ReadCappedAsync(process.StandardError, deadline.Token);
+            string output = "";
+            if (onStdout is null)
+            {
+                output = await process.StandardOutput.ReadToEndAsync(deadline.Token);
+            }
+            else
+            {
+                await onStdout(process.StandardOutput.BaseStream, deadline.Token);
+            }
+            await process.WaitForExitAsync(deadline.Token);
+            return new RunResult(process.ExitCode, output, await errors);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new AudioDecodeException($"{Path.GetFileName(fileName)} did not finish within {options.TimeoutSeconds} s");
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    // ffmpeg can print a line per broken frame; keep the start, which names the problem.
+    private static async Task<string> ReadCappedAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        var kept = new StringBuilder();
+        var buffer = new char[4096];
+        int read;
+        while ((read = await reader.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (kept.Length < MaxErrorChars)
+            {
+                kept.Append(buffer, 0, Math.Min(read, MaxErrorChars - kept.Length));
+            }
+        }
+        return kept.ToString();
+    }
+
+    private static string FirstLine(string errors)
+    {
+        var line = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        return string.IsNullOrEmpty(line) ? "no details" : line.Length > 200 ? line[..200] : line;
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    // ffprobe prints numbers as strings ("44100", "12.345000") or as JSON numbers, and "N/A" when unknown.
+    private static double? Number(JsonElement element, string name)
+    {
+        if (!element.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+        if (value.ValueKind == JsonValueKind.Number)
+        {
+            return value.GetDouble();
+        }
+        return value.ValueKind == JsonValueKind.String
+            && double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)
+            ? parsed : null;
+    }
+
+    private sealed record RunResult(int ExitCode, string Output, string Errors);
+
+    /// <summary>Turns ffmpeg's s16le byte stream into float blocks, carrying a split sample across reads.</summary>
+    private sealed class PcmReader(int channels, PcmBlockHandler onBlock)
+    {
+        private const int BlockBytes = 64 * 1024;
+
+        public long Frames { get; private set; }
+
+        public async Task ReadAsync(Stream stdout, CancellationToken cancellationToken)
+        {
+            var bytes = ArrayPool<byte>.Shared.Rent(BlockBytes + 1);
+            var samples = ArrayPool<float>.Shared.Rent(BlockBytes / 2);
+            var frameBytes = 2 * channels;
+            var pending = 0;
+            try
+            {
+                int read;
+                while ((read = await stdout.ReadAsync(bytes.AsMemory(pending, BlockBytes - pending), cancellationToken)) > 0)
+                {
+                    var available = pending + read;
+                    var whole = available - available % frameBytes;
+                    for (var i = 0; i < whole / 2; i++)
+                    {
+                        samples[i] = BinaryPrimitives.ReadInt16LittleEndian(bytes.AsSpan(2 * i, 2)) / 32768f;
+                    }
+                    if (whole > 0)
+                    {
+                        onBlock(samples.AsSpan(0, whole / 2));
+                        Frames += whole / frameBytes;
+                    }
+                    pending = available - whole;
+                    bytes.AsSpan(whole, pending).CopyTo(bytes);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(bytes);
+                ArrayPool<float>.Shared.Return(samples);
+            }
+        }
+    }
+}
