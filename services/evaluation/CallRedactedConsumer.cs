@@ -17,7 +17,7 @@ public sealed class CallRedactedConsumer(CallStageRunner runner) : IConsumer<Cal
 
     private static Task<StageOutcome> Evaluate(CallLog call, CancellationToken cancellationToken)
     {
-        var verdict = CallEvaluator.Evaluate(call.TranscriptObject);
+        var verdict = CallEvaluator.Evaluate(call.TranscriptObject, call.RecordingData);
         return Task.FromResult(StageOutcome.Advance(c => c with
         {
             Metrics = verdict.Metrics,

@@ -10,29 +10,37 @@ namespace Cekura.Evaluation.Metrics;
 /// <summary>The verdict on one call: its metric results and whether it succeeded.</summary>
 public sealed record CallVerdict(IReadOnlyList<MetricResult> Metrics, bool Success);
 
-/// <summary>Runs the deterministic predefined metrics on a transcript. Plain C#, unit-tested directly.</summary>
+/// <summary>Runs the deterministic predefined metrics on a call. Plain C#, unit-tested directly.</summary>
 public static class CallEvaluator
 {
-    public static CallVerdict Evaluate(IReadOnlyList<TranscriptEntry> transcript)
+    /// <param name="recording">The transcription stage's measurements; with separable stereo channels the timing
+    /// metrics use its speaking segments instead of the transcript's times.</param>
+    public static CallVerdict Evaluate(IReadOnlyList<TranscriptEntry> transcript, RecordingData? recording = null)
     {
-        var (turns, untimed) = SpeechTurns.From(transcript);
-        var untimedNote = untimed > 0 ? [$"{untimed} speech turn(s) without start/end times were skipped."] : Array.Empty<string>();
+        var speech = SpeechTurns.Choose(transcript, recording);
+        var (turns, untimed) = (speech.Turns, speech.Untimed);
+        var notes = untimed > 0
+            ? [speech.Description, $"{untimed} speech turn(s) without start/end times were skipped."]
+            : new[] { speech.Description };
+        var (agent, caller) = speech.Source == SpeechTurns.RecordingSource
+            ? ("agent speech segment(s)", "caller speech segment(s)")
+            : ("agent turn(s)", "caller turn(s)");
 
         var latency = LatencyMetric.Compute(turns);
         var interruptions = InterruptionMetric.Compute(turns);
         var metrics = new List<MetricResult>
         {
-            Latency(latency, untimedNote),
+            Latency(latency, notes, speech.Source),
             Count(PredefinedMetrics.AiInterruptingUser, interruptions.AiInterruptingUser,
-                "agent turn(s) started before the caller had finished.", untimedNote),
+                $"{agent} started before the caller had finished.", notes, speech.Source),
             Count(PredefinedMetrics.UserInterruptingAi, interruptions.UserInterruptingAi,
-                "caller turn(s) started before the agent had finished.", untimedNote),
+                $"{caller} started before the agent had finished.", notes, speech.Source),
         };
         // No rubric is configured yet, so every rule is "skipped" and the call counts as a success (metrics.md).
         return new CallVerdict(metrics, Success: true);
     }
 
-    private static MetricResult Latency(LatencyResult result, IReadOnlyList<string> notes)
+    private static MetricResult Latency(LatencyResult result, IReadOnlyList<string> notes, string source)
     {
         var metric = PredefinedMetrics.Latency;
         if (result.MeanMs is not { } mean)
@@ -41,7 +49,7 @@ public static class CallEvaluator
             {
                 Id = metric.Id, Name = metric.Name, Type = metric.Type,
                 Explanation = ["Not evaluated: no agent reply follows a timed caller turn.", .. notes],
-                Extra = new Dictionary<string, JsonElement> { ["samples"] = Json(0) },
+                Extra = new Dictionary<string, JsonElement> { ["samples"] = Json(0), ["timing_source"] = Json(source) },
             };
         }
         return new MetricResult
@@ -63,11 +71,12 @@ public static class CallEvaluator
                 ["p50_ms"] = Json(Math.Round(result.P50Ms!.Value, 1)),
                 ["p90_ms"] = Json(Math.Round(result.P90Ms!.Value, 1)),
                 ["samples"] = Json(result.Samples),
+                ["timing_source"] = Json(source),
             },
         };
     }
 
-    private static MetricResult Count(PredefinedMetric metric, int count, string what, IReadOnlyList<string> notes) => new()
+    private static MetricResult Count(PredefinedMetric metric, int count, string what, IReadOnlyList<string> notes, string source) => new()
     {
         Id = metric.Id,
         Name = metric.Name,
@@ -75,6 +84,7 @@ public static class CallEvaluator
         Score = count,
         Value = Json(count),
         Explanation = [$"{count} {what}", .. notes],
+        Extra = new Dictionary<string, JsonElement> { ["timing_source"] = Json(source) },
     };
 
     private static JsonElement Json<T>(T value) => JsonSerializer.SerializeToElement(value);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Cekura.Contracts.Calls;
 
 namespace Cekura.Evaluation.Metrics;
@@ -5,8 +6,39 @@ namespace Cekura.Evaluation.Metrics;
 /// <summary>A timed speech turn; metrics that need times work on these and skip untimed turns.</summary>
 public readonly record struct SpeechTurn(bool IsAgent, double Start, double End);
 
+/// <summary>The turns the timing metrics run on, and where their times came from.</summary>
+/// <param name="Untimed">Speech turns skipped for lack of times (transcript source only).</param>
+/// <param name="Source"><c>recording</c> or <c>transcript</c>, as recorded in each metric's <c>extra.timing_source</c>.</param>
+/// <param name="Description">The sentence each timing metric's explanation carries about its source.</param>
+public sealed record TimedSpeech(IReadOnlyList<SpeechTurn> Turns, int Untimed, string Source, string Description);
+
 public static class SpeechTurns
 {
+    public const string RecordingSource = "recording";
+    public const string TranscriptSource = "transcript";
+
+    /// <summary>
+    /// Per-channel voice activity of a two-party stereo recording when there is one: it is when each party really
+    /// spoke, where providers' transcript times are often hundreds of milliseconds late. Otherwise the transcript's
+    /// timed speech turns.
+    /// </summary>
+    public static TimedSpeech Choose(IReadOnlyList<TranscriptEntry> transcript, RecordingData? recording)
+    {
+        if (recording is { SeparableChannels: true } && recording.MainSpeaking.Count + recording.TestingSpeaking.Count > 0)
+        {
+            var turns = recording.MainSpeaking.Select(s => new SpeechTurn(true, s.Start, s.End))
+                .Concat(recording.TestingSpeaking.Select(s => new SpeechTurn(false, s.Start, s.End)))
+                .OrderBy(t => t.Start)
+                .ToList();
+            var description = string.Create(CultureInfo.InvariantCulture,
+                $"Timed from the recording: speaking segments of each stereo channel (agent on channel {recording.MainAgentChannelIndex}, {recording.VoiceActivityDetector} voice activity).");
+            return new TimedSpeech(turns, 0, RecordingSource, description);
+        }
+        var (timed, untimed) = From(transcript);
+        var why = recording is null ? "there is no recording" : "the recording's channels do not separate the two parties";
+        return new TimedSpeech(timed, untimed, TranscriptSource, $"Timed from the transcript's turn times ({why}).");
+    }
+
     /// <summary>Speech turns with both times, in start order; also how many speech turns lacked times.</summary>
     public static (IReadOnlyList<SpeechTurn> Timed, int Untimed) From(IReadOnlyList<TranscriptEntry> transcript)
     {

@@ -5,6 +5,8 @@ namespace Cekura.Evaluation.Tests.Metrics;
 
 public sealed class CallEvaluatorTests
 {
+    private const string NoRecording = "Timed from the transcript's turn times (there is no recording).";
+
     private static TranscriptEntry Caller(string content, double? start, double? end) =>
         new() { Role = TranscriptRoles.TestingAgent, Content = content, StartTime = start, EndTime = end };
 
@@ -42,8 +44,9 @@ public sealed class CallEvaluatorTests
 
         Assert.Equal(750, latency.Score);
         Assert.Equal(750, latency.Value!.Value.GetDouble());
-        Assert.Equal(["Mean 750 ms over 2 agent replies; P50 750 ms, P90 950 ms."], latency.Explanation);
-        Assert.Equal(["mean_ms", "p50_ms", "p90_ms", "samples"], latency.Extra.Keys.Order());
+        Assert.Equal(["Mean 750 ms over 2 agent replies; P50 750 ms, P90 950 ms.", NoRecording], latency.Explanation);
+        Assert.Equal(["mean_ms", "p50_ms", "p90_ms", "samples", "timing_source"], latency.Extra.Keys.Order());
+        Assert.Equal("transcript", latency.Extra["timing_source"].GetString());
         Assert.Equal(750, latency.Extra["mean_ms"].GetDouble());
         Assert.Equal(750, latency.Extra["p50_ms"].GetDouble());
         Assert.Equal(950, latency.Extra["p90_ms"].GetDouble());
@@ -58,7 +61,7 @@ public sealed class CallEvaluatorTests
 
         Assert.Equal(234.6, latency.Score);
         Assert.Equal(234.6, latency.Extra["p90_ms"].GetDouble());
-        Assert.Equal(["Mean 235 ms over 1 agent reply; P50 235 ms, P90 235 ms."], latency.Explanation);
+        Assert.Equal(["Mean 235 ms over 1 agent reply; P50 235 ms, P90 235 ms.", NoRecording], latency.Explanation);
     }
 
     [Fact]
@@ -68,11 +71,11 @@ public sealed class CallEvaluatorTests
 
         Assert.Equal(1, metrics[1].Score);
         Assert.Equal(1, metrics[1].Value!.Value.GetInt32());
-        Assert.Equal(["1 agent turn(s) started before the caller had finished."], metrics[1].Explanation);
+        Assert.Equal(["1 agent turn(s) started before the caller had finished.", NoRecording], metrics[1].Explanation);
         Assert.Equal(1, metrics[2].Score);
         Assert.Equal(1, metrics[2].Value!.Value.GetInt32());
-        Assert.Equal(["1 caller turn(s) started before the agent had finished."], metrics[2].Explanation);
-        Assert.Empty(metrics[1].Extra);
+        Assert.Equal(["1 caller turn(s) started before the agent had finished.", NoRecording], metrics[2].Explanation);
+        Assert.Equal("transcript", Assert.Single(metrics[1].Extra).Value.GetString());
     }
 
     [Fact]
@@ -92,12 +95,12 @@ public sealed class CallEvaluatorTests
         Assert.Equal(750, metrics[0].Score);
         Assert.Equal(2, metrics[0].Extra["samples"].GetInt32());
         Assert.All(metrics, m => Assert.Equal("2 speech turn(s) without start/end times were skipped.", m.Explanation[^1]));
-        Assert.All(metrics, m => Assert.Equal(2, m.Explanation.Count));
+        Assert.All(metrics, m => Assert.Equal(3, m.Explanation.Count));
     }
 
     [Fact]
     public void Timed_call_has_no_skip_note() =>
-        Assert.All(CallEvaluator.Evaluate(Call).Metrics, m => Assert.Single(m.Explanation));
+        Assert.All(CallEvaluator.Evaluate(Call).Metrics, m => Assert.Equal(2, m.Explanation.Count));
 
     [Fact]
     public void Latency_without_any_sample_has_no_score_and_says_why()
@@ -107,9 +110,9 @@ public sealed class CallEvaluatorTests
 
         Assert.Null(latency.Score);
         Assert.Null(latency.Value);
-        Assert.Equal(["Not evaluated: no agent reply follows a timed caller turn."], latency.Explanation);
+        Assert.Equal(["Not evaluated: no agent reply follows a timed caller turn.", NoRecording], latency.Explanation);
         Assert.Equal(0, Assert.Single(latency.Extra, e => e.Key == "samples").Value.GetInt32());
-        Assert.Single(latency.Extra);
+        Assert.Equal(2, latency.Extra.Count);
         Assert.Equal(0, verdict.Metrics[1].Score);
         Assert.Equal(0, verdict.Metrics[2].Score);
         Assert.True(verdict.Success);
@@ -121,7 +124,7 @@ public sealed class CallEvaluatorTests
         var metrics = CallEvaluator.Evaluate([Caller("Hi", null, null), Agent("Hello", null, null)]).Metrics;
 
         Assert.Equal(
-            ["Not evaluated: no agent reply follows a timed caller turn.", "2 speech turn(s) without start/end times were skipped."],
+            ["Not evaluated: no agent reply follows a timed caller turn.", NoRecording, "2 speech turn(s) without start/end times were skipped."],
             metrics[0].Explanation);
         Assert.Equal(0, metrics[1].Score);
     }
@@ -140,5 +143,45 @@ public sealed class CallEvaluatorTests
 
         Assert.Equal([new SpeechTurn(false, 1, 2), new SpeechTurn(true, 5, 6)], timed);
         Assert.Equal(1, untimed);
+    }
+
+    private static RecordingData Stereo(bool separable, IReadOnlyList<SpeakingSegment> agent, IReadOnlyList<SpeakingSegment> caller) => new()
+    {
+        SampleRate = 8000, Channels = 2, TotalDuration = 12, SeparableChannels = separable,
+        MainSpeaking = separable ? agent : [], TestingSpeaking = separable ? caller : [],
+        ChannelSpeaking = [agent, caller], MainAgentChannelIndex = separable ? 0 : null, VoiceActivityDetector = "silero",
+    };
+
+    [Fact]
+    public void Separable_stereo_recording_times_latency_and_interruptions_from_its_segments()
+    {
+        // The transcript runs 400 ms late on the agent's turns (latency 900 ms by its clock); the audio says 500 ms.
+        TranscriptEntry[] late = [Caller("Hello.", 0, 1), Agent("Hi.", 1.9, 3), Caller("Book me.", 4, 5), Agent("Done.", 5.9, 7)];
+        var recording = Stereo(true, agent: [new(1.5, 2.6), new(5.5, 6.6)], caller: [new(0, 1), new(4, 5), new(6.2, 6.5)]);
+
+        var metrics = CallEvaluator.Evaluate(late, recording).Metrics;
+
+        Assert.Equal(500, metrics[0].Score);
+        Assert.Equal("recording", metrics[0].Extra["timing_source"].GetString());
+        Assert.Equal(
+            "Timed from the recording: speaking segments of each stereo channel (agent on channel 0, silero voice activity).",
+            metrics[0].Explanation[1]);
+        Assert.Equal(0, metrics[1].Score);
+        Assert.Equal(1, metrics[2].Score); // the caller's 6.2 s segment cuts into the agent's
+        Assert.Equal("1 caller speech segment(s) started before the agent had finished.", metrics[2].Explanation[0]);
+        Assert.Equal(900, CallEvaluator.Evaluate(late).Metrics[0].Score);
+    }
+
+    [Fact]
+    public void A_recording_whose_channels_do_not_separate_the_parties_leaves_timing_to_the_transcript()
+    {
+        var recording = Stereo(false, agent: [new(0, 7)], caller: [new(0, 7)]);
+
+        var latency = CallEvaluator.Evaluate(Call, recording).Metrics[0];
+
+        Assert.Equal(750, latency.Score);
+        Assert.Equal("transcript", latency.Extra["timing_source"].GetString());
+        Assert.Equal("Timed from the transcript's turn times (the recording's channels do not separate the two parties).",
+            latency.Explanation[1]);
     }
 }
