@@ -59,6 +59,12 @@ public sealed record CallLogDetailView : CallLogView
     /// <summary>Our addition, for speaker-indexed transcripts: which channel/speaker is the agent and which rule decided.</summary>
     public int? AgentSpeakerIndex { get; init; }
     public string? AgentSpeakerRule { get; init; }
+
+    /// <summary>
+    /// Measured from the recording by the transcription stage (null before it ran, or without a recording): format,
+    /// length, each channel's speaking segments, and for two-party stereo which channel is the agent and why.
+    /// </summary>
+    public RecordingData? RecordingData { get; init; }
 }
 
 public sealed record ErrorDetail(string Detail);
@@ -99,10 +105,12 @@ public sealed class CallLogViews
             DynamicVariables = call.DynamicVariables,
             RedactFields = call.RedactFields,
             MetricIds = call.MetricIds,
-            MainAgentChannelIndex = call.MainAgentChannelIndex,
-            TestingChannelIndex = call.MainAgentChannelIndex is { } main ? 1 - main : null,
+            // The client's index, else the one the transcription stage detected in a stereo recording.
+            MainAgentChannelIndex = AgentChannel(call),
+            TestingChannelIndex = AgentChannel(call) is { } main ? 1 - main : null,
             AgentSpeakerIndex = call.AgentSpeakerIndex,
             AgentSpeakerRule = call.AgentSpeakerRule,
+            RecordingData = call.RecordingData,
         }, call);
         return detail with
         {
@@ -111,6 +119,8 @@ public sealed class CallLogViews
                 : $"{request.Scheme}://{request.Host}{request.PathBase}/observability/v2/call-logs/{call.Id}/recording/",
         };
     }
+
+    private static int? AgentChannel(CallLog call) => call.MainAgentChannelIndex ?? call.RecordingData?.MainAgentChannelIndex;
 
     /// <summary>Until redaction has run, a call that asked for it shows no transcript and no recording.</summary>
     public static bool IsWithheld(CallLog call) =>

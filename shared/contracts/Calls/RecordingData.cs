@@ -37,6 +37,12 @@ public sealed record RecordingData
     /// <summary>0..1: how clearly the rule separated the two channels (1 when the client named the channel).</summary>
     public double? ChannelConfidence { get; init; }
 
+    /// <summary>
+    /// Seconds to add to the transcript's times to line them up with the audio, as found by channel detection
+    /// (<c>transcript_overlap</c> only; negative when the provider's times run late).
+    /// </summary>
+    public double? TranscriptShift { get; init; }
+
     /// <summary>The voice-activity detector that produced the segments: <c>silero</c> or <c>energy</c>.</summary>
     public required string VoiceActivityDetector { get; init; }
 }
