@@ -1,0 +1,57 @@
+using Cekura.Transcription.SpeechToText;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cekura.Transcription.Tests.SpeechToText;
+
+/// <summary>Builds the backend through the real <c>AddSpeechToText</c> registration from configuration values.</summary>
+public sealed class Backends : IDisposable
+{
+    public const string ApiKey = "sk-test-5ecret-k3y";
+
+    private readonly ServiceProvider _services;
+
+    /// <summary>The waits the retry policy asked for, recorded instead of spent.</summary>
+    public List<TimeSpan> Waits { get; } = [];
+
+    public Backends(IDictionary<string, string?> settings, SpeechToTextRetry? retry = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging();
+        services.AddSingleton(new SpeechToTextRetry
+        {
+            BaseDelay = retry?.BaseDelay ?? TimeSpan.FromSeconds(2),
+            MaxDelay = retry?.MaxDelay ?? TimeSpan.FromSeconds(30),
+            MaxRetryAfter = retry?.MaxRetryAfter ?? TimeSpan.FromSeconds(60),
+            Wait = (wait, _) =>
+            {
+                lock (Waits)
+                {
+                    Waits.Add(wait);
+                }
+                return Task.CompletedTask;
+            },
+        });
+        services.AddSpeechToText();
+        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    public static Backends For(string provider, string baseUrl, string? model = null, int timeoutSeconds = 30, int maxAttempts = 3) =>
+        new(new Dictionary<string, string?>
+        {
+            ["SpeechToText:Provider"] = provider,
+            ["SpeechToText:BaseUrl"] = baseUrl,
+            ["SpeechToText:ApiKey"] = ApiKey,
+            ["SpeechToText:Model"] = model,
+            ["SpeechToText:TimeoutSeconds"] = timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SpeechToText:MaxAttempts"] = maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+    public IServiceProvider Services => _services;
+
+    public SpeechToTextBackend Backend => _services.GetRequiredService<SpeechToTextBackend>();
+
+    public void Dispose() => _services.Dispose();
+}
