@@ -16,7 +16,7 @@ public interface ISpeechToText
 /// <param name="AgentSpeaker">The backend's speaker number taken as the agent (for speaker letters, the order in which
 /// speakers were first heard, from 0).</param>
 /// <param name="AgentRule">How the agent was chosen: <c>greeting</c>, <c>first_speaker</c>, or
-/// <see cref="SpeechTurns.UndiarizedRule"/> when the backend labelled no speakers.</param>
+/// <see cref="SpeechToTextTurns.UndiarizedRule"/> when the backend labelled no speakers.</param>
 /// <param name="Provider"><c>OpenAI</c> or <c>Deepgram</c>.</param>
 /// <param name="Model">The model that produced the transcript.</param>
 public sealed record SpeechToTextResult(

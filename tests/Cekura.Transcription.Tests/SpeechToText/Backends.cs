@@ -4,7 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Cekura.Transcription.Tests.SpeechToText;
 
-/// <summary>Builds the backend through the real <c>AddSpeechToText</c> registration from configuration values.</summary>
+/// <summary>Builds the backend through the real <c>AddSpeechToText</c> registration from configuration values, with the
+/// default retry policy except that its waits are recorded instead of spent.</summary>
 public sealed class Backends : IDisposable
 {
     public const string ApiKey = "sk-test-5ecret-k3y";
@@ -14,7 +15,7 @@ public sealed class Backends : IDisposable
     /// <summary>The waits the retry policy asked for, recorded instead of spent.</summary>
     public List<TimeSpan> Waits { get; } = [];
 
-    public Backends(IDictionary<string, string?> settings, SpeechToTextRetry? retry = null)
+    public Backends(IDictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
@@ -22,9 +23,6 @@ public sealed class Backends : IDisposable
         services.AddLogging();
         services.AddSingleton(new SpeechToTextRetry
         {
-            BaseDelay = retry?.BaseDelay ?? TimeSpan.FromSeconds(2),
-            MaxDelay = retry?.MaxDelay ?? TimeSpan.FromSeconds(30),
-            MaxRetryAfter = retry?.MaxRetryAfter ?? TimeSpan.FromSeconds(60),
             Wait = (wait, _) =>
             {
                 lock (Waits)

@@ -121,7 +121,7 @@ public sealed class OpenAiSpeechToTextTests : IDisposable
             new TranscriptEntry { Role = TranscriptRoles.MainAgent, Content = "Thanks for calling Bloom Dental.", StartTime = 0.0, EndTime = 2.4 },
             new TranscriptEntry { Role = TranscriptRoles.MainAgent, Content = "Hi, I need to move my cleaning.", StartTime = 4.0, EndTime = 6.5 },
         ], result.Entries);
-        Assert.Equal((0, SpeechTurns.UndiarizedRule), (result.AgentSpeaker, result.AgentRule));
+        Assert.Equal((0, SpeechToTextTurns.UndiarizedRule), (result.AgentSpeaker, result.AgentRule));
         var requests = server.Requests.ToArray();
         Assert.Equal(2, requests.Length);
         Assert.Equal(["diarized_json"], requests[0].FormFields["response_format"]);

@@ -12,7 +12,7 @@ namespace Cekura.Transcription.SpeechToText.Deepgram;
 /// with the audio bytes as the body (its own <c>Content-Type</c>) and <c>Authorization: Token {ApiKey}</c>. Turns come from
 /// <c>results.utterances[] {start, end, speaker, transcript}</c>; when a response has none, from
 /// <c>results.channels[0].alternatives[0].words[] {word, punctuated_word?, start, end, speaker?}</c>, joined into turns
-/// per speaker by <see cref="SpeechTurns"/>. Errors come as <c>{"err_code", "err_msg", "request_id"}</c>.
+/// per speaker by <see cref="SpeechToTextTurns"/>. Errors come as <c>{"err_code", "err_msg", "request_id"}</c>.
 /// </summary>
 public sealed class DeepgramSpeechToText(
     IHttpClientFactory httpClients, IOptions<SpeechToTextOptions> options, SpeechToTextRetry retry,
@@ -47,7 +47,7 @@ public sealed class DeepgramSpeechToText(
         {
             throw http.Unreadable($"expected {{\"results\": {{\"utterances\": [{{\"start\", \"end\", \"speaker\", \"transcript\"}}]}}}} ({e.Message})");
         }
-        var (entries, agent, rule) = SpeechTurns.Build(segments, what);
+        var (entries, agent, rule) = SpeechToTextTurns.Build(segments, what);
         return new SpeechToTextResult(entries, agent, rule, Provider, Model);
     }
 

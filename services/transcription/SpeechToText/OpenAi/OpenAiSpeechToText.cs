@@ -21,7 +21,7 @@ namespace Cekura.Transcription.SpeechToText.OpenAi;
 /// <c>timestamp_granularities[]=segment</c> and <c>=word</c>. Answer: <c>{"task", "language", "duration", "text",
 /// "segments": [{"id", "seek", "start", "end", "text", ...}], "words": [{"word", "start", "end"}]}</c>: times but no
 /// speakers, so unless a server adds a <c>speaker</c> to its segments all speech is one speaker
-/// (<see cref="SpeechTurns.UndiarizedRule"/>). The refusal is remembered, so later calls upload the file once.</item>
+/// (<see cref="SpeechToTextTurns.UndiarizedRule"/>). The refusal is remembered, so later calls upload the file once.</item>
 /// </list>
 /// </summary>
 public sealed class OpenAiSpeechToText(
@@ -133,12 +133,12 @@ public sealed class OpenAiSpeechToText(
         {
             throw http.Unreadable($"expected {{\"segments\": [{{\"start\", \"end\", \"text\", \"speaker\"?}}]}} ({e.Message})");
         }
-        var (entries, agent, rule) = SpeechTurns.Build(segments, $"{Provider}, model {Model}");
+        var (entries, agent, rule) = SpeechToTextTurns.Build(segments, $"{Provider}, model {Model}");
         return new SpeechToTextResult(entries, agent, rule, Provider, Model);
     }
 
     /// <summary>The segments of a <c>diarized_json</c> or <c>verbose_json</c> answer; a <c>{"text"}</c>-only answer
-    /// has none, which <see cref="SpeechTurns.Build"/> reports as no speech.</summary>
+    /// has none, which <see cref="SpeechToTextTurns.Build"/> reports as no speech.</summary>
     private static List<SpeechSegment> Segments(string body)
     {
         using var document = JsonDocument.Parse(body);

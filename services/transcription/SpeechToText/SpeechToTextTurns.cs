@@ -9,7 +9,7 @@ namespace Cekura.Transcription.SpeechToText;
 public sealed record SpeechSegment(string? Speaker, double Start, double End, string Text);
 
 /// <summary>Builds canonical speech turns from backend segments and decides who the agent is.</summary>
-public static class SpeechTurns
+public static class SpeechToTextTurns
 {
     /// <summary>
     /// Consecutive segments of one speaker separated by less than this are one turn. It is Deepgram's default
