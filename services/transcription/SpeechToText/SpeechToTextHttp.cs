@@ -52,13 +52,17 @@ internal sealed class SpeechToTextHttp(
                 {
                     failure = $"no answer within {options.TimeoutSeconds} s";
                 }
+                // The client-facing text names the kind of network error only; the exception, which may name
+                // internal hosts, goes to the log.
                 catch (HttpRequestException e)
                 {
-                    failure = $"could not reach the server ({Redact(e.Message)})";
+                    failure = $"could not reach the server ({e.HttpRequestError})";
+                    logger.LogWarning(e, "Speech-to-text ({Provider}) attempt {Attempt}: request failed", provider, attempt);
                 }
                 catch (IOException e)
                 {
-                    failure = $"the connection broke ({Redact(e.Message)})";
+                    failure = "the connection broke while the answer was read";
+                    logger.LogWarning(e, "Speech-to-text ({Provider}) attempt {Attempt}: connection broke", provider, attempt);
                 }
             }
 

@@ -124,7 +124,7 @@ public sealed class SpeechToTextFailureTests : IDisposable
         var error = await Assert.ThrowsAsync<SpeechToTextException>(
             () => backends.Backend.TranscribeAsync(_audio.Path, "audio/wav", CancellationToken.None));
 
-        Assert.StartsWith("Speech-to-text (Deepgram, model nova-3) failed after 2 attempts: could not reach the server", error.Message);
+        Assert.Equal("Speech-to-text (Deepgram, model nova-3) failed after 2 attempts: could not reach the server (ConnectionError).", error.Message);
         Assert.Single(backends.Waits);
     }
 
