@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Cekura.Contracts.Calls;
+using Cekura.Speech.Speakers;
 
 namespace Cekura.Ingest.Transcripts.Deepgram;
 
@@ -21,39 +21,21 @@ public sealed class DeepgramTranscriptParser : ITranscriptParser
     /// <summary>Deepgram's default <c>utt_split</c>: a pause this long ends a turn built from words.</summary>
     internal const double TurnPauseSeconds = 0.8;
 
-    /// <summary>How many opening turns the greeting rule reads.</summary>
-    internal const int GreetingTurns = 4;
-
     private const int MaxIndex = 10_000;
 
     private const string Shape = "the Deepgram /v1/listen response {metadata, results}";
 
     /// <summary>
-    /// The rules that pick the agent, tried in this order:
-    /// <list type="number">
-    /// <item><see cref="MainAgentChannelIndex"/>: the request's <c>main_agent_channel_index</c>, when given.</item>
-    /// <item><see cref="Greeting"/>: among the first <see cref="GreetingTurns"/> turns, the first one that sounds like an
-    /// agent opening the call ("thank you for calling", "how can I help", "welcome to", "you've reached" ...) names the
-    /// agent; only when none does, the first with a weaker sign ("this is", "my name is", "speaking", "calling from").</item>
-    /// <item><see cref="FirstSpeaker"/>: whoever speaks first (an answering agent usually does).</item>
-    /// </list>
+    /// The rules that pick the agent, tried in this order: <see cref="MainAgentChannelIndex"/> (the request's
+    /// <c>main_agent_channel_index</c>, when given), then the shared <see cref="AgentSpeakerRules"/> decision
+    /// (<see cref="Greeting"/>, else <see cref="FirstSpeaker"/>) over the channels or speakers of the opening turns.
     /// </summary>
     public static class AgentRules
     {
-        public const string MainAgentChannelIndex = "main_agent_channel_index";
-        public const string Greeting = "greeting";
-        public const string FirstSpeaker = "first_speaker";
+        public const string MainAgentChannelIndex = AgentSpeakerRules.MainAgentChannelIndex;
+        public const string Greeting = AgentSpeakerRules.Greeting;
+        public const string FirstSpeaker = AgentSpeakerRules.FirstSpeaker;
     }
-
-    private static readonly string[] StrongGreetings =
-    [
-        "thank you for calling", "thanks for calling", "thank you for contacting", "thanks for contacting",
-        "how can i help", "how may i help", "how can i assist", "how may i assist", "how can we help", "how may we help",
-        "what can i do for you", "welcome to", "you've reached", "you have reached", "you're speaking with",
-        "you are speaking with", "you're through to",
-    ];
-
-    private static readonly string[] WeakGreetings = ["this is", "my name is", "speaking", "calling from", "calling on behalf of"];
 
     public IReadOnlyList<string> Types { get; } = ["deepgram"];
 
@@ -394,45 +376,8 @@ public sealed class DeepgramTranscriptParser : ITranscriptParser
             return (given, AgentRules.MainAgentChannelIndex);
         }
 
-        var opening = Enumerable.Range(0, Math.Min(GreetingTurns, turns.Count)).ToList();
-        foreach (var phrases in new[] { StrongGreetings, WeakGreetings })
-        {
-            var greeter = opening.FirstOrDefault(i => ContainsPhrase(turns[i].Text, phrases), -1);
-            if (greeter >= 0)
-            {
-                return (party[greeter], AgentRules.Greeting);
-            }
-        }
-        return (party[0], AgentRules.FirstSpeaker);
-    }
-
-    private static bool ContainsPhrase(string text, string[] phrases)
-    {
-        var normalized = Normalize(text);
-        return phrases.Any(p => normalized.Contains($" {p} ", StringComparison.Ordinal));
-    }
-
-    /// <summary>Lower case, curly apostrophes straightened, punctuation to single spaces, padded with spaces.</summary>
-    private static string Normalize(string text)
-    {
-        var builder = new StringBuilder(text.Length + 2).Append(' ');
-        foreach (var raw in text)
-        {
-            var c = raw is '\u2019' or '\u2018' ? '\'' : char.ToLowerInvariant(raw);
-            if (char.IsLetterOrDigit(c) || c == '\'')
-            {
-                builder.Append(c);
-            }
-            else if (builder[^1] != ' ')
-            {
-                builder.Append(' ');
-            }
-        }
-        if (builder[^1] != ' ')
-        {
-            builder.Append(' ');
-        }
-        return builder.ToString();
+        var opening = turns.Take(AgentSpeakerRules.OpeningTurns).Select((t, i) => (party[i], t.Text)).ToList();
+        return AgentSpeakerRules.Decide(opening);
     }
 
     private static (double? Start, double? End) ReadSpan(JsonElement obj, string path, List<string> problems)
