@@ -3,28 +3,18 @@ using Cekura.Contracts.Messages;
 using Cekura.Hosting.Bus;
 using Cekura.Hosting.Calls;
 using Cekura.Hosting.Options;
-using Cekura.Transcription.Duration;
+using Cekura.Transcription.Recordings;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
 namespace Cekura.Transcription;
 
-/// <summary>Gives the call its transcript-derived facts (duration); recordings and speech-to-text plug in here.</summary>
-public sealed class CallReceivedConsumer(CallStageRunner runner) : IConsumer<CallReceived>
+/// <summary>Measures the call's recording, transcribes none-mono calls and sets the duration (see <see cref="CallTranscriber"/>).</summary>
+public sealed class CallReceivedConsumer(CallStageRunner runner, CallTranscriber transcriber) : IConsumer<CallReceived>
 {
     public Task Consume(ConsumeContext<CallReceived> context) =>
-        runner.RunAsync(context.Message.CallLogId, CallStage.Received, CallStage.Transcribed, Transcribe, context.CancellationToken);
-
-    private static Task<StageOutcome> Transcribe(CallLog call, CancellationToken cancellationToken)
-    {
-        if (call.TranscriptObject.Count == 0)
-        {
-            return Task.FromResult(StageOutcome.Fail(
-                "Speech-to-text is not configured on this server, so a none-mono recording cannot be transcribed."));
-        }
-        var duration = TranscriptDuration.Seconds(call.TranscriptObject);
-        return Task.FromResult(StageOutcome.Advance(c => c with { DurationSeconds = duration }));
-    }
+        runner.RunAsync(context.Message.CallLogId, CallStage.Received, CallStage.Transcribed, transcriber.TranscribeAsync,
+            context.CancellationToken);
 }
 
 /// <summary>Retries exhausted: the message sits in the error queue and the call says why it stopped.</summary>

@@ -1,13 +1,22 @@
 using MassTransit;
 using Cekura.Hosting.Bus;
+using Cekura.Speech.VoiceActivity;
+using Cekura.Transcription.Recordings;
+using Cekura.Transcription.SpeechToText;
 
 namespace Cekura.Transcription;
 
 public static class TranscriptionModule
 {
-    /// <summary>Consumes <c>CallReceived</c> on the <c>transcription</c> queue, publishes <c>CallTranscribed</c>.</summary>
+    /// <summary>
+    /// Consumes <c>CallReceived</c> on the <c>transcription</c> queue, publishes <c>CallTranscribed</c>. Needs ffmpeg
+    /// (section <c>Audio</c>), voice activity (<c>VoiceActivity</c>) and, for none-mono calls, <c>SpeechToText</c>.
+    /// </summary>
     public static WebApplicationBuilder AddTranscription(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSpeechAnalysis();
+        builder.Services.AddSpeechToText();
+        builder.Services.AddScoped<CallTranscriber>();
         builder.ConfigureCekuraBus(x =>
         {
             x.AddConsumer<CallReceivedConsumer, CallReceivedConsumerDefinition>();

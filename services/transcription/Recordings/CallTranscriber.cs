@@ -1,0 +1,128 @@
+using Cekura.Contracts.Calls;
+using Cekura.Hosting.Calls;
+using Cekura.Hosting.Storage;
+using Cekura.Speech.Audio;
+using Cekura.Speech.Channels;
+using Cekura.Speech.VoiceActivity;
+using Cekura.Transcription.Duration;
+using Cekura.Transcription.SpeechToText;
+using Cekura.Transcription.Timing;
+
+namespace Cekura.Transcription.Recordings;
+
+/// <summary>
+/// The transcription stage's work on one call: measure its recording (voice activity per channel, which channel is
+/// the agent), transcribe a <c>none-mono</c> recording, and take the call's duration from the audio.
+/// </summary>
+public sealed class CallTranscriber(
+    IBlobStore blobs, Ffmpeg ffmpeg, RecordingAnalyzer analyzer, SpeechToTextBackend speechToText, ILogger<CallTranscriber> logger)
+{
+    public async Task<StageOutcome> TranscribeAsync(CallLog call, CancellationToken cancellationToken)
+    {
+        if (call.Recording is not { } recording)
+        {
+            if (call.TranscriptObject.Count == 0)
+            {
+                return StageOutcome.Fail("The call has neither a transcript nor a recording to transcribe.");
+            }
+            var duration = TranscriptDuration.Seconds(call.TranscriptObject);
+            return StageOutcome.Advance(c => c with { DurationSeconds = duration });
+        }
+
+        var path = Path.Combine(Path.GetTempPath(), $"cekura-call-{call.Id}-{Guid.NewGuid():N}.{recording.Format}");
+        try
+        {
+            if (!await DownloadAsync(recording.BlobKey, path, cancellationToken))
+            {
+                return StageOutcome.Fail($"The call's recording ({recording.BlobKey}) is missing from the blob store.");
+            }
+            return await MeasureAsync(call, recording, path, cancellationToken);
+        }
+        catch (AudioDecodeException e)
+        {
+            return StageOutcome.Fail($"The recording could not be decoded: {e.Message}.");
+        }
+        catch (SpeechToTextException e)
+        {
+            return StageOutcome.Fail(e.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private async Task<StageOutcome> MeasureAsync(CallLog call, CallRecording recording, string path, CancellationToken cancellationToken)
+    {
+        var probe = await ffmpeg.ProbeAsync(path, cancellationToken);
+        var activity = await analyzer.AnalyzeAsync(path, probe, cancellationToken);
+
+        var transcript = call.TranscriptObject;
+        var (agentSpeakerIndex, agentSpeakerRule) = (call.AgentSpeakerIndex, call.AgentSpeakerRule);
+        if (transcript.Count == 0)
+        {
+            if (speechToText.Backend is not { } backend)
+            {
+                return StageOutcome.Fail(
+                    "Speech-to-text is not configured on this server, so a none-mono recording cannot be transcribed "
+                    + "(set SpeechToText__Provider to OpenAI or Deepgram, with SpeechToText__BaseUrl and SpeechToText__ApiKey).");
+            }
+            var result = await backend.TranscribeAsync(path, recording.ContentType, cancellationToken);
+            logger.LogInformation("Call log {CallLogId} transcribed by {Provider} ({Model}): {Turns} entries",
+                call.Id, result.Provider, result.Model, result.Entries.Count);
+            transcript = result.Entries;
+            (agentSpeakerIndex, agentSpeakerRule) = (result.AgentSpeaker, result.AgentRule);
+        }
+
+        var data = Describe(call, probe, activity, transcript);
+        transcript = TranscriptTiming.CloseLastTurn(transcript, activity.DurationSeconds);
+        return StageOutcome.Advance(c => c with
+        {
+            TranscriptObject = transcript,
+            AgentSpeakerIndex = agentSpeakerIndex,
+            AgentSpeakerRule = agentSpeakerRule,
+            DurationSeconds = Math.Round(activity.DurationSeconds, 3),
+            RecordingData = data,
+        });
+    }
+
+    /// <summary>The stored measurements; for two separable channels, which one is the agent.</summary>
+    private static RecordingData Describe(CallLog call, AudioProbe probe, ChannelActivity activity, IReadOnlyList<TranscriptEntry> transcript)
+    {
+        var data = new RecordingData
+        {
+            SampleRate = probe.SampleRate,
+            Channels = probe.Channels,
+            TotalDuration = Math.Round(activity.DurationSeconds, 3),
+            SeparableChannels = activity.Separable,
+            ChannelSpeaking = activity.Channels,
+            VoiceActivityDetector = activity.Detector,
+        };
+        if (!activity.Separable || activity.Channels.Count < 2)
+        {
+            return data;
+        }
+        var decision = ChannelDetector.Decide(activity.Channels[0], activity.Channels[1], transcript, call.MainAgentChannelIndex);
+        return data with
+        {
+            MainAgentChannelIndex = decision.AgentChannel,
+            ChannelRule = decision.Rule,
+            ChannelConfidence = decision.Confidence,
+            TranscriptShift = decision.Rule == ChannelRules.TranscriptOverlap ? decision.TranscriptShiftSeconds : null,
+            MainSpeaking = activity.Channels[decision.AgentChannel],
+            TestingSpeaking = activity.Channels[1 - decision.AgentChannel],
+        };
+    }
+
+    private async Task<bool> DownloadAsync(string key, string path, CancellationToken cancellationToken)
+    {
+        await using var source = await blobs.OpenReadAsync(key, cancellationToken);
+        if (source is null)
+        {
+            return false;
+        }
+        await using var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+        await source.CopyToAsync(target, cancellationToken);
+        return true;
+    }
+}
