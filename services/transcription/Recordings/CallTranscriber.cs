@@ -61,13 +61,8 @@ public sealed class CallTranscriber(
         var (agentSpeakerIndex, agentSpeakerRule) = (call.AgentSpeakerIndex, call.AgentSpeakerRule);
         if (transcript.Count == 0)
         {
-            if (speechToText.Backend is not { } backend)
-            {
-                return StageOutcome.Fail(
-                    "Speech-to-text is not configured on this server, so a none-mono recording cannot be transcribed "
-                    + "(set SpeechToText__Provider to OpenAI or Deepgram, with SpeechToText__BaseUrl and SpeechToText__ApiKey).");
-            }
-            var result = await backend.TranscribeAsync(path, recording.ContentType, cancellationToken);
+            // Throws SpeechToTextException (recorded as the call's error) when no backend is configured or it failed for good.
+            var result = await speechToText.TranscribeAsync(path, recording.ContentType, cancellationToken);
             logger.LogInformation("Call log {CallLogId} transcribed by {Provider} ({Model}): {Turns} entries",
                 call.Id, result.Provider, result.Model, result.Entries.Count);
             transcript = result.Entries;
