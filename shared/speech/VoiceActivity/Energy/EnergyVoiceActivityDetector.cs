@@ -1,0 +1,53 @@
+namespace Cekura.Speech.VoiceActivity.Energy;
+
+/// <summary>
+/// Speech where a window's level stands clearly above the channel's noise floor and above an absolute floor.
+/// Plain arithmetic, no model: the fallback when Silero cannot be loaded. It cannot tell speech from other loud
+/// sounds (music, hold tones), which is why Silero is the default.
+/// </summary>
+public sealed class EnergyVoiceActivityDetector : IVoiceActivityDetector
+{
+    public string Name => "energy";
+
+    public IVoiceActivityStream CreateStream() => new Stream();
+
+    /// <summary>
+    /// The floor follows the quietest recent windows: it drops at once to a quieter window and creeps up slowly,
+    /// so a long turn does not lift it to speech level. The score is a logistic curve of the margin above the
+    /// floor, centred so that 0.5 means "<see cref="MarginDb"/> above the floor".
+    /// </summary>
+    private sealed class Stream : IVoiceActivityStream
+    {
+        // Speech must be this far above the noise floor to score 0.5; espeak and telephone speech sit 20-40 dB above.
+        private const double MarginDb = 12;
+
+        // Quieter than this is silence whatever the floor (digital silence would otherwise make any hiss "speech").
+        private const double AbsoluteFloorDb = -50;
+
+        // How fast the floor may rise: 1 dB per second of audio.
+        private const double FloorRisePerWindow = 1.0 * VoiceActivityWindow.Seconds;
+
+        // Width of the logistic curve, in dB.
+        private const double SlopeDb = 2;
+
+        private double floorDb = double.NaN;
+
+        public float Process(ReadOnlySpan<float> window)
+        {
+            double sum = 0;
+            foreach (var sample in window)
+            {
+                sum += sample * sample;
+            }
+            var levelDb = 10 * Math.Log10(sum / window.Length + 1e-12);
+            floorDb = double.IsNaN(floorDb) || levelDb < floorDb ? levelDb : floorDb + FloorRisePerWindow;
+            var reference = Math.Max(floorDb, AbsoluteFloorDb);
+            var margin = levelDb - reference - MarginDb;
+            return (float)(1 / (1 + Math.Exp(-margin / SlopeDb)));
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
