@@ -208,7 +208,7 @@ public sealed class RecordingAnalyzer : IDisposable
             }
             for (var c = 0; c < channels; c++)
             {
-                segmenters[c].Push(probabilities[c]);
+                segmenters[c].Push(probabilities[c], windows[c]);
             }
         }
 

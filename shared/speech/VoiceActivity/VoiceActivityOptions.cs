@@ -15,7 +15,7 @@ public enum VoiceActivityDetectorKind
 /// <summary>
 /// How speaking segments are found. Section <c>VoiceActivity</c>:
 /// <code>{"VoiceActivity": {"Detector": "Silero", "ModelPath": null, "OnsetThreshold": 0.5, "OffsetThreshold": 0.35,
-///   "MinSpeechMs": 100, "MinSilenceMs": 300, "CrossTalkDb": 15}}</code>
+///   "MinSpeechMs": 100, "MinSilenceMs": 400, "CrossTalkDb": 15}}</code>
 /// The defaults were tuned on espeak-ng speech so that segment edges fall within 100 ms of the truth.
 /// </summary>
 public sealed class VoiceActivityOptions : IValidatableObject
@@ -35,13 +35,16 @@ public sealed class VoiceActivityOptions : IValidatableObject
     [Range(0.01, 0.99)]
     public double OffsetThreshold { get; set; } = 0.35;
 
-    /// <summary>Shorter bursts are dropped (clicks, breaths).</summary>
+    /// <summary>Shorter segments (after pauses are joined) are dropped: clicks, breaths.</summary>
     [Range(0, 5000)]
     public int MinSpeechMs { get; set; } = 100;
 
-    /// <summary>Shorter pauses stay inside a segment, so a comma or a breath does not split a turn.</summary>
+    /// <summary>
+    /// Shorter pauses stay inside a segment, so a comma or a breath does not split a turn. 400 ms keeps the 300-350 ms
+    /// pause between two sentences of one turn (espeak-ng's, and typical of speech) together.
+    /// </summary>
     [Range(0, 5000)]
-    public int MinSilenceMs { get; set; } = 300;
+    public int MinSilenceMs { get; set; } = 400;
 
     /// <summary>
     /// In stereo, a window whose level is this many dB below the other channel's while the other channel speaks is
