@@ -24,6 +24,7 @@ public sealed record ChannelActivity(
 /// <remarks>
 /// <para>Separability rule (two channels only; mono is never separable):</para>
 /// <list type="number">
+/// <item>No speech on either channel: nothing to attribute, so not separable.</item>
 /// <item>Duplicated mono: the energy of L−R is under 1 % of the energy of L+R over the whole file (the channels are
 /// the same signal within 20 dB, as after a lossy codec), so not separable.</item>
 /// <item>Mixed: of the windows where either channel has speech, half or more have speech on both channels at
@@ -31,8 +32,11 @@ public sealed record ChannelActivity(
 /// onto the other channel it is much quieter there, so this only happens when both channels hear both voices.</item>
 /// <item>Otherwise separable.</item>
 /// </list>
-/// <para>In stereo, a window that is <see cref="VoiceActivityOptions.CrossTalkDb"/> quieter than the other channel
-/// while the other channel speaks counts as silence: the faint copy of the other party, not this party.</para>
+/// <para>Cross-talk: in stereo, while the other channel speaks (probability at or above the offset threshold within
+/// the last 320 ms) and has been at least 6 dB louder over that time, a window counts as silence when it is
+/// <see cref="VoiceActivityOptions.CrossTalkDb"/> quieter than the other channel (a faint copy of the other party)
+/// or less than 10 dB above its own noise floor (the copy lost in noise, where Silero still hears speech). Speech of
+/// its own over the other party, at its own level, is kept.</para>
 /// </remarks>
 public sealed class RecordingAnalyzer : IDisposable
 {
@@ -40,6 +44,7 @@ public sealed class RecordingAnalyzer : IDisposable
     private const double DuplicateEnergyRatio = 0.01;
     private const double SimilarLevelDb = 6;
     private const double MixedShareOfSpeech = 0.5;
+    private const double OwnSpeechAboveFloorDb = 10;
 
     private readonly Ffmpeg ffmpeg;
     private readonly VoiceActivityOptions options;
@@ -98,55 +103,44 @@ public sealed class RecordingAnalyzer : IDisposable
         }
     }
 
-    /// <summary>One recording's running state: a window buffer, a stream and a segmenter per channel.</summary>
+    /// <summary>One recording's running state: per channel a window buffer, a detector stream and a segmenter.</summary>
     private sealed class Analysis : IDisposable
     {
-        private readonly int channels;
+        private readonly Channel[] channels;
         private readonly double crossTalkDb;
         private readonly double onset;
-        private readonly IVoiceActivityStream[] streams;
-        private readonly SpeechSegmenter[] segmenters;
-        private readonly float[][] windows;
-        private readonly float[] probabilities;
-        private readonly double[] levels;
+        private readonly double offset;
         private int filled;
+        private long window;
         private double differenceEnergy;
         private double sumEnergy;
         private long speechWindows;
         private long sharedWindows;
 
-        public Analysis(int channels, IVoiceActivityDetector detector, VoiceActivityOptions options)
+        public Analysis(int channelCount, IVoiceActivityDetector detector, VoiceActivityOptions options)
         {
-            this.channels = channels;
             crossTalkDb = options.CrossTalkDb;
             onset = options.OnsetThreshold;
-            streams = new IVoiceActivityStream[channels];
-            segmenters = new SpeechSegmenter[channels];
-            windows = new float[channels][];
-            for (var c = 0; c < channels; c++)
-            {
-                streams[c] = detector.CreateStream();
-                segmenters[c] = new SpeechSegmenter(options);
-                windows[c] = new float[VoiceActivityWindow.Samples];
-            }
-            probabilities = new float[channels];
-            levels = new double[channels];
+            offset = options.OffsetThreshold;
+            channels = Enumerable.Range(0, channelCount).Select(_ => new Channel(detector.CreateStream(), new SpeechSegmenter(options))).ToArray();
         }
 
-        public bool Separable => channels == 2
+        public bool Separable => channels.Length == 2
+            && speechWindows > 0
             && differenceEnergy >= DuplicateEnergyRatio * sumEnergy
-            && !(speechWindows > 0 && sharedWindows >= MixedShareOfSpeech * speechWindows);
+            && sharedWindows < MixedShareOfSpeech * speechWindows;
 
         public void Add(ReadOnlySpan<float> interleaved)
         {
-            var frames = interleaved.Length / channels;
+            var count = channels.Length;
+            var frames = interleaved.Length / count;
             for (var frame = 0; frame < frames; frame++)
             {
-                for (var c = 0; c < channels; c++)
+                for (var c = 0; c < count; c++)
                 {
-                    windows[c][filled] = interleaved[frame * channels + c];
+                    channels[c].Samples[filled] = interleaved[frame * count + c];
                 }
-                if (channels == 2)
+                if (count == 2)
                 {
                     var (left, right) = (interleaved[2 * frame], interleaved[2 * frame + 1]);
                     differenceEnergy += (left - right) * (left - right);
@@ -154,7 +148,7 @@ public sealed class RecordingAnalyzer : IDisposable
                 }
                 if (++filled == VoiceActivityWindow.Samples)
                 {
-                    ProcessWindows();
+                    ProcessWindow();
                 }
             }
         }
@@ -164,70 +158,92 @@ public sealed class RecordingAnalyzer : IDisposable
             if (filled > 0)
             {
                 // The last partial window, padded with silence; segment ends are clipped to the duration.
-                foreach (var window in windows)
+                foreach (var channel in channels)
                 {
-                    Array.Clear(window, filled, window.Length - filled);
+                    Array.Clear(channel.Samples, filled, channel.Samples.Length - filled);
                 }
-                ProcessWindows();
+                ProcessWindow();
             }
-            return segmenters.Select(s => s.Finish(durationSeconds)).ToList();
+            return channels.Select(c => c.Segmenter.Finish(durationSeconds)).ToList();
         }
 
         public void Dispose()
         {
-            foreach (var stream in streams)
+            foreach (var channel in channels)
             {
-                stream.Dispose();
+                channel.Stream.Dispose();
             }
         }
 
-        private void ProcessWindows()
+        private void ProcessWindow()
         {
             filled = 0;
-            for (var c = 0; c < channels; c++)
+            foreach (var channel in channels)
             {
-                probabilities[c] = streams[c].Process(windows[c]);
-                levels[c] = LevelDb(windows[c]);
+                channel.Measure(window, offset);
             }
-            if (channels == 2)
+            if (channels.Length == 2)
             {
-                var (left, right) = (probabilities[0] >= onset, probabilities[1] >= onset);
-                if (left || right)
+                var (left, right) = (channels[0], channels[1]);
+                if (left.Probability >= onset || right.Probability >= onset)
                 {
                     speechWindows++;
-                    if (left && right && Math.Abs(levels[0] - levels[1]) < SimilarLevelDb)
+                    if (left.Probability >= onset && right.Probability >= onset && Math.Abs(left.Level - right.Level) < SimilarLevelDb)
                     {
                         sharedWindows++;
                     }
                 }
                 if (crossTalkDb > 0)
                 {
-                    SuppressCrossTalk(0, 1);
-                    SuppressCrossTalk(1, 0);
+                    var (leftIsCrossTalk, rightIsCrossTalk) = (IsCrossTalk(left, right), IsCrossTalk(right, left));
+                    left.Probability = leftIsCrossTalk ? 0 : left.Probability;
+                    right.Probability = rightIsCrossTalk ? 0 : right.Probability;
                 }
             }
-            for (var c = 0; c < channels; c++)
+            for (var c = 0; c < channels.Length; c++)
             {
-                segmenters[c].Push(probabilities[c], windows[c]);
+                var other = channels.Length == 2 ? channels[1 - c].Samples : [];
+                channels[c].Segmenter.Push(channels[c].Probability, channels[c].Samples, other);
             }
+            window++;
         }
 
-        private void SuppressCrossTalk(int channel, int other)
-        {
-            if (probabilities[other] >= onset && levels[channel] < levels[other] - crossTalkDb)
-            {
-                probabilities[channel] = 0;
-            }
-        }
+        // Only when the other channel has spoken within the last few windows and has recently been clearly the
+        // louder one, so channels at similar levels (a mix, duplicated mono) keep what the detector said on each.
+        // "Recently" matters: Silero's probability on the faint copy lags the loud original by up to ~200 ms.
+        private bool IsCrossTalk(Channel channel, Channel other) =>
+            window - other.LastActiveWindow <= Channel.RecentWindows
+            && other.RecentPeak >= channel.RecentPeak + SimilarLevelDb
+            && (channel.Level < other.Level - crossTalkDb || channel.Level < channel.Floor.Db + OwnSpeechAboveFloorDb);
+    }
 
-        private static double LevelDb(ReadOnlySpan<float> window)
+    private sealed class Channel(IVoiceActivityStream stream, SpeechSegmenter segmenter)
+    {
+        /// <summary>How far back "recently" reaches: 10 windows, 320 ms.</summary>
+        public const int RecentWindows = 10;
+
+        private readonly double[] recentLevels = new double[RecentWindows];
+
+        public IVoiceActivityStream Stream { get; } = stream;
+        public SpeechSegmenter Segmenter { get; } = segmenter;
+        public NoiseFloor Floor { get; } = new();
+        public float[] Samples { get; } = new float[VoiceActivityWindow.Samples];
+        public float Probability { get; set; }
+        public double Level { get; private set; }
+        public double RecentPeak { get; private set; }
+        public long LastActiveWindow { get; private set; } = long.MinValue / 2;
+
+        public void Measure(long window, double activeThreshold)
         {
-            double sum = 0;
-            foreach (var sample in window)
+            Probability = Stream.Process(Samples);
+            Level = NoiseFloor.Decibels(Samples);
+            Floor.Update(Level);
+            recentLevels[window % RecentWindows] = Level;
+            RecentPeak = recentLevels.Max();
+            if (Probability >= activeThreshold)
             {
-                sum += sample * sample;
+                LastActiveWindow = window;
             }
-            return 10 * Math.Log10(sum / window.Length + 1e-12);
         }
     }
 }

@@ -23,18 +23,15 @@ public sealed class SpeechSegmenter
     private const double BlockSeconds = (double)BlockSamples / VoiceActivityWindow.SampleRate;
 
     // A block is "loud" this far above the noise floor, and never below the absolute level.
-    private const double EdgeMarginDb = 10;
+    private const double EdgeMarginDb = 6;
     private const double EdgeAbsoluteDb = -50;
     private const int StartLookbackBlocks = 20;
     private const int EndTrimBlocks = 40;
     private const int HangoverWindows = 2;
 
-    // The noise floor follows the quietest windows: down at once, up by at most 1 dB per second of audio, so
-    // a long turn does not lift it to speech level.
-    private const double FloorRisePerWindow = 1.0 * VoiceActivityWindow.Seconds;
-
     private readonly double onset;
     private readonly double offset;
+    private readonly double crossTalkDb;
     private readonly double minSpeechSeconds;
     private readonly double minSilenceSeconds;
     private readonly List<SpeakingSegment> segments = [];
@@ -42,7 +39,7 @@ public sealed class SpeechSegmenter
     private readonly double[] blocks = new double[BlocksPerWindow];
 
     private long window;
-    private double floorDb = double.NaN;
+    private readonly NoiseFloor floor = new();
     private bool inSpeech;
     private bool quiet;
     private long end;
@@ -54,12 +51,20 @@ public sealed class SpeechSegmenter
     {
         onset = options.OnsetThreshold;
         offset = options.OffsetThreshold;
+        crossTalkDb = options.CrossTalkDb;
         minSpeechSeconds = options.MinSpeechMs / 1000.0;
         minSilenceSeconds = options.MinSilenceMs / 1000.0;
     }
 
     /// <summary>Takes the next window's speech probability and its samples (for the edges).</summary>
-    public void Push(double probability, ReadOnlySpan<float> samples)
+    public void Push(double probability, ReadOnlySpan<float> samples) => Push(probability, samples, []);
+
+    /// <summary>
+    /// Same, in stereo: <paramref name="otherChannel"/> is the same window of the other channel. A block more than
+    /// <see cref="VoiceActivityOptions.CrossTalkDb"/> below the other channel's block is the other party leaking
+    /// through, so it never places an edge.
+    /// </summary>
+    public void Push(double probability, ReadOnlySpan<float> samples, ReadOnlySpan<float> otherChannel)
     {
         if (samples.Length != VoiceActivityWindow.Samples)
         {
@@ -75,11 +80,18 @@ public sealed class SpeechSegmenter
                 energy += sample * sample;
             }
             windowEnergy += energy;
-            blocks[b] = Decibels(energy / BlockSamples);
+            blocks[b] = NoiseFloor.Decibels(energy / BlockSamples);
+            if (crossTalkDb > 0 && otherChannel.Length == samples.Length
+                && blocks[b] < NoiseFloor.Decibels(otherChannel.Slice(b * BlockSamples, BlockSamples)) - crossTalkDb)
+            {
+                blocks[b] = double.NegativeInfinity;
+            }
+        }
+        var floorDb = floor.Update(NoiseFloor.Decibels(windowEnergy / VoiceActivityWindow.Samples));
+        for (var b = 0; b < BlocksPerWindow; b++)
+        {
             recentBlocks[(index * BlocksPerWindow + b) % recentBlocks.Length] = blocks[b];
         }
-        var windowDb = Decibels(windowEnergy / VoiceActivityWindow.Samples);
-        floorDb = double.IsNaN(floorDb) || windowDb < floorDb ? windowDb : floorDb + FloorRisePerWindow;
         var loud = Math.Max(floorDb + EdgeMarginDb, EdgeAbsoluteDb);
 
         if (!inSpeech)
@@ -175,6 +187,4 @@ public sealed class SpeechSegmenter
             segments.Add(segment);
         }
     }
-
-    private static double Decibels(double meanSquare) => 10 * Math.Log10(meanSquare + 1e-12);
 }

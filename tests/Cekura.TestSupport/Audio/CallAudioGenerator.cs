@@ -16,7 +16,7 @@ namespace Cekura.TestSupport.Audio;
 public sealed class CallAudioGenerator : IDisposable
 {
     /// <summary>Pauses shorter than this inside one party's speech belong to the same segment of the truth.</summary>
-    public const double DefaultMergeGapSeconds = 0.4;
+    public const double DefaultMergeGapSeconds = 0.5;
 
     private const int MixRate = 16_000;
     private const string StockSpeech =

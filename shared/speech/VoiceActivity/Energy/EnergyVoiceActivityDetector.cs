@@ -12,9 +12,8 @@ public sealed class EnergyVoiceActivityDetector : IVoiceActivityDetector
     public IVoiceActivityStream CreateStream() => new Stream();
 
     /// <summary>
-    /// The floor follows the quietest recent windows: it drops at once to a quieter window and creeps up slowly,
-    /// so a long turn does not lift it to speech level. The score is a logistic curve of the margin above the
-    /// floor, centred so that 0.5 means "<see cref="MarginDb"/> above the floor".
+    /// The score is a logistic curve of the window's margin above the <see cref="NoiseFloor"/>, centred so that
+    /// 0.5 means "<see cref="MarginDb"/> above the floor".
     /// </summary>
     private sealed class Stream : IVoiceActivityStream
     {
@@ -24,24 +23,15 @@ public sealed class EnergyVoiceActivityDetector : IVoiceActivityDetector
         // Quieter than this is silence whatever the floor (digital silence would otherwise make any hiss "speech").
         private const double AbsoluteFloorDb = -50;
 
-        // How fast the floor may rise: 1 dB per second of audio.
-        private const double FloorRisePerWindow = 1.0 * VoiceActivityWindow.Seconds;
-
         // Width of the logistic curve, in dB.
         private const double SlopeDb = 2;
 
-        private double floorDb = double.NaN;
+        private readonly NoiseFloor floor = new();
 
         public float Process(ReadOnlySpan<float> window)
         {
-            double sum = 0;
-            foreach (var sample in window)
-            {
-                sum += sample * sample;
-            }
-            var levelDb = 10 * Math.Log10(sum / window.Length + 1e-12);
-            floorDb = double.IsNaN(floorDb) || levelDb < floorDb ? levelDb : floorDb + FloorRisePerWindow;
-            var reference = Math.Max(floorDb, AbsoluteFloorDb);
+            var levelDb = NoiseFloor.Decibels(window);
+            var reference = Math.Max(floor.Update(levelDb), AbsoluteFloorDb);
             var margin = levelDb - reference - MarginDb;
             return (float)(1 / (1 + Math.Exp(-margin / SlopeDb)));
         }
