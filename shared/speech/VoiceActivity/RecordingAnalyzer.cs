@@ -87,6 +87,8 @@ public sealed class RecordingAnalyzer : IDisposable
 
     private static IVoiceActivityDetector CreateDetector(VoiceActivityOptions options, out string? fallbackReason)
     {
+        // Before loading anything, so invalid options never leave a loaded model behind.
+        options.EnsureValid();
         fallbackReason = null;
         if (options.Detector == VoiceActivityDetectorKind.Energy)
         {

@@ -157,6 +157,23 @@ public sealed class RecordingAnalyzerTests(SpeechAudioFixture audio, ITestOutput
     }
 
     [Fact]
+    public async Task Concurrent_analyses_share_the_model_without_sharing_state()
+    {
+        var stereo = await audio.Generator.GenerateAsync(new CallScript { Turns = SpeechAudioFixture.Dialogue, NoiseAmplitude = 0.005 });
+        var mono = await audio.Generator.GenerateAsync(new CallScript { Turns = SpeechAudioFixture.Dialogue, Layout = CallLayout.Mono });
+        var alone = await audio.AnalyzeAsync(audio.Silero, stereo.Path);
+
+        var together = await Task.WhenAll(
+            Task.Run(() => audio.AnalyzeAsync(audio.Silero, stereo.Path)),
+            Task.Run(() => audio.AnalyzeAsync(audio.Silero, mono.Path)),
+            Task.Run(() => audio.AnalyzeAsync(audio.Silero, stereo.Path)));
+
+        Assert.Equal(alone.Channels, together[0].Channels);
+        Assert.Equal(alone.Channels, together[2].Channels);
+        Assert.Single(together[1].Channels);
+    }
+
+    [Fact]
     public async Task A_model_that_cannot_be_loaded_falls_back_to_the_energy_detector()
     {
         var model = Path.Combine(audio.Generator.OutputDirectory, "not-a-model.onnx");

@@ -6,8 +6,8 @@ namespace Cekura.Speech.Tests.VoiceActivity;
 public sealed class SpeechSegmenterTests
 {
     private const double Window = VoiceActivityWindow.Seconds;
-    private static readonly float[] Silent = new float[VoiceActivityWindow.Samples];
-    private static readonly float[] Loud = Tone(0, VoiceActivityWindow.Samples);
+    private readonly float[] silent = new float[VoiceActivityWindow.Samples];
+    private readonly float[] loud = Tone(0, VoiceActivityWindow.Samples);
 
     [Fact]
     public void A_pause_shorter_than_the_minimum_silence_stays_inside_the_segment()
@@ -28,7 +28,7 @@ public sealed class SpeechSegmenterTests
     [Fact]
     public void A_probability_between_the_thresholds_continues_a_segment_but_never_starts_one()
     {
-        var between = Enumerable.Repeat((0.4, Loud), 10).ToArray();
+        var between = Enumerable.Repeat((0.4, loud), 10).ToArray();
 
         Assert.Empty(Run(new VoiceActivityOptions(), between, Quiet(5)));
         Assert.Equal([new SpeakingSegment(0, 20 * Window)], Run(new VoiceActivityOptions(), Speech(10), between, Quiet(5)), Near);
@@ -44,7 +44,7 @@ public sealed class SpeechSegmenterTests
     public void A_detector_tail_over_silence_is_trimmed_to_the_last_loud_block()
     {
         // The probability stays high for 5 windows (160 ms) after the audio stops, as Silero's does.
-        var tail = Enumerable.Repeat((0.9, Silent), 5).ToArray();
+        var tail = Enumerable.Repeat((0.9, silent), 5).ToArray();
 
         var segments = Run(new VoiceActivityOptions(), Quiet(3), Speech(15), tail, Quiet(10));
 
@@ -66,16 +66,16 @@ public sealed class SpeechSegmenterTests
     public void A_late_detector_onset_walks_back_over_the_loud_audio_before_it()
     {
         // Audio starts 3 windows (96 ms) before the probability rises.
-        var early = Enumerable.Repeat((0.1, Loud), 3).ToArray();
+        var early = Enumerable.Repeat((0.1, loud), 3).ToArray();
 
         var segments = Run(new VoiceActivityOptions(), Quiet(5), early, Speech(10), Quiet(10));
 
         Assert.Equal([new SpeakingSegment(5 * Window, 18 * Window)], segments, Near);
     }
 
-    private static (double, float[])[] Speech(int windows) => Enumerable.Repeat((0.9, Loud), windows).ToArray();
+    private (double, float[])[] Speech(int windows) => Enumerable.Repeat((0.9, loud), windows).ToArray();
 
-    private static (double, float[])[] Quiet(int windows) => Enumerable.Repeat((0.05, Silent), windows).ToArray();
+    private (double, float[])[] Quiet(int windows) => Enumerable.Repeat((0.05, silent), windows).ToArray();
 
     private static IReadOnlyList<SpeakingSegment> Run(VoiceActivityOptions options, params (double Probability, float[] Samples)[][] parts)
     {

@@ -29,7 +29,8 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector, IDispo
                 ? new InferenceSession(ReadEmbeddedModel(), sessionOptions)
                 : new InferenceSession(modelPath, sessionOptions);
         }
-        catch (Exception e) when (e is OnnxRuntimeException or IOException or DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
+        catch (Exception e) when (e is OnnxRuntimeException or IOException or DllNotFoundException
+            or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException)
         {
             throw new InvalidOperationException($"the Silero VAD model could not be loaded ({e.Message})", e);
         }
