@@ -1,0 +1,123 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace Cekura.Speech.VoiceActivity.Silero;
+
+/// <summary>
+/// Silero VAD v5/v6 (16 kHz) on ONNX Runtime. One <see cref="InferenceSession"/> is shared by all streams
+/// (<c>Run</c> is thread-safe); the recurrent state and the audio context live in each stream.
+/// </summary>
+public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector, IDisposable
+{
+    internal const string EmbeddedModel = "Cekura.Speech.VoiceActivity.Silero.silero_vad.onnx";
+
+    private readonly InferenceSession session;
+
+    private SileroVoiceActivityDetector(InferenceSession session) => this.session = session;
+
+    public string Name => "silero";
+
+    /// <summary>Loads <paramref name="modelPath"/>, or the embedded model when it is null or empty.</summary>
+    /// <exception cref="InvalidOperationException">The model cannot be loaded or does not have v5's inputs.</exception>
+    public static SileroVoiceActivityDetector Load(string? modelPath)
+    {
+        // One intra-op thread: a 512-sample window is too small to split, and several calls run side by side.
+        using var sessionOptions = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+        InferenceSession session;
+        try
+        {
+            session = string.IsNullOrWhiteSpace(modelPath)
+                ? new InferenceSession(ReadEmbeddedModel(), sessionOptions)
+                : new InferenceSession(modelPath, sessionOptions);
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or IOException or DllNotFoundException
+            or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            throw new InvalidOperationException($"the Silero VAD model could not be loaded ({e.Message})", e);
+        }
+        string[] expected = ["input", "state", "sr"];
+        if (!expected.All(session.InputMetadata.ContainsKey) || !session.OutputMetadata.ContainsKey("stateN"))
+        {
+            var inputs = string.Join(", ", session.InputMetadata.Keys);
+            session.Dispose();
+            throw new InvalidOperationException(
+                $"the model is not Silero VAD v5/v6 (inputs: {inputs}; expected input, state, sr and output stateN)");
+        }
+        return new SileroVoiceActivityDetector(session);
+    }
+
+    public IVoiceActivityStream CreateStream() => new Stream(session);
+
+    public void Dispose() => session.Dispose();
+
+    private static byte[] ReadEmbeddedModel()
+    {
+        using var resource = typeof(SileroVoiceActivityDetector).Assembly.GetManifestResourceStream(EmbeddedModel)
+            ?? throw new IOException($"resource {EmbeddedModel} is missing from the assembly");
+        using var copy = new MemoryStream();
+        resource.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    /// <summary>
+    /// One channel. The model sees 576 samples per call: the last 64 samples of the previous window (context, which
+    /// the v5 export expects the caller to carry) followed by the 512 new ones. Tensors wrap arrays allocated once,
+    /// so a window costs no allocation.
+    /// </summary>
+    private sealed class Stream : IVoiceActivityStream
+    {
+        private const int Context = 64;
+        private static readonly IReadOnlyList<string> InputNames = ["input", "state", "sr"];
+        private static readonly IReadOnlyList<string> OutputNames = ["output", "stateN"];
+
+        private readonly InferenceSession session;
+        private readonly float[] input = new float[Context + VoiceActivityWindow.Samples];
+        private readonly float[] state = new float[2 * 1 * 128];
+        private readonly float[] nextState = new float[2 * 1 * 128];
+        private readonly float[] probability = new float[1];
+        private readonly OrtValue[] inputs;
+        private readonly OrtValue[] outputs;
+        private readonly RunOptions runOptions = new();
+
+        public Stream(InferenceSession session)
+        {
+            this.session = session;
+            inputs =
+            [
+                OrtValue.CreateTensorValueFromMemory(input, [1, input.Length]),
+                OrtValue.CreateTensorValueFromMemory(state, [2, 1, 128]),
+                OrtValue.CreateTensorValueFromMemory(new long[] { VoiceActivityWindow.SampleRate }, []),
+            ];
+            outputs =
+            [
+                OrtValue.CreateTensorValueFromMemory(probability, [1, 1]),
+                OrtValue.CreateTensorValueFromMemory(nextState, [2, 1, 128]),
+            ];
+        }
+
+        public float Process(ReadOnlySpan<float> window)
+        {
+            if (window.Length != VoiceActivityWindow.Samples)
+            {
+                throw new ArgumentException($"a window is {VoiceActivityWindow.Samples} samples, not {window.Length}", nameof(window));
+            }
+            window.CopyTo(input.AsSpan(Context));
+            session.Run(runOptions, InputNames, inputs, OutputNames, outputs);
+            nextState.CopyTo(state, 0);
+            window[^Context..].CopyTo(input);
+            return probability[0];
+        }
+
+        public void Dispose()
+        {
+            foreach (var value in inputs)
+            {
+                value.Dispose();
+            }
+            foreach (var value in outputs)
+            {
+                value.Dispose();
+            }
+            runOptions.Dispose();
+        }
+    }
+}

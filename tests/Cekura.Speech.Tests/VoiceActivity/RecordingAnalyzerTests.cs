@@ -1,0 +1,197 @@
+using Cekura.Speech.Audio;
+using Cekura.Speech.VoiceActivity;
+using Cekura.TestSupport.Audio;
+using Xunit.Abstractions;
+
+namespace Cekura.Speech.Tests.VoiceActivity;
+
+[Collection(SpeechAudioCollection.Name)]
+public sealed class RecordingAnalyzerTests(SpeechAudioFixture audio, ITestOutputHelper output)
+{
+    private const double Tolerance = 0.100;
+
+    [Fact]
+    public void Silero_is_the_default_detector_and_loads_from_the_embedded_model()
+    {
+        Assert.Equal("silero", audio.Silero.Detector);
+        Assert.Null(audio.Silero.FallbackReason);
+    }
+
+    [Theory]
+    [InlineData(AudioContainer.Wav, 16_000, 0)]
+    [InlineData(AudioContainer.Mp3, 8_000, 1)]
+    [InlineData(AudioContainer.Ogg, 44_100, 0)]
+    public async Task Stereo_segments_are_each_partys_speech_within_100_ms(AudioContainer container, int sampleRate, int agentChannel)
+    {
+        var call = await audio.Generator.GenerateAsync(new CallScript
+        {
+            Turns = SpeechAudioFixture.Dialogue, Container = container, SampleRate = sampleRate, AgentChannel = agentChannel,
+        });
+
+        var activity = await audio.AnalyzeAsync(audio.Silero, call.Path);
+
+        Assert.Equal("silero", activity.Detector);
+        Assert.Equal(2, activity.Channels.Count);
+        Assert.True(activity.Separable);
+        Assert.Equal(call.DurationSeconds, activity.DurationSeconds, 0.05);
+        SegmentMatch.AssertWithin(call.AgentSpeaking, activity.Channels[agentChannel], Tolerance, output, $"{container} agent");
+        SegmentMatch.AssertWithin(call.CallerSpeaking, activity.Channels[1 - agentChannel], Tolerance, output, $"{container} caller");
+    }
+
+    [Theory]
+    [InlineData(AudioContainer.Wav, 16_000)]
+    [InlineData(AudioContainer.Mp3, 22_050)]
+    [InlineData(AudioContainer.Ogg, 48_000)]
+    public async Task Mono_segments_are_the_speech_of_both_parties_within_100_ms(AudioContainer container, int sampleRate)
+    {
+        var call = await audio.Generator.GenerateAsync(new CallScript
+        {
+            Turns = SpeechAudioFixture.Dialogue, Layout = CallLayout.Mono, Container = container, SampleRate = sampleRate,
+        });
+
+        var activity = await audio.AnalyzeAsync(audio.Silero, call.Path);
+
+        Assert.Single(activity.Channels);
+        Assert.False(activity.Separable);
+        SegmentMatch.AssertWithin(call.AllSpeaking(CallAudioGenerator.DefaultMergeGapSeconds), activity.Channels[0], Tolerance, output, $"{container} mono");
+    }
+
+    [Theory]
+    [InlineData(0.01, 0.4, AudioContainer.Mp3, 8_000)]
+    [InlineData(0.02, 1.0, AudioContainer.Wav, 16_000)]
+    public async Task Noise_cross_talk_and_unequal_levels_keep_each_party_on_its_own_channel(
+        double noise, double callerGain, AudioContainer container, int sampleRate)
+    {
+        // Each party 26 dB down on the other channel, white noise at -45 or -39 dBFS RMS, the caller 8 dB quieter in
+        // the first case (espeak speech is about -22 dBFS RMS; its softest word endings are near -40).
+        var call = await audio.Generator.GenerateAsync(new CallScript
+        {
+            Turns = SpeechAudioFixture.Dialogue, CallerGain = callerGain, CrossTalk = 0.05, NoiseAmplitude = noise,
+            Container = container, SampleRate = sampleRate, Seed = 7,
+        });
+
+        var activity = await audio.AnalyzeAsync(audio.Silero, call.Path);
+
+        Assert.True(activity.Separable);
+        SegmentMatch.AssertWithin(call.AgentSpeaking, activity.Channels[0], Tolerance, output, $"noise {noise} agent");
+        SegmentMatch.AssertWithin(call.CallerSpeaking, activity.Channels[1], Tolerance, output, $"noise {noise} caller");
+    }
+
+    [Fact]
+    public async Task A_caller_talking_over_the_agent_keeps_the_overlap_on_its_own_channel()
+    {
+        var call = await audio.Generator.GenerateAsync(new CallScript
+        {
+            Turns =
+            [
+                ScriptTurn.Say(Party.Agent, 0.5, "Your booking is now moved to Friday the twelfth at six in the evening."),
+                ScriptTurn.Say(Party.Caller, 2.0, "Sorry, which day?"),
+            ],
+            CrossTalk = 0.05, NoiseAmplitude = 0.005,
+        });
+
+        var activity = await audio.AnalyzeAsync(audio.Silero, call.Path);
+
+        Assert.True(activity.Separable);
+        SegmentMatch.AssertWithin(call.AgentSpeaking, activity.Channels[0], Tolerance, output, "overlap agent");
+        SegmentMatch.AssertWithin(call.CallerSpeaking, activity.Channels[1], Tolerance, output, "overlap caller");
+    }
+
+    [Fact]
+    public async Task Duplicated_mono_in_two_channels_is_not_separable()
+    {
+        var call = await audio.Generator.GenerateAsync(new CallScript
+        {
+            Turns = SpeechAudioFixture.Dialogue, Layout = CallLayout.DuplicatedMono, Container = AudioContainer.Mp3,
+        });
+
+        var activity = await audio.AnalyzeAsync(audio.Silero, call.Path);
+
+        Assert.Equal(2, activity.Channels.Count);
+        Assert.False(activity.Separable);
+    }
+
+    [Fact]
+    public async Task Both_voices_on_both_channels_at_similar_levels_is_not_separable()
+    {
+        // Two microphones in one room: each channel hears the far voice only 2 dB down, with its own noise.
+        var call = await audio.Generator.GenerateAsync(new CallScript
+        {
+            Turns = SpeechAudioFixture.Dialogue, CrossTalk = 0.8, NoiseAmplitude = 0.005,
+        });
+
+        var activity = await audio.AnalyzeAsync(audio.Silero, call.Path);
+
+        Assert.False(activity.Separable);
+    }
+
+    [Theory]
+    [InlineData(2, 0.0)]
+    [InlineData(2, 0.02)]
+    [InlineData(1, 0.02)]
+    public async Task Silence_and_noise_give_no_segments(int channels, double noise)
+    {
+        var path = await audio.Generator.SilenceAsync(8, channels, noise, AudioContainer.Wav);
+
+        foreach (var analyzer in new[] { audio.Silero, audio.Energy })
+        {
+            var activity = await audio.AnalyzeAsync(analyzer, path);
+
+            Assert.Equal(channels, activity.Channels.Count);
+            Assert.All(activity.Channels, Assert.Empty);
+            Assert.False(activity.Separable);
+        }
+    }
+
+    [Fact]
+    public async Task Energy_detector_finds_the_turns_within_100_ms()
+    {
+        var call = await audio.Generator.GenerateAsync(new CallScript { Turns = SpeechAudioFixture.Dialogue, AgentChannel = 1 });
+
+        var activity = await audio.AnalyzeAsync(audio.Energy, call.Path);
+
+        Assert.Equal("energy", activity.Detector);
+        Assert.True(activity.Separable);
+        SegmentMatch.AssertWithin(call.AgentSpeaking, activity.Channels[1], Tolerance, output, "energy agent");
+        SegmentMatch.AssertWithin(call.CallerSpeaking, activity.Channels[0], Tolerance, output, "energy caller");
+    }
+
+    [Fact]
+    public async Task Concurrent_analyses_share_the_model_without_sharing_state()
+    {
+        var stereo = await audio.Generator.GenerateAsync(new CallScript { Turns = SpeechAudioFixture.Dialogue, NoiseAmplitude = 0.005 });
+        var mono = await audio.Generator.GenerateAsync(new CallScript { Turns = SpeechAudioFixture.Dialogue, Layout = CallLayout.Mono });
+        var alone = await audio.AnalyzeAsync(audio.Silero, stereo.Path);
+
+        var together = await Task.WhenAll(
+            Task.Run(() => audio.AnalyzeAsync(audio.Silero, stereo.Path)),
+            Task.Run(() => audio.AnalyzeAsync(audio.Silero, mono.Path)),
+            Task.Run(() => audio.AnalyzeAsync(audio.Silero, stereo.Path)));
+
+        Assert.Equal(alone.Channels, together[0].Channels);
+        Assert.Equal(alone.Channels, together[2].Channels);
+        Assert.Single(together[1].Channels);
+    }
+
+    [Fact]
+    public async Task A_model_that_cannot_be_loaded_falls_back_to_the_energy_detector()
+    {
+        var model = Path.Combine(audio.Generator.OutputDirectory, "not-a-model.onnx");
+        await File.WriteAllTextAsync(model, "no graph here");
+
+        using var analyzer = new RecordingAnalyzer(audio.Ffmpeg, new VoiceActivityOptions { ModelPath = model });
+
+        Assert.Equal("energy", analyzer.Detector);
+        Assert.Contains("could not be loaded", analyzer.FallbackReason);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_audio_is_a_decode_error()
+    {
+        var path = Path.Combine(audio.Generator.OutputDirectory, "corrupt.mp3");
+        await File.WriteAllBytesAsync(path, [.. Enumerable.Range(0, 4096).Select(i => (byte)(i * 31 % 251))]);
+
+        await Assert.ThrowsAsync<AudioDecodeException>(() =>
+            audio.Silero.AnalyzeAsync(path, new AudioProbe("mp3", "mp3", 16_000, 2, 1), CancellationToken.None));
+    }
+}

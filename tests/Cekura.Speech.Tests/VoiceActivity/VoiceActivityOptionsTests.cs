@@ -1,0 +1,47 @@
+using Cekura.Speech.VoiceActivity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Cekura.Speech.Tests.VoiceActivity;
+
+public sealed class VoiceActivityOptionsTests
+{
+    [Fact]
+    public void An_offset_threshold_above_the_onset_is_rejected()
+    {
+        var options = new VoiceActivityOptions { OnsetThreshold = 0.4, OffsetThreshold = 0.6 };
+
+        var error = Assert.Throws<ArgumentException>(options.EnsureValid);
+        Assert.Contains("OffsetThreshold", error.Message);
+    }
+
+    [Fact]
+    public void AddSpeechAnalysis_binds_the_VoiceActivity_section()
+    {
+        using var provider = Services(new() { ["VoiceActivity:Detector"] = "Energy", ["VoiceActivity:MinSilenceMs"] = "250" });
+
+        var analyzer = provider.GetRequiredService<RecordingAnalyzer>();
+
+        Assert.Equal("energy", analyzer.Detector);
+        Assert.Equal(250, provider.GetRequiredService<IOptions<VoiceActivityOptions>>().Value.MinSilenceMs);
+        Assert.Same(analyzer, provider.GetRequiredService<RecordingAnalyzer>());
+    }
+
+    [Fact]
+    public void AddSpeechAnalysis_rejects_an_invalid_section()
+    {
+        using var provider = Services(new() { ["VoiceActivity:OnsetThreshold"] = "0.3", ["VoiceActivity:OffsetThreshold"] = "0.5" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<VoiceActivityOptions>>().Value);
+        Assert.Contains("OffsetThreshold", error.Message);
+    }
+
+    private static ServiceProvider Services(Dictionary<string, string?> settings)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddSpeechAnalysis();
+        return services.BuildServiceProvider();
+    }
+}
