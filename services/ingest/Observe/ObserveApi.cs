@@ -31,7 +31,7 @@ public static class ObserveApi
         }
         var tenant = http.Tenant();
         var (validated, errors) = await handler.ValidateAsync(tenant, body!, cancellationToken);
-        await using var accepted = validated is null ? null : await handler.FetchRecordingAsync(validated, errors, cancellationToken);
+        await using var accepted = validated is null ? null : await handler.ReadRecordingAsync(validated, errors, cancellationToken);
         if (accepted is null)
         {
             return ApiErrors.Fields(errors);

@@ -305,11 +305,14 @@ public sealed class RecordingFetchException(string reason) : Exception(reason)
 }
 
 /// <summary>A downloaded recording, held in a temporary file that disposing deletes.</summary>
-public sealed class FetchedRecording(Stream content, long length, AudioFormat.Detected format, Uri finalUrl)
+public sealed class FetchedRecording(FileStream content, long length, AudioFormat.Detected format, Uri finalUrl)
     : IAsyncDisposable, IDisposable
 {
     /// <summary>The body, positioned at its start.</summary>
     public Stream Content { get; } = content;
+
+    /// <summary>The temporary file's path, for tools that read the file themselves (ffprobe).</summary>
+    public string FilePath { get; } = content.Name;
 
     public long Length { get; } = length;
 

@@ -56,14 +56,14 @@ public sealed class Ffmpeg(FfmpegOptions options)
             reader.ReadAsync, cancellationToken);
         if (run.ExitCode != 0)
         {
-            throw new AudioDecodeException($"the audio could not be decoded ({FirstLine(run.Errors)})");
+            throw new AudioDecodeException($"the audio could not be decoded ({FirstLine(ForClient(run.Errors, path))})");
         }
         var decoded = (double)reader.Bytes / VerifyRate;
         if (decoded > maxDurationSeconds)
         {
             throw new AudioTooLongException(decoded, maxDurationSeconds);
         }
-        var errors = run.Errors.Trim();
+        var errors = ForClient(run.Errors, path).Trim();
         if (DecodeCompleteness.Problem(declared, estimated, decoded, errors.Length > 0) is { } problem)
         {
             throw new AudioDecodeException(errors.Length > 0 ? $"{problem} ({FirstLine(errors)})" : problem);
@@ -96,7 +96,7 @@ public sealed class Ffmpeg(FfmpegOptions options)
             onStdout: null, cancellationToken);
         if (run.ExitCode != 0)
         {
-            throw new AudioDecodeException($"not a readable audio file ({FirstLine(run.Errors)})");
+            throw new AudioDecodeException($"not a readable audio file ({FirstLine(ForClient(run.Errors, path))})");
         }
         using var json = JsonDocument.Parse(run.Output);
         var root = json.RootElement;
@@ -214,6 +214,11 @@ public sealed class Ffmpeg(FfmpegOptions options)
         }
         return kept.ToString();
     }
+
+    // ffmpeg names the input file and its own objects' addresses ("[mp3float @ 0x5640...] Header missing"); neither
+    // means anything to a client, and the file is a server-side temporary path.
+    private static string ForClient(string errors, string path) =>
+        System.Text.RegularExpressions.Regex.Replace(errors.Replace(path + ": ", "").Replace(path, "the file"), @"\[[^\]@]+ @ 0x[0-9a-fA-F]+\] ", "");
 
     private static string FirstLine(string errors)
     {
