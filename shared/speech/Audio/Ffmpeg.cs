@@ -39,8 +39,12 @@ public sealed class Ffmpeg(FfmpegOptions options)
         var declared = probe.DurationSeconds;
         if (probe.Container == "wav")
         {
+            // ffprobe sizes a WAV by the bytes present and calls that an estimate; the header's data size is exact.
             await using var file = File.OpenRead(path);
-            declared = Math.Max(declared, WaveHeader.ClaimedSeconds(file) ?? 0);
+            if (WaveHeader.ClaimedSeconds(file) is { } claimed)
+            {
+                (declared, estimated) = (Math.Max(declared, claimed), false);
+            }
         }
         if (!estimated && declared > maxDurationSeconds)
         {
