@@ -42,7 +42,7 @@ public sealed class RetellTranscriptParserTests
     {
         var entry = Assert.Single(Parse($$"""{"event_type": "call_analyzed", "call": {"call_id": "c", "transcript_object": [{{Hello}}]} }"""));
 
-        Assert.Equal(Speech(TranscriptRoles.TestingAgent, "Hello.", 0.2, 0.6), entry);
+        Assert.Equal(RetellFixtures.Speech(TranscriptRoles.TestingAgent, "Hello.", 0.2, 0.6), entry);
     }
 
     [Fact]
@@ -85,12 +85,12 @@ public sealed class RetellTranscriptParserTests
 
     [Fact]
     public void Turn_spans_the_earliest_word_start_to_the_latest_word_end_even_out_of_order() =>
-        Assert.Equal(Speech(TranscriptRoles.MainAgent, "b a", 1, 2.5),
+        Assert.Equal(RetellFixtures.Speech(TranscriptRoles.MainAgent, "b a", 1, 2.5),
             Assert.Single(Parse("""[{"role": "agent", "content": "b a", "words": [{"word": "b", "start": 2, "end": 2.5}, {"word": "a", "start": 1, "end": 1.4}]}]""")));
 
     [Fact]
     public void Words_with_ends_but_no_start_leave_the_turn_untimed() =>
-        Assert.Equal(Speech(TranscriptRoles.MainAgent, "Hi", null, null),
+        Assert.Equal(RetellFixtures.Speech(TranscriptRoles.MainAgent, "Hi", null, null),
             Assert.Single(Parse("""[{"role": "agent", "content": "Hi", "words": [{"word": "Hi", "end": 1.4}]}]""")));
 
     [Fact]
