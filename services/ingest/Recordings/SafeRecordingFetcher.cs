@@ -246,8 +246,9 @@ public sealed class SafeRecordingFetcher
             throw new RecordingFetchException("not an audio file");
         }
 
+        // FileShare.Read: the decode check opens the file by its path while this stream holds it.
         var file = new FileStream(Path.Combine(Path.GetTempPath(), $"cekura-recording-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew,
-            FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+            FileAccess.ReadWrite, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
         try
         {
             long total = headerLength;

@@ -40,7 +40,8 @@ public sealed class Ffmpeg(FfmpegOptions options)
         if (probe.Container == "wav")
         {
             // ffprobe sizes a WAV by the bytes present and calls that an estimate; the header's data size is exact.
-            await using var file = File.OpenRead(path);
+            // ReadWrite sharing: the caller may still hold the file open for writing (a temporary upload).
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             if (WaveHeader.ClaimedSeconds(file) is { } claimed)
             {
                 (declared, estimated) = (Math.Max(declared, claimed), false);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Cekura.TestSupport;
 using Microsoft.Extensions.Primitives;
 using static Cekura.Ingest.Tests.Observe.Requests;
 

@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Cekura.Ingest.Tests;
+namespace Cekura.TestSupport;
 
-/// <summary>Real, decodable recordings made by ffmpeg at test time (a sine tone), cached per kind for the run.</summary>
+/// <summary>
+/// Real, decodable recordings made by ffmpeg at test time (a sine tone), cached per kind for the run. Plain .NET only:
+/// the unit-test projects compile this file in (linked) without taking the server fixtures' packages.
+/// </summary>
 public static class TestAudio
 {
     private static readonly ConcurrentDictionary<string, Lazy<Task<byte[]>>> Cache = new();
