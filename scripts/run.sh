@@ -21,6 +21,14 @@ if ! command -v dotnet >/dev/null; then
   echo "run.sh: the .NET 10 SDK is required (https://dot.net); 'dotnet' is not on PATH" >&2
   exit 1
 fi
+# Ingest decodes every recording with ffprobe/ffmpeg and refuses to start without them.
+ffmpeg_bin=${Audio__FfmpegPath:-ffmpeg} ffprobe_bin=${Audio__FfprobePath:-ffprobe}
+if ! command -v "$ffmpeg_bin" >/dev/null || ! command -v "$ffprobe_bin" >/dev/null; then
+  echo "run.sh: ffmpeg and ffprobe are required ('$ffmpeg_bin' / '$ffprobe_bin' not found)." >&2
+  echo "  Debian/Ubuntu: sudo apt-get install ffmpeg    macOS: brew install ffmpeg" >&2
+  echo "  Or point Audio__FfmpegPath and Audio__FfprobePath at the binaries." >&2
+  exit 1
+fi
 echo "Building the all-in-one host (Release)..."
 dotnet build services/all-in-one/Cekura.AllInOne.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
 

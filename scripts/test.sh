@@ -4,7 +4,8 @@
 #
 #   scripts/test.sh [extra dotnet test args, e.g. --filter Category=Unit]
 #
-# 1. installs what is missing (apt: rabbitmq-server, docker-compose; npm: s3rver into .tools/),
+# 1. installs what is missing (apt: rabbitmq-server, docker-compose, ffmpeg, sox, libsox-fmt-mp3, espeak-ng;
+#    npm: s3rver into .tools/),
 # 2. starts RabbitMQ and s3rver on free loopback ports and exports CEKURA_TEST_* for the fixtures
 #    (a server that cannot be installed or started is reported; its tests then skip),
 # 3. builds Cekura.sln once, runs dotnet test with the TRX logger and sums the TRX counters.
@@ -61,6 +62,11 @@ have_rabbitmq=1 have_s3rver=1
 apt_install rabbitmq-server || have_rabbitmq=0
 # docker-compose only validates deploy/compose; without recommends it skips docker.io & co.
 apt_install docker-compose --no-install-recommends || true
+# Ingest decodes every recording with ffmpeg/ffprobe; the tests make their audio with ffmpeg, sox and espeak-ng.
+apt_install ffmpeg || log "ffmpeg missing: recording tests will fail"
+apt_install sox || true
+apt_install libsox-fmt-mp3 || true
+apt_install espeak-ng || true
 if ! s3rver_installed; then
   if command -v npm > /dev/null; then
     log "npm install s3rver@$s3rver_version into .tools/"

@@ -15,6 +15,9 @@ using Cekura.Ingest.Transcripts.Retell;
 using Cekura.Ingest.Transcripts.Vapi;
 using Cekura.Ingest.Webhooks;
 using Microsoft.AspNetCore.Http.Features;
+using Cekura.Speech.Audio;
+using Cekura.Speech.SpeechToText;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Cekura.Ingest;
@@ -37,13 +40,15 @@ public static class IngestModule
         builder.Services.AddSingleton<ITranscriptParser, PipecatTranscriptParser>();
         builder.Services.AddSingleton<ITranscriptParser, DeepgramTranscriptParser>();
         builder.Services.AddSingleton<TranscriptParsers>();
-        builder.Services.AddSingleton<SendCallValidator>();
+        builder.Services.AddSingleton(sp => new SendCallValidator(
+            sp.GetRequiredService<TranscriptParsers>(), sp.GetRequiredService<IOptions<SpeechToTextOptions>>().Value));
         builder.Services.AddSingleton<CallLogViews>();
         builder.Services.AddScoped<CallIngestor>();
         builder.Services.AddScoped<SendCallHandler>();
         builder.Services.AddOptions<RecordingFetchOptions>().BindConfiguration(RecordingFetchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(sp => new SafeRecordingFetcher(sp.GetRequiredService<IOptions<RecordingFetchOptions>>()));
         builder.Services.AddScoped<WebhookRecordings>();
+        AddRecordingChecks(builder.Services);
         builder.Services.AddSingleton<IProviderWebhook, VapiWebhook>();
         builder.Services.AddSingleton<IProviderWebhook, RetellWebhook>();
         builder.Services.AddSingleton<IProviderWebhook, ElevenLabsWebhook>();
@@ -54,6 +59,20 @@ public static class IngestModule
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = Math.Max(MaxRequestBytes, k.Limits.MaxRequestBodySize ?? 0));
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<CekuraDocumentTransformer>());
         return builder;
+    }
+
+    /// <summary>ffprobe/ffmpeg, the recording limits, and whether a speech-to-text backend exists (for none-mono).</summary>
+    private static void AddRecordingChecks(IServiceCollection services)
+    {
+        // "Audio": {"FfmpegPath": "ffmpeg", "FfprobePath": "ffprobe", "TimeoutSeconds": 120}
+        services.AddOptions<FfmpegOptions>().BindConfiguration(FfmpegOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(sp => new Ffmpeg(sp.GetRequiredService<IOptions<FfmpegOptions>>().Value));
+        // "RecordingCheck": {"MaxDurationSeconds": 14400}
+        services.AddOptions<RecordingCheckOptions>().BindConfiguration(RecordingCheckOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // "SpeechToText": {"Provider": "OpenAI", "BaseUrl": "...", "ApiKey": "...", "Model": "..."}
+        services.AddOptions<SpeechToTextOptions>().BindConfiguration(SpeechToTextOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RecordingVerifier>();
+        services.AddHostedService<AudioToolsCheck>();
     }
 
     public static WebApplication MapIngest(this WebApplication app)

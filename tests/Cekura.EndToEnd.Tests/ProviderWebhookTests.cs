@@ -4,6 +4,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Cekura.EndToEnd.Tests.Support;
+using Cekura.Hosting.Storage;
+using Cekura.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cekura.EndToEnd.Tests;
 
@@ -100,7 +103,7 @@ public sealed class ProviderWebhookTests : IAsyncLifetime
     [Fact]
     public async Task ElevenLabs_transcription_then_audio_attaches_the_recording()
     {
-        var audio = new byte[] { (byte)'I', (byte)'D', (byte)'3', 4, 0, 0, 0, 0, 0, 0, 0xFF, 0xFB, 0x90, 0x64 }.Concat(new byte[400]).ToArray();
+        var audio = await TestAudio.EncodeAsync("mp3", seconds: 2);
         var early = await _client.PostAsync("/observability/v1/elevenlabs/observe/", Json(ElevenLabsAudio("conv_1", audio)));
         Assert.Equal(HttpStatusCode.NotFound, early.StatusCode);
 
@@ -117,6 +120,27 @@ public sealed class ProviderWebhookTests : IAsyncLifetime
         var recording = await _client.GetAsync(new Uri(call.GetProperty("voice_recording_url").GetString()!).PathAndQuery);
         Assert.Equal("audio/mpeg", recording.Content.Headers.ContentType!.MediaType);
         Assert.Equal(audio, await recording.Content.ReadAsByteArrayAsync());
+        var stored = (await _host.Services.GetRequiredService<ICallStore>().GetAsync(result.GetProperty("id").GetInt64(), CancellationToken.None))!.Recording!;
+        Assert.Equal(("mp3", 16000, 1), (stored.Codec, stored.SampleRate, stored.Channels));
+        Assert.InRange(stored.DurationSeconds!.Value, 1.9, 2.1);
+    }
+
+    [Fact]
+    public async Task ElevenLabs_audio_that_does_not_decode_is_a_400_on_full_audio_and_attaches_nothing()
+    {
+        var whole = await TestAudio.EncodeAsync("wav", seconds: 4);
+        var cut = whole[..(whole.Length / 2)];
+        var result = await PostAsync("elevenlabs", ElevenLabsTranscription("conv_cut", "el_agent"));
+
+        var response = await _client.PostAsync("/observability/v1/elevenlabs/observe/", Json(ElevenLabsAudio("conv_cut", cut)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith("The decoded bytes are not usable audio: the file is truncated or corrupt",
+            (await response.ReadJsonAsync()).GetProperty("data.full_audio")[0].GetString());
+        var call = await _host.Services.GetRequiredService<ICallStore>().GetAsync(result.GetProperty("id").GetInt64(), CancellationToken.None);
+        Assert.Null(call!.Recording);
+        var recordings = Path.Combine(_host.DataDirectory, "recordings");
+        Assert.True(!Directory.Exists(recordings) || Directory.GetFiles(recordings, "*", SearchOption.AllDirectories).Length == 0);
     }
 
     [Fact]

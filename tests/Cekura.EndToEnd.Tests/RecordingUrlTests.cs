@@ -9,6 +9,9 @@ namespace Cekura.EndToEnd.Tests;
 public sealed class RecordingUrlTests : IAsyncLifetime
 {
     private readonly byte[] _wav = Wav.Tone(0.7);
+
+    // Long enough that losing half is beyond the decode check's 0.5 s tolerance.
+    private readonly byte[] _longWav = Wav.Tone(4);
     private readonly HttpListener _server = new();
     private readonly EmbeddedHost _host = new(new Dictionary<string, string?>
     {
@@ -56,6 +59,8 @@ public sealed class RecordingUrlTests : IAsyncLifetime
     [InlineData("http://167772165/call.wav", "refused: 10.0.0.5")]
     [InlineData("PATH/notes.txt", "not an audio file")]
     [InlineData("PATH/missing.wav", "the server answered 404")]
+    [InlineData("PATH/half.wav", "the file is truncated or corrupt: it declares 4 s of audio but only 2 s decoded")]
+    [InlineData("PATH/header-only.wav", "the file contains no decodable audio")]
     public async Task A_refused_or_unusable_url_is_a_400_naming_why_and_stores_nothing(string url, string reason)
     {
         var body = Calls.Body("url-bad");
@@ -106,6 +111,14 @@ public sealed class RecordingUrlTests : IAsyncLifetime
                 case "/call.wav":
                     response.ContentType = "audio/wav";
                     await response.OutputStream.WriteAsync(_wav);
+                    break;
+                case "/half.wav":
+                    response.ContentType = "audio/wav";
+                    await response.OutputStream.WriteAsync(_longWav.AsMemory(0, 44 + (_longWav.Length - 44) / 2));
+                    break;
+                case "/header-only.wav":
+                    response.ContentType = "audio/wav";
+                    await response.OutputStream.WriteAsync(_wav.AsMemory(0, 44));
                     break;
                 case "/redirect":
                     response.StatusCode = 302;

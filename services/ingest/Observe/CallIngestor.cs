@@ -19,13 +19,13 @@ public sealed class CallIngestor(
     public sealed record Result(CallLog? Call, long? DuplicateOfId);
 
     public async Task<Result> IngestAsync(
-        Tenant tenant, SendCall request, Agent agent, FetchedRecording? fetched, CancellationToken cancellationToken)
+        Tenant tenant, SendCall request, Agent agent, VerifiedRecording? recordingFile, CancellationToken cancellationToken)
     {
         using var activity = CekuraTelemetry.StartInTrace("ingest call", request.TraceId, ActivityKind.Internal);
         activity?.SetTag("cekura.call_id", request.CallId);
         var now = clock.GetUtcNow();
 
-        var recording = await StoreRecordingAsync(tenant, request, fetched, cancellationToken);
+        var recording = recordingFile is null ? null : await StoreRecordingAsync(tenant, recordingFile, cancellationToken);
         var call = new CallLog
         {
             OrganizationId = tenant.OrganizationId,
@@ -84,22 +84,22 @@ public sealed class CallIngestor(
         }
     }
 
-    private async Task<CallRecording?> StoreRecordingAsync(
-        Tenant tenant, SendCall request, FetchedRecording? fetched, CancellationToken cancellationToken)
+    /// <summary>Stores the original bytes from the verified temporary file, with ffprobe's facts on the call.</summary>
+    private async Task<CallRecording> StoreRecordingAsync(Tenant tenant, VerifiedRecording file, CancellationToken cancellationToken)
     {
-        if (request.RecordingUpload is { } upload && request.RecordingFormat is { } format)
-        {
-            await using var content = upload.OpenReadStream();
-            return await PutAsync(tenant, content, upload.Length, format, cancellationToken);
-        }
-        return fetched is null ? null : await PutAsync(tenant, fetched.Content, fetched.Length, fetched.Format, cancellationToken);
-    }
-
-    private async Task<CallRecording> PutAsync(
-        Tenant tenant, Stream content, long length, AudioFormat.Detected format, CancellationToken cancellationToken)
-    {
+        var format = file.Format;
         var key = $"recordings/{tenant.ProjectId}/{Guid.NewGuid():N}.{format.Extension}";
-        await blobs.PutAsync(key, content, length, format.ContentType, cancellationToken);
-        return new CallRecording { BlobKey = key, ContentType = format.ContentType, Format = format.Format, SizeBytes = length };
+        await blobs.PutAsync(key, file.Content, file.Length, format.ContentType, cancellationToken);
+        return new CallRecording
+        {
+            BlobKey = key,
+            ContentType = format.ContentType,
+            Format = format.Format,
+            SizeBytes = file.Length,
+            Codec = file.Probe.Codec,
+            SampleRate = file.Probe.SampleRate,
+            Channels = file.Probe.Channels,
+            DurationSeconds = file.Probe.DurationSeconds,
+        };
     }
 }

@@ -11,6 +11,11 @@ public static class ObserveApi
         group.MapPost("/observability/v1/observe/", ObserveAsync)
             .WithName("SendCall")
             .WithSummary("Ingest one finished call (JSON, multipart with a voice_recording file part, or urlencoded).")
+            .WithDescription("The recording (voice_recording upload or fetched voice_recording_url: wav, mp3, ogg/opus, flac, m4a "
+                + "or webm) is decoded whole before anything is stored. An empty, non-audio, truncated or corrupt file, or one "
+                + "longer than the server's limit (RecordingCheck:MaxDurationSeconds, 4 h by default), is a 400 on that field, "
+                + "e.g. {\"voice_recording\": [\"The file is not usable audio: <reason>.\"]}. transcript_type none-mono is a 400 "
+                + "on transcript_type when the server has no speech-to-text backend or the recording is not mono.")
             .Accepts<SendCallDocument>("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
             .Produces<CallLogDetailView>(StatusCodes.Status201Created)
             .Produces<Dictionary<string, string[]>>(StatusCodes.Status400BadRequest)
@@ -31,7 +36,7 @@ public static class ObserveApi
         }
         var tenant = http.Tenant();
         var (validated, errors) = await handler.ValidateAsync(tenant, body!, cancellationToken);
-        await using var accepted = validated is null ? null : await handler.FetchRecordingAsync(validated, errors, cancellationToken);
+        await using var accepted = validated is null ? null : await handler.ReadRecordingAsync(validated, errors, cancellationToken);
         if (accepted is null)
         {
             return ApiErrors.Fields(errors);

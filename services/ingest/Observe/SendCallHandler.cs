@@ -3,14 +3,15 @@ using Cekura.Contracts.Tenancy;
 using Cekura.Hosting.Storage;
 using Cekura.Ingest.Api;
 using Cekura.Ingest.Recordings;
+using Cekura.Ingest.Transcripts;
 using Microsoft.Extensions.Options;
 
 namespace Cekura.Ingest.Observe;
 
-/// <summary>A Send Calls request that passed validation, with its agent resolved and its recording URL fetched.</summary>
-public sealed record AcceptedCall(SendCall Call, Agent Agent, FetchedRecording? FetchedRecording = null) : IAsyncDisposable
+/// <summary>A Send Calls request that passed validation, with its agent resolved and its recording (uploaded or fetched) decoded.</summary>
+public sealed record AcceptedCall(SendCall Call, Agent Agent, VerifiedRecording? Recording = null) : IAsyncDisposable
 {
-    public ValueTask DisposeAsync() => FetchedRecording?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => Recording?.DisposeAsync() ?? ValueTask.CompletedTask;
 }
 
 /// <summary>
@@ -18,7 +19,8 @@ public sealed record AcceptedCall(SendCall Call, Agent Agent, FetchedRecording? 
 /// The JSON/form endpoint and the providers' native webhooks both come through here, so they share every rule.
 /// </summary>
 public sealed class SendCallHandler(
-    SendCallValidator validator, IAgentStore agents, CallIngestor ingestor, SafeRecordingFetcher fetcher, IOptions<RecordingFetchOptions> fetchOptions)
+    SendCallValidator validator, IAgentStore agents, CallIngestor ingestor, SafeRecordingFetcher fetcher,
+    IOptions<RecordingFetchOptions> fetchOptions, RecordingVerifier verifier)
 {
     public async Task<(AcceptedCall? Accepted, FieldErrors Errors)> ValidateAsync(
         Tenant tenant, SendCallBody body, CancellationToken cancellationToken)
@@ -34,28 +36,73 @@ public sealed class SendCallHandler(
     }
 
     /// <summary>
-    /// Downloads <c>voice_recording_url</c> (safely: see <see cref="SafeRecordingFetcher"/>) unless a file was uploaded or
-    /// fetching is turned off, in which case the URL is only kept. A refusal is an error on that field.
+    /// Copies an upload to a temporary file, or downloads <c>voice_recording_url</c> (safely: see
+    /// <see cref="SafeRecordingFetcher"/>), and decodes it whole; with fetching turned off the URL is only kept.
+    /// A refusal, or a recording that does not decode, is an error on that field and nothing is kept.
     /// </summary>
-    public async Task<AcceptedCall?> FetchRecordingAsync(AcceptedCall accepted, FieldErrors errors, CancellationToken cancellationToken)
+    public async Task<AcceptedCall?> ReadRecordingAsync(AcceptedCall accepted, FieldErrors errors, CancellationToken cancellationToken)
     {
-        if (accepted.Call.RecordingUpload is not null || accepted.Call.RecordingUrl is not { } url || !fetchOptions.Value.Enabled)
+        var call = accepted.Call;
+        if (call.RecordingUpload is { } upload && call.RecordingFormat is { } format)
+        {
+            await using var content = upload.OpenReadStream();
+            var (saved, problem) = await verifier.SaveAndVerifyAsync(content, format, cancellationToken);
+            if (saved is null)
+            {
+                errors.Add("voice_recording", $"The file is not usable audio: {problem}.");
+                return null;
+            }
+            return await CheckChannelsAsync(accepted with { Recording = saved }, errors);
+        }
+        if (call.RecordingUrl is not { } url || !fetchOptions.Value.Enabled)
         {
             return accepted;
         }
+        FetchedRecording fetched;
         try
         {
-            return accepted with { FetchedRecording = await fetcher.FetchAsync(url, cancellationToken) };
+            fetched = await fetcher.FetchAsync(url, cancellationToken);
         }
         catch (RecordingFetchException e)
         {
             errors.Add("voice_recording_url", $"Could not use the recording: {e.Reason}.");
             return null;
         }
+        try
+        {
+            var (probe, problem) = await verifier.VerifyAsync(fetched.FilePath, cancellationToken);
+            if (probe is null)
+            {
+                await fetched.DisposeAsync();
+                errors.Add("voice_recording_url", $"Could not use the recording: {problem}.");
+                return null;
+            }
+            var verified = new VerifiedRecording(fetched.Content, fetched.Length, fetched.Format, probe, fetched);
+            return await CheckChannelsAsync(accepted with { Recording = verified }, errors);
+        }
+        catch
+        {
+            await fetched.DisposeAsync();
+            throw;
+        }
+    }
+
+    // none-mono is transcribed as one voice track; a stereo call's channels would be mixed or half ignored.
+    private static async Task<AcceptedCall?> CheckChannelsAsync(AcceptedCall accepted, FieldErrors errors)
+    {
+        if (accepted.Call.TranscriptType != TranscriptTypes.NoneMono || accepted.Recording!.Probe.Channels == 1)
+        {
+            return accepted;
+        }
+        errors.Add("transcript_type",
+            $"transcript_type none-mono needs a mono recording; this one has {accepted.Recording.Probe.Channels} channels. "
+            + "For stereo calls send transcript_json with its transcript_type.");
+        await accepted.DisposeAsync();
+        return null;
     }
 
     public Task<CallIngestor.Result> IngestAsync(Tenant tenant, AcceptedCall accepted, CancellationToken cancellationToken) =>
-        ingestor.IngestAsync(tenant, accepted.Call, accepted.Agent, accepted.FetchedRecording, cancellationToken);
+        ingestor.IngestAsync(tenant, accepted.Call, accepted.Agent, accepted.Recording, cancellationToken);
 
     private static async Task<byte[]> ReadRecordingHeaderAsync(SendCallBody body, CancellationToken cancellationToken)
     {

@@ -6,6 +6,7 @@ using Cekura.Hosting.Telemetry;
 using Cekura.Ingest.Api;
 using Cekura.Ingest.Recordings;
 using Cekura.Ingest.Transcripts;
+using Cekura.Speech.SpeechToText;
 
 namespace Cekura.Ingest.Observe;
 
@@ -13,8 +14,14 @@ namespace Cekura.Ingest.Observe;
 /// Every field rule of send-calls.md. All problems are collected, so a client fixes its request in one round trip;
 /// messages follow Django REST framework's wording, as Cekura's API does.
 /// </summary>
-public sealed class SendCallValidator(TranscriptParsers parsers)
+/// <param name="speechToText">Only <see cref="SpeechToTextOptions.IsConfigured"/> is read: none-mono needs a backend.</param>
+public sealed class SendCallValidator(TranscriptParsers parsers, SpeechToTextOptions speechToText)
 {
+    public const string NoSpeechToText =
+        "transcript_type none-mono needs a speech-to-text backend, and this server has none configured. "
+        + "Its operator sets SpeechToText__Provider (OpenAI or Deepgram), SpeechToText__BaseUrl, SpeechToText__ApiKey and "
+        + "SpeechToText__Model; until then send transcript_json with its transcript_type.";
+
     private const string Required = "This field is required.";
     private const string Blank = "This field may not be blank.";
 
@@ -68,6 +75,11 @@ public sealed class SendCallValidator(TranscriptParsers parsers)
             && !errors.Has("voice_recording_url"))
         {
             errors.Add("voice_recording", "transcript_type none-mono needs a recording: upload voice_recording or give voice_recording_url.");
+        }
+        if (transcriptType == TranscriptTypes.NoneMono && !speechToText.IsConfigured)
+        {
+            // Refused before any download or decode: the call could never be transcribed on this server.
+            errors.Add("transcript_type", NoSpeechToText);
         }
 
         var call = new SendCall

@@ -246,8 +246,9 @@ public sealed class SafeRecordingFetcher
             throw new RecordingFetchException("not an audio file");
         }
 
+        // FileShare.Read: the decode check opens the file by its path while this stream holds it.
         var file = new FileStream(Path.Combine(Path.GetTempPath(), $"cekura-recording-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew,
-            FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+            FileAccess.ReadWrite, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
         try
         {
             long total = headerLength;
@@ -305,11 +306,14 @@ public sealed class RecordingFetchException(string reason) : Exception(reason)
 }
 
 /// <summary>A downloaded recording, held in a temporary file that disposing deletes.</summary>
-public sealed class FetchedRecording(Stream content, long length, AudioFormat.Detected format, Uri finalUrl)
+public sealed class FetchedRecording(FileStream content, long length, AudioFormat.Detected format, Uri finalUrl)
     : IAsyncDisposable, IDisposable
 {
     /// <summary>The body, positioned at its start.</summary>
     public Stream Content { get; } = content;
+
+    /// <summary>The temporary file's path, for tools that read the file themselves (ffprobe).</summary>
+    public string FilePath { get; } = content.Name;
 
     public long Length { get; } = length;
 

@@ -79,7 +79,7 @@ public static class WebhookApi
                 {
                     return ApiErrors.Detail(StatusCodes.Status401Unauthorized, $"Webhook signature refused: {refusal}.");
                 }
-                await using var accepted = await handler.FetchRecordingAsync(validated, errors, http.RequestAborted);
+                await using var accepted = await handler.ReadRecordingAsync(validated, errors, http.RequestAborted);
                 if (accepted is null)
                 {
                     return ApiErrors.Fields(errors);

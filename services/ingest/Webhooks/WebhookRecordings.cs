@@ -8,7 +8,8 @@ using Cekura.Ingest.Recordings;
 namespace Cekura.Ingest.Webhooks;
 
 /// <summary>Attaches a recording that arrives after its call (ElevenLabs' post_call_audio) to the stored call.</summary>
-public sealed class WebhookRecordings(ICallStore store, IBlobStore blobs, IAgentStore agents, CallLogWriter writer, TimeProvider clock)
+public sealed class WebhookRecordings(
+    ICallStore store, IBlobStore blobs, IAgentStore agents, CallLogWriter writer, TimeProvider clock, RecordingVerifier verifier)
 {
     public async Task<IResult> AttachAsync(Tenant tenant, IProviderWebhook webhook, WebhookEvent.RecordingForCall recording,
         long? agentId, IHeaderDictionary headers, byte[] raw, CancellationToken cancellationToken)
@@ -39,14 +40,29 @@ public sealed class WebhookRecordings(ICallStore store, IBlobStore blobs, IAgent
         }
         if (AudioFormat.Detect(recording.Audio.AsSpan(0, Math.Min(recording.Audio.Length, AudioFormat.HeaderLength))) is not { } format)
         {
-            var errors = new FieldErrors();
-            errors.Add("data.full_audio", "The decoded bytes are not a recognised audio recording.");
-            return ApiErrors.Fields(errors);
+            return FullAudioError("The decoded bytes are not a recognised audio recording.");
         }
+        // The webhook body, and so the audio, is already in memory; ffmpeg still needs a file to decode it from.
+        var (verified, problem) = await verifier.SaveAndVerifyAsync(new MemoryStream(recording.Audio, writable: false), format, cancellationToken);
+        if (verified is null)
+        {
+            return FullAudioError($"The decoded bytes are not usable audio: {problem}.");
+        }
+        await using var _ = verified;
 
         var key = $"recordings/{tenant.ProjectId}/{Guid.NewGuid():N}.{format.Extension}";
-        await blobs.PutAsync(key, new MemoryStream(recording.Audio), recording.Audio.Length, format.ContentType, cancellationToken);
-        var stored = new CallRecording { BlobKey = key, ContentType = format.ContentType, Format = format.Format, SizeBytes = recording.Audio.Length };
+        await blobs.PutAsync(key, verified.Content, verified.Length, format.ContentType, cancellationToken);
+        var stored = new CallRecording
+        {
+            BlobKey = key,
+            ContentType = format.ContentType,
+            Format = format.Format,
+            SizeBytes = verified.Length,
+            Codec = verified.Probe.Codec,
+            SampleRate = verified.Probe.SampleRate,
+            Channels = verified.Probe.Channels,
+            DurationSeconds = verified.Probe.DurationSeconds,
+        };
         var updated = await writer.UpdateAsync(call.Id, c => c.Recording is null ? c with { Recording = stored } : null, cancellationToken);
         if (updated is null)
         {
@@ -54,5 +70,12 @@ public sealed class WebhookRecordings(ICallStore store, IBlobStore blobs, IAgent
             await blobs.DeleteAsync(key, CancellationToken.None);
         }
         return Results.Json(new WebhookResult(updated is null ? "duplicate" : "recording_attached", call.Id));
+    }
+
+    private static IResult FullAudioError(string message)
+    {
+        var errors = new FieldErrors();
+        errors.Add("data.full_audio", message);
+        return ApiErrors.Fields(errors);
     }
 }

@@ -11,3 +11,24 @@ public sealed class AudioDecodeException(string message) : Exception(message);
 
 /// <summary>Receives decoded PCM: interleaved samples in -1..1, <c>channels</c> values per frame.</summary>
 public delegate void PcmBlockHandler(ReadOnlySpan<float> interleaved);
+
+/// <summary>The recording is longer than the configured limit.</summary>
+public sealed class AudioTooLongException(double durationSeconds, double limitSeconds)
+    : Exception($"the recording is {Describe(durationSeconds)} long; the limit is {Describe(limitSeconds)}")
+{
+    public double DurationSeconds { get; } = durationSeconds;
+
+    public double LimitSeconds { get; } = limitSeconds;
+
+    /// <summary>"4 h (14400 s)", "90 s": the unit a reader thinks in, with the exact seconds the setting takes.</summary>
+    public static string Describe(double seconds)
+    {
+        var whole = Math.Round(seconds, 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return seconds switch
+        {
+            >= 3600 => $"{Math.Round(seconds / 3600, 2).ToString(System.Globalization.CultureInfo.InvariantCulture)} h ({whole} s)",
+            >= 60 => $"{Math.Round(seconds / 60, 1).ToString(System.Globalization.CultureInfo.InvariantCulture)} min ({whole} s)",
+            _ => $"{whole} s",
+        };
+    }
+}

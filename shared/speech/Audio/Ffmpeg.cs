@@ -18,14 +18,90 @@ public sealed class Ffmpeg(FfmpegOptions options)
 
     /// <summary>Reads the container and the first audio stream's facts.</summary>
     /// <exception cref="AudioDecodeException">No readable audio stream.</exception>
-    public async Task<AudioProbe> ProbeAsync(string path, CancellationToken cancellationToken)
+    public async Task<AudioProbe> ProbeAsync(string path, CancellationToken cancellationToken) =>
+        (await ProbeWithWarningsAsync(path, "error", cancellationToken)).Probe;
+
+    /// <summary>
+    /// Proves that the whole recording decodes: probes it, decodes every frame (at 8 kHz mono, into a counter) and
+    /// compares the decoded length with what the file declares, so a cut-off or corrupt file is refused here rather
+    /// than half-processed later. See <see cref="DecodeCompleteness"/> for the tolerances.
+    /// </summary>
+    /// <returns>The probe, with <see cref="AudioProbe.DurationSeconds"/> set to the duration that actually decoded.</returns>
+    /// <exception cref="AudioDecodeException">Unreadable, truncated, corrupt or empty; the message is for the client.</exception>
+    /// <exception cref="AudioTooLongException">Longer than <paramref name="maxDurationSeconds"/>.</exception>
+    public async Task<AudioProbe> VerifyAsync(string path, double maxDurationSeconds, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxDurationSeconds);
+        var (probe, warnings) = await ProbeWithWarningsAsync(path, "warning", cancellationToken);
+        // ffprobe guesses an MP3's length from its bitrate when there is no Xing/Info header; for VBR that guess is
+        // off by tens of percent either way, so it is no evidence of truncation on its own.
+        var estimated = warnings.Contains("Estimating duration from bitrate", StringComparison.Ordinal);
+        var declared = probe.DurationSeconds;
+        if (probe.Container == "wav")
+        {
+            // ffprobe sizes a WAV by the bytes present and calls that an estimate; the header's data size is exact.
+            // ReadWrite sharing: the caller may still hold the file open for writing (a temporary upload).
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            if (WaveHeader.ClaimedSeconds(file) is { } claimed)
+            {
+                (declared, estimated) = (Math.Max(declared, claimed), false);
+            }
+        }
+        if (!estimated && declared > maxDurationSeconds)
+        {
+            throw new AudioTooLongException(declared, maxDurationSeconds);
+        }
+
+        // Decoding stops one second past the limit, which bounds the work a too-long file can cause.
+        var reader = new ByteCounter();
+        var run = await RunAsync(options.FfmpegPath,
+            ["-nostdin", "-hide_banner", "-v", "error", "-i", path, "-map", "0:a:0",
+             "-t", (maxDurationSeconds + 1).ToString(CultureInfo.InvariantCulture),
+             "-ac", "1", "-ar", VerifyRate.ToString(CultureInfo.InvariantCulture), "-f", "u8", "-acodec", "pcm_u8", "pipe:1"],
+            reader.ReadAsync, cancellationToken);
+        if (run.ExitCode != 0)
+        {
+            throw new AudioDecodeException($"the audio could not be decoded ({FirstLine(ForClient(run.Errors, path))})");
+        }
+        var decoded = (double)reader.Bytes / VerifyRate;
+        if (decoded > maxDurationSeconds)
+        {
+            throw new AudioTooLongException(decoded, maxDurationSeconds);
+        }
+        var errors = ForClient(run.Errors, path).Trim();
+        if (DecodeCompleteness.Problem(declared, estimated, decoded, errors.Length > 0) is { } problem)
+        {
+            throw new AudioDecodeException(errors.Length > 0 ? $"{problem} ({FirstLine(errors)})" : problem);
+        }
+        return probe with { DurationSeconds = decoded };
+    }
+
+    private const int VerifyRate = 8000;
+
+    /// <summary>Runs <c>ffprobe -version</c> and <c>ffmpeg -version</c>, so a host can refuse to start without them.</summary>
+    /// <exception cref="InvalidOperationException">A tool is missing or broken; the message says how to install or point at it.</exception>
+    public async Task CheckToolsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var tool in new[] { options.FfprobePath, options.FfmpegPath })
+        {
+            var run = await RunAsync(tool, ["-version"], onStdout: null, cancellationToken);
+            if (run.ExitCode != 0)
+            {
+                throw new InvalidOperationException(
+                    $"'{tool} -version' exited with {run.ExitCode} ({FirstLine(run.Errors)}). Install ffmpeg (Debian: apt-get install ffmpeg) or set Audio__FfmpegPath / Audio__FfprobePath.");
+            }
+        }
+    }
+
+    private async Task<(AudioProbe Probe, string Warnings)> ProbeWithWarningsAsync(
+        string path, string logLevel, CancellationToken cancellationToken)
     {
         var run = await RunAsync(options.FfprobePath,
-            ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-select_streams", "a:0", path],
+            ["-v", logLevel, "-print_format", "json", "-show_format", "-show_streams", "-select_streams", "a:0", path],
             onStdout: null, cancellationToken);
         if (run.ExitCode != 0)
         {
-            throw new AudioDecodeException($"not a readable audio file ({FirstLine(run.Errors)})");
+            throw new AudioDecodeException($"not a readable audio file ({FirstLine(ForClient(run.Errors, path))})");
         }
         using var json = JsonDocument.Parse(run.Output);
         var root = json.RootElement;
@@ -41,12 +117,13 @@ public sealed class Ffmpeg(FfmpegOptions options)
         {
             throw new AudioDecodeException("the audio stream has no sample rate or channel count");
         }
-        return new AudioProbe(
+        var probe = new AudioProbe(
             Container: Text(format, "format_name") ?? "unknown",
             Codec: Text(stream, "codec_name") ?? "unknown",
             SampleRate: sampleRate,
             Channels: channels,
             DurationSeconds: Number(format, "duration") ?? Number(stream, "duration") ?? 0);
+        return (probe, run.Errors);
     }
 
     /// <summary>
@@ -143,6 +220,11 @@ public sealed class Ffmpeg(FfmpegOptions options)
         return kept.ToString();
     }
 
+    // ffmpeg names the input file and its own objects' addresses ("[mp3float @ 0x5640...] Header missing"); neither
+    // means anything to a client, and the file is a server-side temporary path.
+    private static string ForClient(string errors, string path) =>
+        System.Text.RegularExpressions.Regex.Replace(errors.Replace(path + ": ", "").Replace(path, "the file"), @"\[[^\]@]+ @ 0x[0-9a-fA-F]+\] ", "");
+
     private static string FirstLine(string errors)
     {
         var line = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
@@ -169,6 +251,29 @@ public sealed class Ffmpeg(FfmpegOptions options)
     }
 
     private sealed record RunResult(int ExitCode, string Output, string Errors);
+
+    /// <summary>Drains ffmpeg's stdout, keeping only the count.</summary>
+    private sealed class ByteCounter
+    {
+        public long Bytes { get; private set; }
+
+        public async Task ReadAsync(Stream stdout, CancellationToken cancellationToken)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+            try
+            {
+                int read;
+                while ((read = await stdout.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    Bytes += read;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
 
     /// <summary>Turns ffmpeg's s16le byte stream into float blocks, carrying a split sample across reads.</summary>
     private sealed class PcmReader(int channels, PcmBlockHandler onBlock)

@@ -5,6 +5,7 @@ using Cekura.Ingest.Observe;
 using Cekura.Ingest.Recordings;
 using Cekura.Ingest.Transcripts;
 using Cekura.Ingest.Transcripts.Cekura;
+using Cekura.Speech.SpeechToText;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -45,7 +46,13 @@ public static class Requests
         ]
         """;
 
-    public static readonly SendCallValidator Validator = new(new TranscriptParsers([new CekuraTranscriptParser()]));
+    /// <summary>A validator on a server with a speech-to-text backend, so none-mono is possible.</summary>
+    public static readonly SendCallValidator Validator =
+        new(new TranscriptParsers([new CekuraTranscriptParser()]), new SpeechToTextOptions { Provider = "OpenAI" });
+
+    /// <summary>A validator on a server without a speech-to-text backend.</summary>
+    public static readonly SendCallValidator ValidatorWithoutSpeechToText =
+        new(new TranscriptParsers([new CekuraTranscriptParser()]), new SpeechToTextOptions());
 
     /// <summary>A valid JSON body: call id, agent and the seed transcript.</summary>
     public static JsonObject ValidJson() => new()
@@ -109,7 +116,9 @@ public static class Requests
     }
 
     /// <summary>Reads the recording's first bytes as the endpoint does, then validates.</summary>
-    public static Outcome Validate(SendCallBody body)
+    public static Outcome Validate(SendCallBody body) => Validate(body, Validator);
+
+    public static Outcome Validate(SendCallBody body, SendCallValidator validator)
     {
         var header = Array.Empty<byte>();
         if (body.Recording is { } upload)
@@ -119,7 +128,7 @@ public static class Requests
             var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
             header = buffer[..read];
         }
-        var (call, errors) = Validator.Validate(body, header);
+        var (call, errors) = validator.Validate(body, header);
         return new Outcome(call, errors.ToDictionary());
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Cekura.TestSupport;
 using Microsoft.Extensions.Primitives;
 using static Cekura.Ingest.Tests.Observe.Requests;
 
@@ -176,22 +177,23 @@ public sealed class SendCallValidatorTests
 
     // voice_recording
 
-    public static TheoryData<string, byte[], string> Recordings => new()
+    // Real files from ffmpeg: the validator reads only their first bytes, but a header alone would not survive ingest.
+    public static TheoryData<string, string, string> Recordings => new()
     {
-        { "wav", Bytes("RIFF", new byte[] { 0x24, 0x08, 0, 0 }, "WAVEfmt "), "audio/wav" },
-        { "mp3", Bytes("ID3", 4, 0, 0), "audio/mpeg" },
-        { "mp3", Bytes(0xFF, 0xFB, 0x90, 0x64), "audio/mpeg" },
-        { "ogg", Bytes("OggS", 0, 2), "audio/ogg" },
-        { "flac", Bytes("fLaC", 0, 0, 0, 0x22), "audio/flac" },
-        { "m4a", Bytes(0, 0, 0, 0x20, "ftypM4A ", 0, 0, 0, 0), "audio/mp4" },
-        { "webm", Bytes(0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81, 0x01), "audio/webm" },
+        { "wav", "wav", "audio/wav" },
+        { "mp3", "mp3", "audio/mpeg" },
+        { "mp3-no-id3", "mp3", "audio/mpeg" },
+        { "ogg", "ogg", "audio/ogg" },
+        { "flac", "flac", "audio/flac" },
+        { "m4a", "m4a", "audio/mp4" },
+        { "webm", "webm", "audio/webm" },
     };
 
     [Theory]
     [MemberData(nameof(Recordings))]
-    public void Recording_with_a_known_audio_header_is_accepted_with_its_format(string format, byte[] file, string contentType)
+    public async Task Recording_with_a_known_audio_header_is_accepted_with_its_format(string kind, string format, string contentType)
     {
-        var call = Form(ValidForm(), file).Accepted();
+        var call = Form(ValidForm(), await TestAudio.EncodeAsync(kind)).Accepted();
 
         Assert.NotNull(call.RecordingUpload);
         Assert.Equal(format, call.RecordingFormat!.Format);
@@ -365,15 +367,39 @@ public sealed class SendCallValidatorTests
     }
 
     [Fact]
-    public void None_mono_with_an_upload_needs_no_transcript()
+    public async Task None_mono_with_an_upload_needs_no_transcript()
     {
         var form = ValidForm();
         form.Remove("transcript_json");
         form["transcript_type"] = "none-mono";
-        var call = Form(form, Bytes("ID3", 4, 0)).Accepted();
+        var call = Form(form, await TestAudio.EncodeAsync("mp3")).Accepted();
 
         Assert.Equal("mp3", call.RecordingFormat!.Format);
         Assert.Empty(call.Transcript);
+    }
+
+    [Fact]
+    public void None_mono_without_a_speech_to_text_backend_is_a_400_on_transcript_type_saying_how_to_configure_one()
+    {
+        var body = Without("transcript_json");
+        body["transcript_type"] = "none-mono";
+        body["voice_recording_url"] = "https://storage.example.com/recordings/call_123.mp3";
+        using var document = System.Text.Json.JsonDocument.Parse(body.ToJsonString());
+
+        var outcome = Validate(Cekura.Ingest.Observe.SendCallBody.FromJson(document.RootElement), ValidatorWithoutSpeechToText);
+
+        outcome.Rejected(("transcript_type", Cekura.Ingest.Observe.SendCallValidator.NoSpeechToText));
+        foreach (var setting in new[] { "SpeechToText__Provider", "OpenAI", "Deepgram", "SpeechToText__BaseUrl", "SpeechToText__ApiKey", "SpeechToText__Model" })
+        {
+            Assert.Contains(setting, outcome.Errors["transcript_type"][0]);
+        }
+    }
+
+    [Fact]
+    public void Other_transcript_types_need_no_speech_to_text_backend()
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(ValidJson().ToJsonString());
+        Validate(Cekura.Ingest.Observe.SendCallBody.FromJson(document.RootElement), ValidatorWithoutSpeechToText).Accepted();
     }
 
     [Fact]

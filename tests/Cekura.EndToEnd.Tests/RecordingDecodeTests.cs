@@ -1,0 +1,219 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cekura.EndToEnd.Tests.Support;
+using Cekura.Hosting.Storage;
+using Cekura.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cekura.EndToEnd.Tests;
+
+/// <summary>
+/// Every uploaded recording is decoded whole before anything is stored: what does not decode, or is too long, or
+/// cannot be transcribed as asked, is a 400 on the field to blame and leaves no call and no blob behind.
+/// </summary>
+public sealed class RecordingDecodeTests : IAsyncDisposable
+{
+    private readonly List<EmbeddedHost> _hosts = [];
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in _hosts)
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("wav", "pcm_s16le", "audio/wav")]
+    [InlineData("mp3", "mp3", "audio/mpeg")]
+    [InlineData("ogg", "opus", "audio/ogg")]
+    [InlineData("flac", "flac", "audio/flac")]
+    [InlineData("m4a", "aac", "audio/mp4")]
+    [InlineData("webm", "opus", "audio/webm")]
+    public async Task Decodable_upload_is_stored_byte_for_byte_with_its_probe_facts(string kind, string codec, string contentType)
+    {
+        var (host, client) = Start();
+        var audio = await TestAudio.EncodeAsync(kind, seconds: 2, channels: 2);
+
+        var response = await client.PostAsync("/observability/v1/observe/", Upload(Calls.Body($"ok-{kind}"), audio, $"call.{kind}"));
+
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var created = await response.ReadJsonAsync();
+        var call = await host.Services.GetRequiredService<ICallStore>().GetAsync(created.GetProperty("id").GetInt64(), CancellationToken.None);
+        var recording = call!.Recording!;
+        Assert.Equal((codec, 2, contentType), (recording.Codec, recording.Channels, recording.ContentType));
+        Assert.True(recording.SampleRate is 16000 or 48000, $"sample rate {recording.SampleRate}");
+        Assert.InRange(recording.DurationSeconds!.Value, 1.95, 2.1);
+        var stored = await client.GetAsync(new Uri(created.GetProperty("voice_recording_url").GetString()!).PathAndQuery);
+        Assert.Equal(contentType, stored.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(audio, await stored.Content.ReadAsByteArrayAsync());
+    }
+
+    public static TheoryData<string, string> BadFiles => new()
+    {
+        { "zero-bytes", "The submitted file is empty." },
+        { "text-named-wav", "The file is not a recognised audio recording" },
+        { "wav-cut-in-half", "The file is not usable audio: the file is truncated or corrupt: it declares 4 s of audio but only 2 s decoded" },
+        { "mp3-with-garbage", "The file is not usable audio: the audio is corrupt" },
+        { "riff-wave-then-random-bytes", "The file is not usable audio: not a readable audio file" },
+        { "flac-cut-short", "The file is not usable audio: the file is truncated or corrupt" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFiles))]
+    public async Task Corrupt_upload_is_a_400_on_voice_recording_and_stores_nothing(string kind, string message)
+    {
+        var (host, client) = Start();
+
+        var response = await client.PostAsync("/observability/v1/observe/", Upload(Calls.Body("bad-audio"), await BadFileAsync(kind), "call.wav"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = await response.ReadJsonAsync();
+        Assert.Equal(["voice_recording"], errors.EnumerateObject().Select(p => p.Name));
+        Assert.StartsWith(message, errors.GetProperty("voice_recording")[0].GetString());
+        await AssertNothingStoredAsync(host, client);
+    }
+
+    [Fact]
+    public async Task Recording_longer_than_the_limit_is_a_400_naming_the_limit()
+    {
+        var (host, client) = Start(new() { ["RecordingCheck:MaxDurationSeconds"] = "2" });
+
+        var response = await client.PostAsync("/observability/v1/observe/",
+            Upload(Calls.Body("too-long"), await TestAudio.EncodeAsync("wav", seconds: 3), "call.wav"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("The file is not usable audio: the recording is 3 s long; the limit is 2 s.",
+            (await response.ReadJsonAsync()).GetProperty("voice_recording")[0].GetString());
+        await AssertNothingStoredAsync(host, client);
+    }
+
+    [Fact]
+    public async Task None_mono_without_a_speech_to_text_backend_is_a_400_on_transcript_type()
+    {
+        var (host, client) = Start();
+        var body = Calls.Body("none-mono-no-stt");
+        body.Remove("transcript_json");
+        body["transcript_type"] = "none-mono";
+
+        var response = await client.PostAsync("/observability/v1/observe/", Upload(body, await TestAudio.EncodeAsync("wav"), "call.wav"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var message = (await response.ReadJsonAsync()).GetProperty("transcript_type")[0].GetString()!;
+        Assert.Contains("SpeechToText__Provider (OpenAI or Deepgram)", message);
+        await AssertNothingStoredAsync(host, client);
+    }
+
+    [Fact]
+    public async Task None_mono_with_a_stereo_recording_is_a_400_on_transcript_type()
+    {
+        var (host, client) = Start(new() { ["SpeechToText:Provider"] = "OpenAI", ["SpeechToText:BaseUrl"] = "http://127.0.0.1:9/v1" });
+        var body = Calls.Body("none-mono-stereo");
+        body.Remove("transcript_json");
+        body["transcript_type"] = "none-mono";
+
+        var response = await client.PostAsync("/observability/v1/observe/",
+            Upload(body, await TestAudio.EncodeAsync("wav", channels: 2), "call.wav"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith("transcript_type none-mono needs a mono recording; this one has 2 channels.",
+            (await response.ReadJsonAsync()).GetProperty("transcript_type")[0].GetString());
+        await AssertNothingStoredAsync(host, client);
+    }
+
+    [Fact]
+    public async Task A_host_without_ffprobe_refuses_to_start_and_says_how_to_fix_it()
+    {
+        var host = new EmbeddedHost(new Dictionary<string, string?> { ["Audio:FfprobePath"] = "/nonexistent/ffprobe" });
+        _hosts.Add(host);
+
+        var error = Assert.ThrowsAny<Exception>(() => host.CreateClient());
+
+        var all = string.Join(" | ", Flatten(error).Select(e => e.Message));
+        Assert.Contains("Audio__FfprobePath", all);
+        Assert.Contains("apt-get install ffmpeg", all);
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception e)
+    {
+        for (Exception? current = e; current is not null; current = current.InnerException)
+        {
+            yield return current;
+            if (current is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions.SelectMany(Flatten))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+
+    private (EmbeddedHost Host, HttpClient Client) Start(Dictionary<string, string?>? settings = null)
+    {
+        var host = new EmbeddedHost(settings);
+        _hosts.Add(host);
+        return (host, host.CreateAuthorizedClient());
+    }
+
+    private static async Task AssertNothingStoredAsync(EmbeddedHost host, HttpClient client)
+    {
+        var list = await (await client.GetAsync("/observability/v2/call-logs/")).ReadJsonAsync();
+        Assert.Equal(0, list.GetProperty("count").GetInt64());
+        var recordings = Path.Combine(host.DataDirectory, "recordings");
+        Assert.True(!Directory.Exists(recordings) || Directory.GetFiles(recordings, "*", SearchOption.AllDirectories).Length == 0,
+            "a recording blob was left behind");
+    }
+
+    /// <summary>The damaged files of the decode check, cut from real encodes.</summary>
+    internal static async Task<byte[]> BadFileAsync(string kind)
+    {
+        switch (kind)
+        {
+            case "zero-bytes":
+                return [];
+            case "text-named-wav":
+                return "call_id,agent\n1,2\n"u8.ToArray();
+            case "wav-cut-in-half":
+            {
+                var wav = await TestAudio.EncodeAsync("wav", seconds: 4);
+                return wav[..(44 + (wav.Length - 44) / 2)];
+            }
+            case "mp3-with-garbage":
+            {
+                var mp3 = await TestAudio.EncodeAsync("mp3", seconds: 4);
+                var garbage = new byte[mp3.Length / 3];
+                new Random(11).NextBytes(garbage);
+                return [.. mp3[..(mp3.Length / 2)], .. garbage, .. mp3[(mp3.Length / 2)..]];
+            }
+            case "riff-wave-then-random-bytes":
+            {
+                var noise = new byte[50_000];
+                new Random(5).NextBytes(noise);
+                return [.. "RIFF"u8, .. BitConverter.GetBytes(noise.Length + 4), .. "WAVE"u8, .. noise];
+            }
+            case "flac-cut-short":
+            {
+                var flac = await TestAudio.EncodeAsync("flac", seconds: 4);
+                return flac[..(flac.Length * 6 / 10)];
+            }
+            default:
+                throw new ArgumentException(kind);
+        }
+    }
+
+    private static MultipartFormDataContent Upload(JsonObject body, byte[] recording, string fileName)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var (key, value) in body)
+        {
+            form.Add(new StringContent(value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value!.ToJsonString()), key);
+        }
+        var file = new ByteArrayContent(recording);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "voice_recording", fileName);
+        return form;
+    }
+}

@@ -1,0 +1,184 @@
+using Cekura.Speech.Audio;
+
+namespace Cekura.Speech.Tests.Audio;
+
+/// <summary>
+/// <see cref="Ffmpeg.VerifyAsync"/> on the damaged files ingest meets, made here from real encodes. What ffprobe and
+/// ffmpeg 5.1 say about each is in the comments; the verdicts are what ingest turns into a 400.
+/// </summary>
+public sealed class VerifyTests : IDisposable
+{
+    private const double FourHours = 4 * 3600;
+    private readonly string dir = Directory.CreateTempSubdirectory("cekura-verify-").FullName;
+    private readonly Ffmpeg ffmpeg = new(new FfmpegOptions());
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    [Theory]
+    [InlineData("wav", "pcm_s16le")]
+    [InlineData("mp3", "mp3")]
+    [InlineData("ogg", "opus")]
+    [InlineData("flac", "flac")]
+    [InlineData("m4a", "aac")]
+    [InlineData("webm", "opus")]
+    public async Task Whole_files_verify_with_their_decoded_duration(string extension, string codec)
+    {
+        var path = await EncodeAsync(extension, seconds: 3, channels: 2);
+
+        var probe = await ffmpeg.VerifyAsync(path, FourHours, CancellationToken.None);
+
+        Assert.Equal((codec, 2), (probe.Codec, probe.Channels));
+        Assert.InRange(probe.DurationSeconds, 2.9, 3.1);
+    }
+
+    [Fact]
+    public async Task An_mp3_with_id3_tags_at_both_ends_verifies()
+    {
+        var path = Path.Combine(dir, "tagged.mp3");
+        await Tools.RunAsync("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=duration=3", "-c:a", "libmp3lame", "-b:a", "64k",
+            "-id3v2_version", "3", "-write_id3v1", "1", "-metadata", "title=call", path);
+
+        Assert.InRange((await ffmpeg.VerifyAsync(path, FourHours, CancellationToken.None)).DurationSeconds, 2.9, 3.1);
+    }
+
+    [Fact]
+    public async Task A_vbr_mp3_without_a_xing_header_verifies_although_its_estimated_duration_is_wrong()
+    {
+        // ffprobe warns "Estimating duration from bitrate" and, for this file, guesses well short of the real length.
+        var source = Path.Combine(dir, "speechlike.wav");
+        await Tools.RunAsync("sox", "-n", "-r", "22050", "-c", "1", source, "synth", "6", "sine", "200-2000", "synth", "6", "sine", "amod", "0.7", "tremolo", "3", "90", "pad", "0", "4");
+        var path = Path.Combine(dir, "vbr.mp3");
+        await Tools.RunAsync("ffmpeg", "-v", "error", "-i", source, "-c:a", "libmp3lame", "-q:a", "6", "-write_xing", "0", path);
+
+        Assert.InRange((await ffmpeg.VerifyAsync(path, FourHours, CancellationToken.None)).DurationSeconds, 9.9, 10.2);
+    }
+
+    [Fact]
+    public async Task A_zero_byte_file_is_unreadable()
+    {
+        // ffprobe: "<path>: Invalid data found when processing input", exit 1.
+        var path = Path.Combine(dir, "empty.wav");
+        await File.WriteAllBytesAsync(path, []);
+
+        var error = await Assert.ThrowsAsync<AudioDecodeException>(() => ffmpeg.VerifyAsync(path, FourHours, CancellationToken.None));
+
+        Assert.Equal("not a readable audio file (Invalid data found when processing input)", error.Message);
+    }
+
+    [Fact]
+    public async Task A_text_file_named_wav_is_unreadable()
+    {
+        var path = Path.Combine(dir, "notes.wav");
+        await File.WriteAllTextAsync(path, "call_id,agent\n1,2\n");
+
+        var error = await Assert.ThrowsAsync<AudioDecodeException>(() => ffmpeg.VerifyAsync(path, FourHours, CancellationToken.None));
+
+        Assert.StartsWith("not a readable audio file", error.Message);
+        Assert.DoesNotContain(dir, error.Message);
+    }
+
+    [Fact]
+    public async Task A_wav_whose_data_chunk_is_cut_in_half_is_truncated()
+    {
+        // ffprobe sizes the data chunk by the bytes present and reports 5 s ("Estimating duration from bitrate",
+        // "Packet corrupt" as warnings only); ffmpeg decodes 5 s with exit 0. Only the header tells.
+        var whole = await File.ReadAllBytesAsync(await EncodeAsync("wav", seconds: 10, channels: 1));
+        var path = Path.Combine(dir, "half.wav");
+        await File.WriteAllBytesAsync(path, whole[..(44 + (whole.Length - 44) / 2)]);
+
+        var error = await Assert.ThrowsAsync<AudioDecodeException>(() => ffmpeg.VerifyAsync(path, FourHours, CancellationToken.None));
+
+        Assert.StartsWith("the file is truncated or corrupt: it declares 10 s of audio but only 5 s decoded", error.Message);
+    }
+
+    [Fact]
+    public async Task A_wav_missing_a_few_milliseconds_is_accepted()
+    {
+        var whole = await File.ReadAllBytesAsync(await EncodeAsync("wav", seconds: 10, channels: 1));
+        var path = Path.Combine(dir, "short.wav");
+        await File.WriteAllBytesAsync(path, whole[..^320]); // 10 ms at 16 kHz 16-bit
+
+        Assert.InRange((await ffmpeg.VerifyAsync(path, FourHours, CancellationToken.None)).DurationSeconds, 9.98, 10);
+    }
+
+    [Fact]
+    public async Task An_mp3_with_garbage_in_the_middle_is_corrupt()
+    {
+        // ffmpeg decodes around it with "[mp3float] Header missing" errors, exit 0; ffprobe's bitrate estimate grows.
+        var whole = await File.ReadAllBytesAsync(await EncodeAsync("mp3", seconds: 10, channels: 1));
+        var garbage = new byte[whole.Length / 3];
+        new Random(7).NextBytes(garbage);
+        var path = Path.Combine(dir, "garbage.mp3");
+        await File.WriteAllBytesAsync(path, [.. whole[..(whole.Length / 2)], .. garbage, .. whole[(whole.Length / 2)..]]);
+
+        var error = await Assert.ThrowsAsync<AudioDecodeException>(() => ffmpeg.VerifyAsync(path, FourHours, CancellationToken.None));
+
+        Assert.StartsWith("the audio is corrupt: only ", error.Message);
+        Assert.Contains("Header missing", error.Message);
+    }
+
+    [Fact]
+    public async Task A_flac_cut_short_is_truncated()
+    {
+        // STREAMINFO declares the total; ffmpeg reports "invalid residual" on the cut frame and decodes the rest.
+        var whole = await File.ReadAllBytesAsync(await EncodeAsync("flac", seconds: 10, channels: 1));
+        var path = Path.Combine(dir, "cut.flac");
+        await File.WriteAllBytesAsync(path, whole[..(whole.Length * 6 / 10)]);
+
+        var error = await Assert.ThrowsAsync<AudioDecodeException>(() => ffmpeg.VerifyAsync(path, FourHours, CancellationToken.None));
+
+        Assert.StartsWith("the file is truncated or corrupt: it declares 10 s of audio but only ", error.Message);
+    }
+
+    [Fact]
+    public async Task Random_bytes_behind_a_riff_wave_header_without_a_format_chunk_are_unreadable()
+    {
+        // ffmpeg: "[wav] no 'fmt ' or 'XMA2' tag found". (Random bytes behind a complete header are valid PCM noise.)
+        var noise = new byte[100_000];
+        new Random(3).NextBytes(noise);
+        var path = Path.Combine(dir, "riff-noise.wav");
+        await File.WriteAllBytesAsync(path, [.. "RIFF"u8, .. BitConverter.GetBytes(noise.Length + 4), .. "WAVE"u8, .. noise]);
+
+        var error = await Assert.ThrowsAsync<AudioDecodeException>(() => ffmpeg.VerifyAsync(path, FourHours, CancellationToken.None));
+
+        Assert.StartsWith("not a readable audio file", error.Message);
+    }
+
+    [Fact]
+    public async Task A_recording_longer_than_the_limit_is_refused_naming_the_limit()
+    {
+        var path = await EncodeAsync("mp3", seconds: 3, channels: 1);
+
+        var error = await Assert.ThrowsAsync<AudioTooLongException>(() => ffmpeg.VerifyAsync(path, 2, CancellationToken.None));
+
+        Assert.Equal(2, error.LimitSeconds);
+        Assert.Contains("the limit is 2 s", error.Message);
+    }
+
+    [Fact]
+    public async Task A_missing_ffprobe_is_a_server_error_not_a_decode_error()
+    {
+        var broken = new Ffmpeg(new FfmpegOptions { FfprobePath = Path.Combine(dir, "no-such-ffprobe") });
+        var path = await EncodeAsync("wav", seconds: 1, channels: 1);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => broken.VerifyAsync(path, FourHours, CancellationToken.None));
+        Assert.Contains("Audio__FfprobePath", error.Message);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => broken.CheckToolsAsync(CancellationToken.None));
+    }
+
+    private async Task<string> EncodeAsync(string extension, double seconds, int channels)
+    {
+        var codec = extension switch
+        {
+            "wav" => "pcm_s16le",
+            "mp3" => "libmp3lame",
+            "ogg" or "webm" => "libopus",
+            "m4a" => "aac",
+            _ => "flac",
+        };
+        var path = Path.Combine(dir, $"{Guid.NewGuid():N}.{extension}");
+        await Tools.RunAsync("ffmpeg", "-v", "error", "-f", "lavfi", "-i", $"sine=frequency=440:sample_rate=16000:duration={seconds}",
+            "-ac", channels.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c:a", codec, path);
+        return path;
+    }
+}
