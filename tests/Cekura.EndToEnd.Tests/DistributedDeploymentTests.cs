@@ -76,7 +76,8 @@ public sealed class DistributedDeploymentTests(RabbitMqFixture rabbit, S3Fixture
         client.DefaultRequestHeaders.Add("X-CEKURA-API-KEY", ApiKey);
 
         // A recording upload, proxied by YARP to ingest, stored in S3.
-        var wav = Wav.Tone(0.8);
+        // As long as the transcript (18.27 s): the duration comes from the audio when there is a recording.
+        var wav = Wav.Tone(18.4);
         using var form = new MultipartFormDataContent
         {
             { new StringContent("dist-recorded"), "call_id" },
@@ -108,6 +109,8 @@ public sealed class DistributedDeploymentTests(RabbitMqFixture rabbit, S3Fixture
         }
 
         var detail = await (await client.GetAsync($"/observability/v2/call-logs/{id}/")).ReadJsonAsync();
+        // The transcription process decoded the recording it read from S3.
+        Assert.Equal(18.4, detail.GetProperty("recording_data").GetProperty("total_duration").GetDouble(), 2);
         var recording = await client.GetAsync(new Uri(detail.GetProperty("voice_recording_url").GetString()!).PathAndQuery);
         Assert.Equal(HttpStatusCode.OK, recording.StatusCode);
         Assert.Equal(wav, await recording.Content.ReadAsByteArrayAsync());

@@ -193,7 +193,9 @@ public sealed class Ffmpeg(FfmpegOptions options)
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new AudioDecodeException($"{Path.GetFileName(fileName)} did not finish within {options.TimeoutSeconds} s");
+            // A slow machine is not the file's fault: a timeout is not an AudioDecodeException (a 400 at ingest, a
+            // permanent failure in a stage) but an error the caller retries or reports as its own.
+            throw new TimeoutException($"{Path.GetFileName(fileName)} did not finish within {options.TimeoutSeconds} s (Audio:TimeoutSeconds)");
         }
         finally
         {

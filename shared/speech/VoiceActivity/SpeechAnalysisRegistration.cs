@@ -14,7 +14,11 @@ public static class SpeechAnalysisRegistration
     /// </summary>
     public static IServiceCollection AddSpeechAnalysis(this IServiceCollection services)
     {
-        services.AddOptions<FfmpegOptions>().BindConfiguration(FfmpegOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // A worker without ffmpeg would fail every call that has a recording; refuse to start instead.
+        services.AddOptions<FfmpegOptions>().BindConfiguration(FfmpegOptions.Section).ValidateDataAnnotations()
+            .Validate(o => ExecutableLookup.Exists(o.FfmpegPath) && ExecutableLookup.Exists(o.FfprobePath),
+                "ffmpeg/ffprobe not found: install ffmpeg (Debian: apt-get install ffmpeg) or set Audio__FfmpegPath / Audio__FfprobePath to the binaries.")
+            .ValidateOnStart();
         services.AddOptions<VoiceActivityOptions>().BindConfiguration(VoiceActivityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(sp => new Ffmpeg(sp.GetRequiredService<IOptions<FfmpegOptions>>().Value));
         services.TryAddSingleton(sp => new RecordingAnalyzer(

@@ -51,4 +51,16 @@ public sealed class FfmpegTests : IDisposable
         var error = await Assert.ThrowsAsync<AudioDecodeException>(() => ffmpeg.ProbeAsync(path, CancellationToken.None));
         Assert.Contains("not a readable audio file", error.Message);
     }
+
+    [Fact]
+    public async Task A_tool_that_hangs_is_a_timeout_not_a_decode_error()
+    {
+        var hanging = Path.Combine(dir, "hanging-ffprobe");
+        await File.WriteAllTextAsync(hanging, "#!/bin/sh\nexec sleep 30\n");
+        await Tools.RunAsync("chmod", "+x", hanging);
+        var slow = new Ffmpeg(new FfmpegOptions { FfprobePath = hanging, TimeoutSeconds = 1 });
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => slow.ProbeAsync(hanging, CancellationToken.None));
+        Assert.Contains("did not finish within 1 s", error.Message);
+    }
 }

@@ -1,3 +1,4 @@
+using Cekura.Speech.Audio;
 using Cekura.Speech.VoiceActivity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +36,17 @@ public sealed class VoiceActivityOptionsTests
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<VoiceActivityOptions>>().Value);
         Assert.Contains("OffsetThreshold", error.Message);
+    }
+
+    [Fact]
+    public void AddSpeechAnalysis_refuses_an_ffprobe_that_is_not_there()
+    {
+        using var provider = Services(new() { ["Audio:FfprobePath"] = "/nonexistent/ffprobe" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<FfmpegOptions>>().Value);
+        Assert.Contains("ffmpeg/ffprobe not found", error.Message);
+        using var defaults = Services(new());
+        Assert.Equal("ffprobe", defaults.GetRequiredService<IOptions<FfmpegOptions>>().Value.FfprobePath);
     }
 
     private static ServiceProvider Services(Dictionary<string, string?> settings)
