@@ -25,7 +25,7 @@ public sealed class CallIngestor(
         activity?.SetTag("cekura.call_id", request.CallId);
         var now = clock.GetUtcNow();
 
-        var recording = recordingFile is null ? null : await StoreRecordingAsync(tenant, recordingFile, cancellationToken);
+        var recording = recordingFile is null ? null : await recordingFile.StoreAsync(blobs, tenant.ProjectId, cancellationToken);
         var call = new CallLog
         {
             OrganizationId = tenant.OrganizationId,
@@ -82,24 +82,5 @@ public sealed class CallIngestor(
             logger.LogWarning(e, "Publishing CallReceived for call log {CallLogId} failed; the outbox relay will retry", stored.Id);
             return new Result(stored, null);
         }
-    }
-
-    /// <summary>Stores the original bytes from the verified temporary file, with ffprobe's facts on the call.</summary>
-    private async Task<CallRecording> StoreRecordingAsync(Tenant tenant, VerifiedRecording file, CancellationToken cancellationToken)
-    {
-        var format = file.Format;
-        var key = $"recordings/{tenant.ProjectId}/{Guid.NewGuid():N}.{format.Extension}";
-        await blobs.PutAsync(key, file.Content, file.Length, format.ContentType, cancellationToken);
-        return new CallRecording
-        {
-            BlobKey = key,
-            ContentType = format.ContentType,
-            Format = format.Format,
-            SizeBytes = file.Length,
-            Codec = file.Probe.Codec,
-            SampleRate = file.Probe.SampleRate,
-            Channels = file.Probe.Channels,
-            DurationSeconds = file.Probe.DurationSeconds,
-        };
     }
 }

@@ -1,3 +1,5 @@
+using Cekura.Contracts.Calls;
+using Cekura.Hosting.Storage;
 using Cekura.Speech.Audio;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +18,24 @@ public sealed class VerifiedRecording(Stream content, long length, AudioFormat.D
 
     /// <summary>ffprobe's facts, with the duration that actually decoded.</summary>
     public AudioProbe Probe { get; } = probe;
+
+    /// <summary>Stores the original bytes under a new key of the project; the result records ffprobe's facts.</summary>
+    public async Task<CallRecording> StoreAsync(IBlobStore blobs, long projectId, CancellationToken cancellationToken)
+    {
+        var key = $"recordings/{projectId}/{Guid.NewGuid():N}.{Format.Extension}";
+        await blobs.PutAsync(key, Content, Length, Format.ContentType, cancellationToken);
+        return new CallRecording
+        {
+            BlobKey = key,
+            ContentType = Format.ContentType,
+            Format = Format.Format,
+            SizeBytes = Length,
+            Codec = Probe.Codec,
+            SampleRate = Probe.SampleRate,
+            Channels = Probe.Channels,
+            DurationSeconds = Probe.DurationSeconds,
+        };
+    }
 
     public ValueTask DisposeAsync() => owner.DisposeAsync();
 }

@@ -50,24 +50,12 @@ public sealed class WebhookRecordings(
         }
         await using var _ = verified;
 
-        var key = $"recordings/{tenant.ProjectId}/{Guid.NewGuid():N}.{format.Extension}";
-        await blobs.PutAsync(key, verified.Content, verified.Length, format.ContentType, cancellationToken);
-        var stored = new CallRecording
-        {
-            BlobKey = key,
-            ContentType = format.ContentType,
-            Format = format.Format,
-            SizeBytes = verified.Length,
-            Codec = verified.Probe.Codec,
-            SampleRate = verified.Probe.SampleRate,
-            Channels = verified.Probe.Channels,
-            DurationSeconds = verified.Probe.DurationSeconds,
-        };
+        var stored = await verified.StoreAsync(blobs, tenant.ProjectId, cancellationToken);
         var updated = await writer.UpdateAsync(call.Id, c => c.Recording is null ? c with { Recording = stored } : null, cancellationToken);
         if (updated is null)
         {
             // Another delivery attached it first; drop our copy.
-            await blobs.DeleteAsync(key, CancellationToken.None);
+            await blobs.DeleteAsync(stored.BlobKey, CancellationToken.None);
         }
         return Results.Json(new WebhookResult(updated is null ? "duplicate" : "recording_attached", call.Id));
     }
