@@ -39,4 +39,22 @@ public sealed class S3BlobStoreTests(S3Fixture s3) : BlobStoreContract
         Assert.NotNull(stream);
         Assert.Equal(2, stream.Length);
     }
+
+    [SkippableFact]
+    public async Task Stores_of_processes_starting_together_all_get_the_new_bucket()
+    {
+        var stores = Enumerable.Range(0, 6).Select(_ => new S3BlobStore(_options!)).ToList();
+        try
+        {
+            // Each sees "no bucket" and tries to create it; the losers must accept the winner's bucket.
+            await Task.WhenAll(stores.Select(s => s.EnsureBucketAsync(Ct)));
+            await stores[0].PutAsync("recordings/1/b.wav", new MemoryStream([7]), 1, "audio/wav", Ct);
+            await using var read = await stores[5].OpenReadAsync("recordings/1/b.wav", Ct);
+            Assert.Equal(1, read!.Length);
+        }
+        finally
+        {
+            stores.ForEach(s => s.Dispose());
+        }
+    }
 }

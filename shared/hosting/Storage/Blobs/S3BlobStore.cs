@@ -33,7 +33,18 @@ public sealed class S3BlobStore(S3BlobOptions options) : IBlobStore, IDisposable
             }
             if (!await _client.BucketExistsAsync(new BucketExistsArgs().WithBucket(options.Bucket), cancellationToken))
             {
-                await _client.MakeBucketAsync(new MakeBucketArgs().WithBucket(options.Bucket), cancellationToken);
+                try
+                {
+                    await _client.MakeBucketAsync(new MakeBucketArgs().WithBucket(options.Bucket), cancellationToken);
+                }
+                catch (MinioException)
+                {
+                    // Processes of a distributed deployment start together: another one may have created it in between.
+                    if (!await _client.BucketExistsAsync(new BucketExistsArgs().WithBucket(options.Bucket), cancellationToken))
+                    {
+                        throw;
+                    }
+                }
             }
             _bucketReady = true;
         }
