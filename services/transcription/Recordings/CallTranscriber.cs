@@ -84,28 +84,31 @@ public sealed class CallTranscriber(
     /// <summary>The stored measurements; for two separable channels, which one is the agent.</summary>
     private static RecordingData Describe(CallLog call, AudioProbe probe, ChannelActivity activity, IReadOnlyList<TranscriptEntry> transcript)
     {
+        // Block arithmetic leaves float dust (3.7760000000000002); milliseconds are what VAD can claim anyway.
+        var channels = activity.Channels.Select(IReadOnlyList<SpeakingSegment> (segments) =>
+            segments.Select(s => new SpeakingSegment(Math.Round(s.Start, 3), Math.Round(s.End, 3))).ToList()).ToList();
         var data = new RecordingData
         {
             SampleRate = probe.SampleRate,
             Channels = probe.Channels,
             TotalDuration = Math.Round(activity.DurationSeconds, 3),
             SeparableChannels = activity.Separable,
-            ChannelSpeaking = activity.Channels,
+            ChannelSpeaking = channels,
             VoiceActivityDetector = activity.Detector,
         };
         if (!activity.Separable || activity.Channels.Count < 2)
         {
             return data;
         }
-        var decision = ChannelDetector.Decide(activity.Channels[0], activity.Channels[1], transcript, call.MainAgentChannelIndex);
+        var decision = ChannelDetector.Decide(channels[0], channels[1], transcript, call.MainAgentChannelIndex);
         return data with
         {
             MainAgentChannelIndex = decision.AgentChannel,
             ChannelRule = decision.Rule,
             ChannelConfidence = decision.Confidence,
             TranscriptShift = decision.Rule == ChannelRules.TranscriptOverlap ? decision.TranscriptShiftSeconds : null,
-            MainSpeaking = activity.Channels[decision.AgentChannel],
-            TestingSpeaking = activity.Channels[1 - decision.AgentChannel],
+            MainSpeaking = channels[decision.AgentChannel],
+            TestingSpeaking = channels[1 - decision.AgentChannel],
         };
     }
 
