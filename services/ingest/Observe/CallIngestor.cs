@@ -4,6 +4,7 @@ using Cekura.Contracts.Calls;
 using Cekura.Contracts.Tenancy;
 using Cekura.Hosting.Calls;
 using Cekura.Hosting.Storage;
+using Cekura.Hosting.Storage.Protection;
 using Cekura.Hosting.Telemetry;
 using Cekura.Ingest.Recordings;
 
@@ -14,7 +15,7 @@ namespace Cekura.Ingest.Observe;
 /// <c>CallReceived</c> still owed, so if the process dies before the publish is confirmed the relay sends it.
 /// </summary>
 public sealed class CallIngestor(
-    ICallStore store, IBlobStore blobs, CallEventPublisher publisher, TimeProvider clock, ILogger<CallIngestor> logger)
+    ICallStore store, IBlobStore blobs, IDataKeyStore keys, CallEventPublisher publisher, TimeProvider clock, ILogger<CallIngestor> logger)
 {
     public sealed record Result(CallLog? Call, long? DuplicateOfId);
 
@@ -25,7 +26,10 @@ public sealed class CallIngestor(
         activity?.SetTag("cekura.call_id", request.CallId);
         var now = clock.GetUtcNow();
 
-        var recording = recordingFile is null ? null : await recordingFile.StoreAsync(blobs, tenant.ProjectId, cancellationToken);
+        // A call that asks for redaction is stored sealed under its own data key until the redaction stage is done.
+        var redactFields = request.RedactFields ?? agent.RedactFields;
+        var dataKeyId = redactFields.Count > 0 ? await keys.CreateAsync(cancellationToken) : null;
+        var recording = recordingFile is null ? null : await recordingFile.StoreAsync(blobs, tenant.ProjectId, dataKeyId, cancellationToken);
         var call = new CallLog
         {
             OrganizationId = tenant.OrganizationId,
@@ -44,7 +48,8 @@ public sealed class CallIngestor(
             SourceRecordingUrl = request.RecordingUrl,
             Metadata = request.Metadata,
             DynamicVariables = request.DynamicVariables,
-            RedactFields = request.RedactFields ?? agent.RedactFields,
+            RedactFields = redactFields,
+            DataKeyId = dataKeyId,
             MetricIds = request.MetricIds,
             MainAgentChannelIndex = request.MainAgentChannelIndex,
             AgentSpeakerIndex = request.AgentSpeaker?.Index,
@@ -65,6 +70,10 @@ public sealed class CallIngestor(
             if (recording is not null)
             {
                 await blobs.DeleteAsync(recording.BlobKey, CancellationToken.None);
+            }
+            if (dataKeyId is not null)
+            {
+                await keys.DestroyAsync(dataKeyId, CancellationToken.None);
             }
             return new Result(null, duplicate.ExistingId);
         }

@@ -1,5 +1,6 @@
 using Cekura.Contracts.Calls;
 using Cekura.Hosting.Storage;
+using Cekura.Hosting.Storage.Protection;
 using Cekura.Speech.Audio;
 using Microsoft.Extensions.Options;
 
@@ -19,10 +20,14 @@ public sealed class VerifiedRecording(Stream content, long length, AudioFormat.D
     /// <summary>ffprobe's facts, with the duration that actually decoded.</summary>
     public AudioProbe Probe { get; } = probe;
 
-    /// <summary>Stores the original bytes under a new key of the project; the result records ffprobe's facts.</summary>
-    public async Task<CallRecording> StoreAsync(IBlobStore blobs, long projectId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores the original bytes under a new key of the project, sealed with <paramref name="dataKeyId"/> when the call
+    /// awaits redaction; the result records ffprobe's facts.
+    /// </summary>
+    public async Task<CallRecording> StoreAsync(IBlobStore blobs, long projectId, string? dataKeyId, CancellationToken cancellationToken)
     {
         var key = $"recordings/{projectId}/{Guid.NewGuid():N}.{Format.Extension}";
+        key = dataKeyId is null ? key : SealedBlobKeys.For(dataKeyId, key);
         await blobs.PutAsync(key, Content, Length, Format.ContentType, cancellationToken);
         return new CallRecording
         {

@@ -38,6 +38,12 @@ public sealed class WebhookRecordings(
         {
             return Results.Json(new WebhookResult("duplicate", call.Id));
         }
+        if (call.RedactFields.Count > 0 && call.DataKeyId is null)
+        {
+            // Its redaction already ran: audio arriving now would sit at rest unredacted.
+            return ApiErrors.Detail(StatusCodes.Status409Conflict,
+                $"Call '{recording.CallId}' was already redacted; a recording that arrives after redaction is not stored.");
+        }
         if (AudioFormat.Detect(recording.Audio.AsSpan(0, Math.Min(recording.Audio.Length, AudioFormat.HeaderLength))) is not { } format)
         {
             return FullAudioError("The decoded bytes are not a recognised audio recording.");
@@ -50,7 +56,7 @@ public sealed class WebhookRecordings(
         }
         await using var _ = verified;
 
-        var stored = await verified.StoreAsync(blobs, tenant.ProjectId, cancellationToken);
+        var stored = await verified.StoreAsync(blobs, tenant.ProjectId, call.DataKeyId, cancellationToken);
         var updated = await writer.UpdateAsync(call.Id, c => c.Recording is null ? c with { Recording = stored } : null, cancellationToken);
         if (updated is null)
         {

@@ -26,6 +26,16 @@ public sealed record CallLog
     public JsonElement? Metadata { get; init; }
     public JsonElement? DynamicVariables { get; init; }
 
+    /// <summary>
+    /// While the call waits for redaction, its transcript and recording are sealed with this per-call data key
+    /// (kept apart from the calls); the redaction stage writes the redacted versions in the clear and destroys the
+    /// key, so the originals cannot be read again from anything the stores kept. Null when nothing is sealed.
+    /// </summary>
+    public string? DataKeyId { get; init; }
+
+    /// <summary>The transcript sealed under <see cref="DataKeyId"/> (stored instead of <see cref="TranscriptObject"/>).</summary>
+    public string? SealedTranscript { get; init; }
+
     /// <summary>Entity types to redact; empty means no redaction.</summary>
     public IReadOnlyList<string> RedactFields { get; init; } = [];
     public IReadOnlyList<long> MetricIds { get; init; } = [];

@@ -16,7 +16,7 @@ public enum BlobStoreKind
 /// Where CallLogs and recordings live.
 /// <code>
 /// "Storage": { "DataDirectory": "./data", "CallStore": "Sqlite", "Blobs": "Local",
-///              "Sqlite": { "Path": "" },            // default: {DataDirectory}/cekura.db
+///              "Sqlite": { "Path": "", "KeysPath": "" }, // defaults: {DataDirectory}/cekura.db, {DataDirectory}/cekura-keys.db
 ///              "Mongo": { "ConnectionString": "mongodb://localhost:27017", "Database": "cekura" },
 ///              "Local": { "Path": "" },             // default: {DataDirectory}/recordings
 ///              "S3": { "Endpoint": "localhost:9000", "AccessKey": "", "SecretKey": "", "Bucket": "cekura-recordings", "UseSsl": false } }
@@ -38,6 +38,11 @@ public sealed class StorageOptions
         ? Path.GetFullPath(Path.Combine(DataDirectory, "cekura.db"))
         : Path.GetFullPath(Sqlite.Path);
 
+    /// <summary>The per-call data keys (SQLite call store), in a file of their own: see <c>SqliteDataKeyStore</c>.</summary>
+    public string SqliteKeysPath => string.IsNullOrWhiteSpace(Sqlite.KeysPath)
+        ? Path.GetFullPath(Path.Combine(DataDirectory, "cekura-keys.db"))
+        : Path.GetFullPath(Sqlite.KeysPath);
+
     public string LocalBlobPath => string.IsNullOrWhiteSpace(Local.Path)
         ? Path.GetFullPath(Path.Combine(DataDirectory, "recordings"))
         : Path.GetFullPath(Local.Path);
@@ -46,6 +51,7 @@ public sealed class StorageOptions
 public sealed class SqliteStoreOptions
 {
     public string Path { get; set; } = "";
+    public string KeysPath { get; set; } = "";
 }
 
 public sealed class MongoStoreOptions

@@ -2,6 +2,7 @@ using Cekura.Hosting.Calls;
 using Cekura.Hosting.Options;
 using Cekura.Hosting.Storage.Blobs;
 using Cekura.Hosting.Storage.Mongo;
+using Cekura.Hosting.Storage.Protection;
 using Cekura.Hosting.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,14 +23,18 @@ public static class StorageRegistration
         {
             case CallStoreKind.Mongo:
                 services.AddSingleton(_ => new MongoStoreContext(options.Mongo));
-                services.AddSingleton<ICallStore, MongoCallStore>();
+                services.AddSingleton<MongoCallStore>();
+                services.AddSingleton<IDataKeyStore, MongoDataKeyStore>();
+                services.AddSingleton<ICallStore>(sp => new SealingCallStore(sp.GetRequiredService<MongoCallStore>(), sp.GetRequiredService<IDataKeyStore>()));
                 services.AddSingleton<IAgentStore, MongoAgentStore>();
                 services.AddSingleton<IApiKeyStore, MongoApiKeyStore>();
                 services.AddSingleton<ITenancyStore, MongoTenancyStore>();
                 break;
             default:
                 services.AddSingleton(_ => new SqliteDatabase(options.SqlitePath));
-                services.AddSingleton<ICallStore, SqliteCallStore>();
+                services.AddSingleton<SqliteCallStore>();
+                services.AddSingleton<IDataKeyStore>(_ => new SqliteDataKeyStore(options.SqliteKeysPath));
+                services.AddSingleton<ICallStore>(sp => new SealingCallStore(sp.GetRequiredService<SqliteCallStore>(), sp.GetRequiredService<IDataKeyStore>()));
                 services.AddSingleton<IAgentStore, SqliteAgentStore>();
                 services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
                 services.AddSingleton<ITenancyStore, SqliteTenancyStore>();
@@ -39,12 +44,12 @@ public static class StorageRegistration
         if (options.Blobs == BlobStoreKind.S3)
         {
             services.AddSingleton(_ => new S3BlobStore(options.S3));
-            services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<S3BlobStore>());
+            services.AddSingleton<IBlobStore>(sp => new SealingBlobStore(sp.GetRequiredService<S3BlobStore>(), sp.GetRequiredService<IDataKeyStore>()));
             services.AddHostedService<S3BucketCreator>();
         }
         else
         {
-            services.AddSingleton<IBlobStore>(_ => new LocalBlobStore(options.LocalBlobPath));
+            services.AddSingleton<IBlobStore>(sp => new SealingBlobStore(new LocalBlobStore(options.LocalBlobPath), sp.GetRequiredService<IDataKeyStore>()));
         }
 
         services.AddSingleton<CallLogWriter>();

@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+
+namespace Cekura.Hosting.Storage.Protection;
+
+/// <summary>
+/// Data keys in their own SQLite file beside the call database. <c>secure_delete</c> overwrites a deleted key's
+/// bytes in the database file, and a truncating WAL checkpoint after each deletion leaves no copy in the WAL.
+/// </summary>
+public sealed class SqliteDataKeyStore(string path) : IDataKeyStore
+{
+    private readonly string _connectionString = new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    private readonly SemaphoreSlim _initLock = new(1, 1);
+    private volatile bool _initialized;
+
+    public string Path { get; } = path;
+
+    public async Task<string> CreateAsync(CancellationToken cancellationToken)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO data_keys (id, key) VALUES ($id, $key)";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$key", RandomNumberGenerator.GetBytes(32));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return id;
+    }
+
+    public async Task<byte[]?> GetAsync(string keyId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT key FROM data_keys WHERE id = $id";
+        command.Parameters.AddWithValue("$id", keyId);
+        return await command.ExecuteScalarAsync(cancellationToken) as byte[];
+    }
+
+    public async Task DestroyAsync(string keyId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM data_keys WHERE id = $id; PRAGMA wal_checkpoint(TRUNCATE);";
+        command.Parameters.AddWithValue("$id", keyId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (!_initialized)
+        {
+            await InitializeAsync(cancellationToken);
+        }
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var pragmas = connection.CreateCommand();
+        // secure_delete is per connection: every connection that may delete a key must set it.
+        pragmas.CommandText = "PRAGMA busy_timeout=30000; PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;";
+        await pragmas.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    private async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await _initLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_initialized)
+            {
+                return;
+            }
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await using var connection = new SqliteConnection(_connectionString);
+                    await connection.OpenAsync(cancellationToken);
+                    await using var command = connection.CreateCommand();
+                    command.CommandText = """
+                        PRAGMA busy_timeout=30000;
+                        PRAGMA journal_mode=WAL;
+                        CREATE TABLE IF NOT EXISTS data_keys (id TEXT PRIMARY KEY, key BLOB NOT NULL);
+                        """;
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                    break;
+                }
+                catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 && attempt < 20)
+                {
+                    // Processes starting together race to switch a new file to WAL (SQLITE_BUSY/LOCKED).
+                    await Task.Delay(100 * attempt, cancellationToken);
+                }
+            }
+            _initialized = true;
+        }
+        finally
+        {
+            _initLock.Release();
+        }
+    }
+}
