@@ -37,6 +37,7 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
         new("POST", "/test_framework/v1/aiagents/", "agent_may_reuse_As_assistant_id_and_resolves_to_its_own", CreateAgentReusingAsAssistant),
         new("GET", "/test_framework/v1/aiagents/", "agent_list_shows_none_of_As_agents", AgentList),
         new("GET", "/test_framework/v1/aiagents/{id:long}/", "agent_detail_of_As_agent_is_404", AgentDetail),
+        new("PATCH", "/test_framework/v1/aiagents/{id:long}/", "agent_patch_of_As_agent_is_404", AgentPatch),
         new("POST", "/observability/v1/{provider}/observe/", "webhook_naming_As_agent_is_400", WebhookNamingAsAgent),
         new("POST", "/observability/v1/{provider}/observe/", "webhook_naming_As_assistant_is_400", WebhookNamingAsAssistant),
         new("POST", "/observability/v1/{provider}/observe/", "webhook_reusing_As_provider_call_id_makes_a_new_call", WebhookReusingAsCallId),
@@ -193,6 +194,16 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
         await AssertNotFoundAsync(await b.Client.GetAsync($"/test_framework/v1/aiagents/{a.AgentId}/"));
         await AssertNotFoundAsync(await b.Client.GetAsync($"/test_framework/v1/aiagents/{TenantA.DemoAgentId}/"));
         await AssertNotFoundAsync(await b.Client.GetAsync("/test_framework/v1/aiagents/987654/"));
+    }
+
+    private static async Task AgentPatch(TenantA a, OtherTenant b)
+    {
+        // A's data is compared with its snapshot after every case, so a PATCH that got through would also show there.
+        foreach (var id in new[] { a.AgentId, TenantA.DemoAgentId })
+        {
+            await AssertNotFoundAsync(await b.Client.PatchAsJsonAsync($"/test_framework/v1/aiagents/{id}/",
+                new { agent_name = "taken over", redact_fields = Array.Empty<string>() }));
+        }
     }
 
     private static async Task WebhookNamingAsAgent(TenantA a, OtherTenant b)

@@ -406,6 +406,33 @@ public abstract class StoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Agent_update_replaces_its_fields_and_its_assistant_id_lookup()
+    {
+        var created = await Agents.CreateAsync(Agent(assistantId: "asst_1"), Ct);
+        var changed = created with { AgentName = "renamed", AssistantId = "asst_2", RedactFields = ["ssn", "person_name"] };
+
+        var saved = await Agents.UpdateAsync(changed, Ct);
+
+        AssertSameJson(changed, saved);
+        AssertSameJson(changed, await Agents.GetAsync(1, created.Id, Ct));
+        AssertSameJson(changed, await Agents.FindByAssistantIdAsync(1, "asst_2", Ct));
+        Assert.Null(await Agents.FindByAssistantIdAsync(1, "asst_1", Ct));
+    }
+
+    [SkippableFact]
+    public async Task Agent_update_is_scoped_to_its_project_and_keeps_assistant_ids_unique()
+    {
+        var mine = await Agents.CreateAsync(Agent(projectId: 1, assistantId: "asst_1"), Ct);
+        var other = await Agents.CreateAsync(Agent(projectId: 1, assistantId: "asst_2", name: "other"), Ct);
+
+        Assert.Null(await Agents.UpdateAsync(mine with { ProjectId = 2, AgentName = "stolen" }, Ct));
+        await Assert.ThrowsAsync<DuplicateAssistantIdException>(() => Agents.UpdateAsync(other with { AssistantId = "asst_1" }, Ct));
+
+        Assert.Equal("Support bot", (await Agents.GetAsync(1, mine.Id, Ct))!.AgentName);
+        Assert.Equal("asst_2", (await Agents.GetAsync(1, other.Id, Ct))!.AssistantId);
+    }
+
+    [SkippableFact]
     public async Task Duplicate_assistant_id_in_one_project_is_rejected()
     {
         await Agents.CreateAsync(Agent(assistantId: "asst_1"), Ct);

@@ -39,27 +39,24 @@ public static class AgentsApi
             .WithName("GetAgent")
             .Produces<AgentView>()
             .Produces<ErrorDetail>(StatusCodes.Status404NotFound);
+        group.MapPatch("/test_framework/v1/aiagents/{id:long}/", PatchAsync)
+            .WithName("UpdateAgent")
+            .WithSummary("Change some of an agent's fields (e.g. its default redact_fields); fields left out keep their values.")
+            .Accepts<CreateAgentDocument>("application/json")
+            .Produces<AgentView>()
+            .Produces<Dictionary<string, string[]>>(StatusCodes.Status400BadRequest)
+            .Produces<ErrorDetail>(StatusCodes.Status404NotFound);
         return group;
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, IAgentStore agents, TimeProvider clock)
     {
-        JsonElement body;
-        try
+        var (body, refusal) = await ReadObjectAsync(http);
+        if (refusal is not null)
         {
-            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
-            body = document.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            return ApiErrors.Detail(StatusCodes.Status400BadRequest, $"JSON parse error - {e.Message}");
+            return refusal;
         }
         var errors = new FieldErrors();
-        if (body.ValueKind != JsonValueKind.Object)
-        {
-            errors.Add("non_field_errors", $"Invalid data. Expected a dictionary, but got {ApiErrors.KindName(body.ValueKind)}.");
-            return ApiErrors.Fields(errors);
-        }
 
         var name = Text(body, "agent_name", errors, 255, required: true);
         var description = Text(body, "description", errors, 100_000) ?? "";
@@ -108,6 +105,71 @@ public static class AgentsApi
             (long)p * size < count ? $"{path}?page={p + 1}&page_size={size}" : null,
             p > 1 ? $"{path}?page={p - 1}&page_size={size}" : null,
             items.Select(AgentView.From).ToList()));
+    }
+
+    /// <summary>Only the fields present change; <c>null</c> clears an optional field (and <c>redact_fields</c>).</summary>
+    private static async Task<IResult> PatchAsync(long id, HttpContext http, IAgentStore agents, TimeProvider clock)
+    {
+        var agent = await agents.GetAsync(http.Tenant().ProjectId, id, http.RequestAborted);
+        if (agent is null)
+        {
+            return ApiErrors.NotFound();
+        }
+        var (body, refusal) = await ReadObjectAsync(http);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        var errors = new FieldErrors();
+        bool Has(string field) => body.TryGetProperty(field, out _);
+        var changed = agent with
+        {
+            AgentName = Has("agent_name") ? Text(body, "agent_name", errors, 255, required: true) ?? agent.AgentName : agent.AgentName,
+            Description = Has("description") ? Text(body, "description", errors, 100_000) ?? "" : agent.Description,
+            AssistantId = Has("assistant_id") ? NullIfEmpty(Text(body, "assistant_id", errors, 255)) : agent.AssistantId,
+            AssistantProvider = Has("assistant_provider") ? Text(body, "assistant_provider", errors, 100) : agent.AssistantProvider,
+            ProviderWebhookSecret = Has("provider_webhook_secret")
+                ? NullIfEmpty(Text(body, "provider_webhook_secret", errors, 1000)) : agent.ProviderWebhookSecret,
+            RedactFields = Has("redact_fields") ? RedactFields(body, errors) : agent.RedactFields,
+            UpdatedAt = clock.GetUtcNow(),
+        };
+        if (errors.Any)
+        {
+            return ApiErrors.Fields(errors);
+        }
+        try
+        {
+            var saved = await agents.UpdateAsync(changed, http.RequestAborted);
+            return saved is null ? ApiErrors.NotFound() : Results.Json(AgentView.From(saved));
+        }
+        catch (DuplicateAssistantIdException)
+        {
+            errors.Add("assistant_id", "An agent with this assistant_id already exists in this project.");
+            return ApiErrors.Fields(errors);
+        }
+    }
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+
+    private static async Task<(JsonElement Body, IResult? Refusal)> ReadObjectAsync(HttpContext http)
+    {
+        JsonElement body;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            body = document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            return (default, ApiErrors.Detail(StatusCodes.Status400BadRequest, $"JSON parse error - {e.Message}"));
+        }
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            var errors = new FieldErrors();
+            errors.Add("non_field_errors", $"Invalid data. Expected a dictionary, but got {ApiErrors.KindName(body.ValueKind)}.");
+            return (default, ApiErrors.Fields(errors));
+        }
+        return (body, null);
     }
 
     private static async Task<IResult> GetAsync(long id, HttpContext http, IAgentStore agents)

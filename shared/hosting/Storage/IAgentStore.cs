@@ -11,6 +11,10 @@ public interface IAgentStore
 
     Task<Agent?> FindByAssistantIdAsync(long projectId, string assistantId, CancellationToken cancellationToken);
 
+    /// <summary>Replaces the project's agent <c>agent.Id</c>; null when the project has no such agent.</summary>
+    /// <exception cref="DuplicateAssistantIdException">Another agent of the project has the new assistant id.</exception>
+    Task<Agent?> UpdateAsync(Agent agent, CancellationToken cancellationToken);
+
     Task<(long Count, IReadOnlyList<Agent> Items)> ListAsync(long projectId, int page, int pageSize, CancellationToken cancellationToken);
 }
 

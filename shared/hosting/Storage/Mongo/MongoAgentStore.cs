@@ -31,6 +31,25 @@ public sealed class MongoAgentStore(MongoStoreContext context) : IAgentStore
         return stored;
     }
 
+    public async Task<Agent?> UpdateAsync(Agent agent, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        var set = Builders<BsonDocument>.Update;
+        var update = set.Combine(
+            set.Set<BsonValue>("assistant_id", agent.AssistantId is { } assistantId ? new BsonString(assistantId) : BsonNull.Value),
+            set.Set<BsonValue>("doc", MongoDocuments.ToBson(agent)));
+        try
+        {
+            var result = await context.Agents.UpdateOneAsync(
+                Filter.Eq("project_id", agent.ProjectId) & Filter.Eq("_id", agent.Id), update, cancellationToken: cancellationToken);
+            return result.MatchedCount == 1 ? agent : null;
+        }
+        catch (MongoWriteException e) when (MongoStoreContext.IsDuplicateKey(e))
+        {
+            throw new DuplicateAssistantIdException(agent.AssistantId!);
+        }
+    }
+
     public Task<Agent?> GetAsync(long projectId, long id, CancellationToken cancellationToken) =>
         FindOneAsync(Filter.Eq("project_id", projectId) & Filter.Eq("_id", id), cancellationToken);
 

@@ -36,6 +36,25 @@ public sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
         return stored;
     }
 
+    public async Task<Agent?> UpdateAsync(Agent agent, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var update = connection.CreateCommand();
+        update.CommandText = "UPDATE agents SET assistant_id = $assistant, doc = $doc WHERE project_id = $project AND id = $id";
+        update.Parameters.AddWithValue("$assistant", (object?)agent.AssistantId ?? DBNull.Value);
+        update.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(agent, CekuraJson.Options));
+        update.Parameters.AddWithValue("$project", agent.ProjectId);
+        update.Parameters.AddWithValue("$id", agent.Id);
+        try
+        {
+            return await update.ExecuteNonQueryAsync(cancellationToken) == 1 ? agent : null;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19)
+        {
+            throw new DuplicateAssistantIdException(agent.AssistantId!);
+        }
+    }
+
     public Task<Agent?> GetAsync(long projectId, long id, CancellationToken cancellationToken) =>
         QuerySingleAsync("SELECT doc FROM agents WHERE project_id = $project AND id = $value", projectId, id, cancellationToken);
 
