@@ -35,7 +35,8 @@ public sealed class AudioMasker(FfmpegOptions ffmpeg)
             await File.WriteAllTextAsync(script, graph, cancellationToken);
             var run = await RunAsync(ffmpeg.FfmpegPath,
                 ["-nostdin", "-hide_banner", "-v", "error", "-y", "-i", inputPath, "-filter_complex_script", script,
-                 "-map", "[out]", "-map_metadata", "-1", "-vn", "-sn",
+                 // No tags from the input (they can name the caller) and none of ffmpeg's own (encoder version).
+                 "-map", "[out]", "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",
                  "-ar", Invariant(input.SampleRate), "-ac", Invariant(input.Channels), .. encoder, outputPath],
                 cancellationToken);
             if (run.ExitCode != 0)
