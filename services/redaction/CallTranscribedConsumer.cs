@@ -9,20 +9,18 @@ using Microsoft.Extensions.Options;
 namespace Cekura.Redaction;
 
 /// <summary>
-/// Calls that asked for no redaction pass straight on. Until the recognizers exist, a call that asked for
-/// redaction stops here with a reason: its transcript and recording stay withheld rather than leak.
+/// Redacts the transcript and recording of a call that asked for it (see <see cref="CallRedactor"/>); other calls pass
+/// straight on. After the stage, the unredacted recording still owed for deletion is deleted, on every delivery, so a
+/// crash between saving the call and deleting the blob is finished by the redelivery.
 /// </summary>
-public sealed class CallTranscribedConsumer(CallStageRunner runner) : IConsumer<CallTranscribed>
+public sealed class CallTranscribedConsumer(CallStageRunner runner, CallRedactor redactor) : IConsumer<CallTranscribed>
 {
-    public Task Consume(ConsumeContext<CallTranscribed> context) =>
-        runner.RunAsync(context.Message.CallLogId, CallStage.Transcribed, CallStage.Redacted, Redact, context.CancellationToken);
-
-    private static Task<StageOutcome> Redact(CallLog call, CancellationToken cancellationToken) =>
-        Task.FromResult(call.RedactFields.Count == 0
-            ? StageOutcome.Advance(c => c)
-            : StageOutcome.Fail(
-                $"PII redaction ({string.Join(", ", call.RedactFields)}) is not available on this server yet; " +
-                "the transcript and recording stay withheld."));
+    public async Task Consume(ConsumeContext<CallTranscribed> context)
+    {
+        var id = context.Message.CallLogId;
+        await runner.RunAsync(id, CallStage.Transcribed, CallStage.Redacted, redactor.RedactAsync, context.CancellationToken);
+        await redactor.FinishAsync(id, context.CancellationToken);
+    }
 }
 
 public sealed class CallTranscribedFaultConsumer(CallStageRunner runner) : IConsumer<Fault<CallTranscribed>>

@@ -65,6 +65,12 @@ public sealed record CallLogDetailView : CallLogView
     /// length, each channel's speaking segments, and for two-party stereo which channel is the agent and why.
     /// </summary>
     public RecordingData? RecordingData { get; init; }
+
+    /// <summary>Our addition: what redaction replaced (counts only) and how the recording was masked.</summary>
+    public RedactionSummary? Redaction { get; init; }
+
+    /// <summary>Our addition: the metered redaction cost, <c>{minutes, credits}</c>; null when no field was selected.</summary>
+    public RedactionUsage? RedactionUsage { get; init; }
 }
 
 public sealed record ErrorDetail(string Detail);
@@ -100,6 +106,8 @@ public sealed class CallLogViews
             CreatedAt = Iso(call.CreatedAt),
             UpdatedAt = Iso(call.UpdatedAt),
             TranscriptType = call.TranscriptType,
+            // The client's own URL, so redaction cannot reach what sits behind it; it is still held back while the
+            // call is withheld, and shown as sent afterwards.
             SourceRecordingUrl = withheld ? null : call.SourceRecordingUrl,
             Metadata = call.Metadata,
             DynamicVariables = call.DynamicVariables,
@@ -111,6 +119,8 @@ public sealed class CallLogViews
             AgentSpeakerIndex = call.AgentSpeakerIndex,
             AgentSpeakerRule = call.AgentSpeakerRule,
             RecordingData = call.RecordingData,
+            Redaction = call.Redaction,
+            RedactionUsage = call.RedactionUsage,
         }, call);
         return detail with
         {

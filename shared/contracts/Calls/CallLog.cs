@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Cekura.Contracts.Calls;
 
@@ -62,6 +63,22 @@ public sealed record CallLog
     public string? Topic { get; init; }
     public string? DropoffPoint { get; init; }
     public string? ErrorMessage { get; init; }
+
+    /// <summary>What the redaction stage did (null when it has not run or nothing was requested).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RedactionSummary? Redaction { get; init; }
+
+    /// <summary>The metered cost of redacting this call; set whenever any field was requested.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RedactionUsage? RedactionUsage { get; init; }
+
+    /// <summary>
+    /// The blob key of an unredacted recording that was replaced and still has to be deleted. The redaction stage
+    /// sets it in the same update that stores the redacted recording and clears it once the blob is gone, so a crash
+    /// in between is finished on redelivery instead of leaving the original behind. Never shown to clients.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? PendingRecordingDeletion { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
     public long Version { get; init; }
@@ -81,3 +98,28 @@ public sealed record CallRecording
     public int? Channels { get; init; }
     public double? DurationSeconds { get; init; }
 }
+
+/// <summary>What the redaction stage removed: counts only, never the text.</summary>
+public sealed record RedactionSummary
+{
+    /// <summary>Spans replaced by a placeholder in speech turns.</summary>
+    public required int TranscriptSpans { get; init; }
+
+    /// <summary>Spans replaced in function-call arguments and results.</summary>
+    public required int FunctionCallSpans { get; init; }
+
+    /// <summary>Time windows silenced or toned in the recording (after merging overlaps); 0 without a recording.</summary>
+    public int AudioWindows { get; init; }
+
+    /// <summary>
+    /// Spans in untimed turns, which cannot be located in the audio: for each, that speaker's whole channel (all
+    /// channels when they are not separable) was masked instead.
+    /// </summary>
+    public int UnlocatedAudioSpans { get; init; }
+
+    /// <summary><c>silence</c> or <c>tone</c>; null without a recording.</summary>
+    public string? AudioMask { get; init; }
+}
+
+/// <summary>Redaction is billed per call-minute, rounded up to a tenth of a minute.</summary>
+public sealed record RedactionUsage(double Minutes, double Credits);
