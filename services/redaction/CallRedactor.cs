@@ -1,6 +1,7 @@
 using Cekura.Contracts.Calls;
 using Cekura.Hosting.Calls;
 using Cekura.Hosting.Storage;
+using Cekura.Hosting.Storage.Protection;
 using Cekura.Redaction.Audio;
 using Cekura.Redaction.Recognizers;
 using Cekura.Redaction.Transcripts;
@@ -18,7 +19,7 @@ namespace Cekura.Redaction;
 /// is still owed.
 /// </summary>
 public sealed class CallRedactor(
-    TranscriptRedactor transcripts, AudioMasker masker, IBlobStore blobs, CallLogWriter writer, ICallStore store,
+    TranscriptRedactor transcripts, AudioMasker masker, IBlobStore blobs, IDataKeyStore keys, CallLogWriter writer, ICallStore store,
     IEnumerable<IPiiRecognizer> recognizers, IOptions<RedactionOptions> options, ILogger<CallRedactor> logger)
 {
     private readonly RedactionOptions _options = options.Value;
@@ -73,6 +74,9 @@ public sealed class CallRedactor(
             TranscriptObject = text.Transcript,
             Recording = recording,
             PendingRecordingDeletion = replaced ?? c.PendingRecordingDeletion,
+            // From here the call is stored in the clear; the key that sealed its originals is destroyed next.
+            DataKeyId = null,
+            PendingKeyDestruction = c.DataKeyId ?? c.PendingKeyDestruction,
             Redaction = summary,
             RedactionUsage = usage,
         });
@@ -85,17 +89,24 @@ public sealed class CallRedactor(
     public async Task FinishAsync(long callLogId, CancellationToken cancellationToken)
     {
         var call = await store.GetAsync(callLogId, cancellationToken);
-        if (call?.PendingRecordingDeletion is not { } key)
+        if (call?.PendingRecordingDeletion is { } key)
         {
-            return;
+            if (key != call.Recording?.BlobKey)
+            {
+                await blobs.DeleteAsync(key, cancellationToken);
+            }
+            await writer.UpdateAsync(callLogId,
+                c => c.PendingRecordingDeletion == key ? c with { PendingRecordingDeletion = null } : null, cancellationToken);
+            logger.LogInformation("Call log {CallLogId}: unredacted recording deleted", callLogId);
         }
-        if (key != call.Recording?.BlobKey)
+        if (call?.PendingKeyDestruction is { } keyId)
         {
-            await blobs.DeleteAsync(key, cancellationToken);
+            // Crypto-shredding: every sealed copy of the originals (old rows, WAL, object versions, backups) dies with it.
+            await keys.DestroyAsync(keyId, cancellationToken);
+            await writer.UpdateAsync(callLogId,
+                c => c.PendingKeyDestruction == keyId ? c with { PendingKeyDestruction = null } : null, cancellationToken);
+            logger.LogInformation("Call log {CallLogId}: data key destroyed", callLogId);
         }
-        await writer.UpdateAsync(callLogId,
-            c => c.PendingRecordingDeletion == key ? c with { PendingRecordingDeletion = null } : null, cancellationToken);
-        logger.LogInformation("Call log {CallLogId}: unredacted recording deleted", callLogId);
     }
 
     /// <summary>Fixed per call, so a retried stage overwrites its own earlier output instead of adding a blob.</summary>
@@ -111,7 +122,8 @@ public sealed class CallRedactor(
             return MaskedRecording.Failed("The recording's length is unknown, so its redactions cannot be placed; the transcript and recording stay withheld.");
         }
         var plan = AudioRedactionPlanner.Plan(call.TranscriptObject, text.SpeechRedactions, call.RecordingData, duration.Value, _options.AudioPaddingSeconds);
-        if (plan.Windows.Count == 0)
+        var isSealed = SealedBlobKeys.KeyIdOf(original.BlobKey) is not null;
+        if (plan.Windows.Count == 0 && !isSealed)
         {
             // Nothing was said that needs masking: re-encoding would only cost time and, for lossy formats, quality.
             return new MaskedRecording(original, plan, null);
@@ -129,7 +141,15 @@ public sealed class CallRedactor(
                 await using var target = new FileStream(input, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
                 await source.CopyToAsync(target, cancellationToken);
             }
-            await masker.MaskAsync(input, output, plan.Windows, _options.AudioMask, _options.ToneFrequencyHz, cancellationToken);
+            if (plan.Windows.Count > 0)
+            {
+                await masker.MaskAsync(input, output, plan.Windows, _options.AudioMask, _options.ToneFrequencyHz, cancellationToken);
+            }
+            else
+            {
+                // Nothing to mask, but the original is sealed under the key about to be destroyed: keep its bytes in the clear.
+                File.Move(input, output);
+            }
             var key = RedactedKey(call);
             var size = new FileInfo(output).Length;
             await using (var masked = new FileStream(output, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true))
@@ -141,6 +161,10 @@ public sealed class CallRedactor(
         catch (AudioMaskException e)
         {
             return MaskedRecording.Failed($"The recording could not be redacted: {e.Message}. The transcript and recording stay withheld.");
+        }
+        catch (SealedDataUnavailableException e)
+        {
+            return MaskedRecording.Failed($"The sealed recording could not be opened ({e.Message}); the transcript and recording stay withheld.");
         }
         finally
         {

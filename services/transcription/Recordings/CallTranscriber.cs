@@ -1,6 +1,7 @@
 using Cekura.Contracts.Calls;
 using Cekura.Hosting.Calls;
 using Cekura.Hosting.Storage;
+using Cekura.Hosting.Storage.Protection;
 using Cekura.Speech.Audio;
 using Cekura.Speech.Channels;
 using Cekura.Speech.VoiceActivity;
@@ -45,6 +46,10 @@ public sealed class CallTranscriber(
         catch (SpeechToTextException e)
         {
             return StageOutcome.Fail(e.Message);
+        }
+        catch (SealedDataUnavailableException e)
+        {
+            return StageOutcome.Fail($"The call's sealed recording could not be opened ({e.Message}).");
         }
         finally
         {

@@ -79,6 +79,13 @@ public sealed record CallLog
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? PendingRecordingDeletion { get; init; }
+
+    /// <summary>
+    /// The data key that sealed the call's originals, still to be destroyed: set by the redaction stage in the same
+    /// update that writes the redacted versions in the clear, cleared once the key is gone. Never shown to clients.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? PendingKeyDestruction { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
     public long Version { get; init; }

@@ -3,6 +3,7 @@ using Cekura.Contracts.Messages;
 using Cekura.Hosting.Calls;
 using Cekura.Hosting.Storage;
 using Cekura.Hosting.Storage.Blobs;
+using Cekura.Hosting.Storage.Protection;
 using Cekura.Hosting.Storage.Sqlite;
 using Cekura.Redaction.Recognizers;
 using Cekura.Redaction.Tests.Transcripts;
@@ -49,8 +50,10 @@ public sealed class RedactionStageTests : IAsyncLifetime
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton(TimeProvider.System)
             .AddSingleton(new SqliteDatabase(Path.Combine(_directory, "calls.db")))
-            .AddSingleton<ICallStore, SqliteCallStore>()
-            .AddSingleton<IBlobStore>(_blobs)
+            // The stores as production wires them: calls awaiting redaction are sealed under their own data key.
+            .AddSingleton<IDataKeyStore>(new SqliteDataKeyStore(Path.Combine(_directory, "keys.db")))
+            .AddSingleton<ICallStore>(sp => new SealingCallStore(new SqliteCallStore(sp.GetRequiredService<SqliteDatabase>()), sp.GetRequiredService<IDataKeyStore>()))
+            .AddSingleton<IBlobStore>(sp => new SealingBlobStore(_blobs, sp.GetRequiredService<IDataKeyStore>()))
             .AddSingleton<CallLogWriter>()
             .AddScoped<CallEventPublisher>()
             .AddScoped<CallStageRunner>()
@@ -92,9 +95,14 @@ public sealed class RedactionStageTests : IAsyncLifetime
         var call = await InsertAsync(await StereoCallAsync(), redactFields: ["credit_card", "person_name"]);
         var original = call.Recording!.BlobKey;
 
-        var done = await DeliverAsync(call.Id, c => c.Stage == CallStage.Redacted && c.PendingRecordingDeletion is null);
+        var done = await DeliverAsync(call.Id, c => c.Stage == CallStage.Redacted && c.PendingRecordingDeletion is null && c.PendingKeyDestruction is null);
 
         Assert.Equal("This is John Smith.", call.TranscriptObject[0].Content);
+        // Crypto-shredding: stored in the clear now, the data key gone, and no file of the stores holds the name.
+        Assert.Null(done.DataKeyId);
+        Assert.Null(await _provider.GetRequiredService<IDataKeyStore>().GetAsync(call.DataKeyId!, CancellationToken.None));
+        Assert.DoesNotContain(Directory.GetFiles(_directory, "*", SearchOption.AllDirectories),
+            f => File.ReadAllBytes(f).AsSpan().IndexOf("John Smith"u8) >= 0);
         Assert.Equal(["This is <PERSON_NAME>.", $"Thanks. What is the card number?", "It is <CREDIT_CARD>."],
             done.TranscriptObject.Select(e => e.Content));
         Assert.Equal($"recordings/{ProjectId}/{call.Id}-redacted.wav", done.Recording!.BlobKey);
@@ -144,7 +152,8 @@ public sealed class RedactionStageTests : IAsyncLifetime
         var second = await redactor.RedactAsync(call, CancellationToken.None);
 
         Assert.Equal(first.Apply!(call).Recording, second.Apply!(call).Recording);
-        Assert.Equal(2, Directory.GetFiles(BlobDirectory).Length);
+        // The sealed original and one redacted copy.
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(_directory, "blobs"), "*", SearchOption.AllDirectories).Length);
         Assert.NotNull(await ReadAsync(call.Recording!.BlobKey));
         Assert.NotNull(await ReadAsync(CallRedactor.RedactedKey(call)));
     }
@@ -155,7 +164,7 @@ public sealed class RedactionStageTests : IAsyncLifetime
         var call = await InsertAsync(await StereoCallAsync(), redactFields: ["credit_card"]);
         await using (var garbage = new MemoryStream("RIFF0000WAVEgarbage"u8.ToArray()))
         {
-            await _blobs.PutAsync(call.Recording!.BlobKey, garbage, garbage.Length, "audio/wav", CancellationToken.None);
+            await _provider.GetRequiredService<IBlobStore>().PutAsync(call.Recording!.BlobKey, garbage, garbage.Length, "audio/wav", CancellationToken.None);
         }
 
         var failed = await DeliverAsync(call.Id, c => c.Stage == CallStage.Failed);
@@ -200,19 +209,22 @@ public sealed class RedactionStageTests : IAsyncLifetime
         return new Generated(audio, transcript);
     }
 
+    /// <summary>Stores the call as ingest does: sealed under a new data key when it asks for redaction.</summary>
     private async Task<CallLog> InsertAsync(Generated generated, IReadOnlyList<string> redactFields)
     {
+        var dataKeyId = redactFields.Count > 0 ? await _provider.GetRequiredService<IDataKeyStore>().CreateAsync(CancellationToken.None) : null;
         var key = $"recordings/{ProjectId}/{Guid.NewGuid():N}.wav";
+        key = dataKeyId is null ? key : SealedBlobKeys.For(dataKeyId, key);
         var size = new FileInfo(generated.Audio.Path).Length;
         await using (var file = File.OpenRead(generated.Audio.Path))
         {
-            await _blobs.PutAsync(key, file, size, "audio/wav", CancellationToken.None);
+            await _provider.GetRequiredService<IBlobStore>().PutAsync(key, file, size, "audio/wav", CancellationToken.None);
         }
         return await Store.InsertAsync(new CallLog
         {
             OrganizationId = 1, ProjectId = ProjectId, CallId = Guid.NewGuid().ToString("N"), AgentId = 1,
             Timestamp = DateTimeOffset.UtcNow, TranscriptType = "cekura", CustomerNumber = "+14155550100",
-            TranscriptObject = generated.Transcript, RedactFields = redactFields, Stage = CallStage.Transcribed,
+            TranscriptObject = generated.Transcript, RedactFields = redactFields, Stage = CallStage.Transcribed, DataKeyId = dataKeyId,
             DurationSeconds = Math.Round(generated.Audio.DurationSeconds, 3),
             Recording = new CallRecording
             {
