@@ -103,7 +103,7 @@ public sealed partial class DateTimeRecognizer : IPiiRecognizer
     [GeneratedRegex(@"\b(?:date\s+of\s+birth|birth\s*date|birthday|d\.?o\.?b\b\.?|born)\b", Options)]
     private static partial Regex BirthWords();
 
-    [GeneratedRegex(@"\b(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s*(?:am|pm|a\.m\.|p\.m\.|a m\b|p m\b))?|\b(?:1[0-2]|0?[1-9])(?:[ .](?:[0-5]\d|0 \d))?\s*(?:am\b|pm\b|a\.m\.|p\.m\.|a m\b|p m\b|o'clock\b|oclock\b)|\b(?:noon|midnight|midday)\b", Options)]
+    [GeneratedRegex(@"\b(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s*(?:am|pm|a\.m\.|p\.m\.|a m\b|p m\b))?|\b(?:1[0-2]|0?[1-9])(?:[ .](?:[0-5]\d|0 \d))?\s*(?:am\b|pm\b|a\.m\.|p\.m\.|a m\b|p m\b|o'clock\b|oclock\b)|\b(?:1[0-2]|0?[1-9])(?:[ .:](?:[0-5]\d|0 \d))?\s+(?:in\s+the\s+(?:morning|afternoon|evening)|at\s+night|tonight)\b|\b(?:noon|midnight|midday)\b", Options)]
     private static partial Regex ClockTime();
 
     // Without am/pm a time needs minutes or a scheduling word before it: "at 6 30", "around 7:15", "quarter past 3".

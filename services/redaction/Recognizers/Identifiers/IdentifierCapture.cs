@@ -43,6 +43,11 @@ public static partial class IdentifierCapture
             digits += pieceDigits;
             characters += length;
             lastEnd = e;
+            // Callers spell letters the radio way: "b as in boy": the example word is part of the letter.
+            if (length == 1 && char.IsLetter(view[p]) && AsIn().Match(view, e) is { Success: true } spelled)
+            {
+                end = e = spelled.Index + spelled.Length;
+            }
             // One separator between pieces: a space, a dash, or a comma/dash with spaces (", " " - ").
             var next = e;
             while (next < view.Length && next - e < 3 && view[next] is ' ' or '-' or ',' or '.' or '/')
@@ -79,8 +84,11 @@ public static partial class IdentifierCapture
         return (start, end, characters);
     }
 
+    [GeneratedRegex(@"\G,?\s+as\s+in\s+[A-Za-z]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AsIn();
+
     // Words people put between "my policy number" and the number itself.
-    [GeneratedRegex(@"\G(?:[\s:#,\-]+|(?:is|was|are|it's|its|it|uh|um|umm|er|the|my|number|numbers|no|num|id|of|that's|thats|should|be|would|ending|ends|in|with|on|sure|yeah|yes|so|okay|ok|let|me|check|here|you|go)\b)*",
+    [GeneratedRegex(@"\G(?:[\s:#,.\-]+|(?:is|was|are|it's|its|it|uh|um|umm|er|the|my|number|numbers|no|num|id|of|that's|thats|should|be|would|ending|ends|in|with|on|sure|yeah|yes|so|okay|ok|let|me|check|here|you|go)\b)*",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Filler();
 }

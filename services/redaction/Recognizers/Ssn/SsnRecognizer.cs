@@ -32,7 +32,7 @@ public sealed partial class SsnRecognizer : IPiiRecognizer
                     continue;
                 }
                 var (vs, ve) = run.ViewSpan(from, to);
-                var inContext = ContextWindow.Before(SsnWords(), view, vs, 64);
+                var inContext = ContextWindow.Before(SsnWords(), view, vs, 64) || ContextWindow.After(SsnWords(), view, ve, 24);
                 var groups = run.GroupLengths(from, to);
                 var shaped = groups is [3, 2, 4];
                 // A 3-2-4 grouping is the SSN's own shape; otherwise nine digits could be anything (a routing

@@ -17,6 +17,7 @@ public sealed partial class UrlRecognizer : IPiiRecognizer
         var found = new List<PiiSpan>();
         foreach (var regex in (ReadOnlySpan<Regex>)[Written(), Spoken()])
         {
+            var spoken = regex == Spoken();
             foreach (var match in regex.EnumerateMatches(text))
             {
                 var length = match.Length;
@@ -24,7 +25,7 @@ public sealed partial class UrlRecognizer : IPiiRecognizer
                 {
                     length--;
                 }
-                if (IsEmailHost(text, match.Index) || found.OverlapsAny(match.Index, match.Index + length))
+                if (IsEmailHost(text, match.Index, spoken) || found.OverlapsAny(match.Index, match.Index + length))
                 {
                     continue;
                 }
@@ -34,9 +35,10 @@ public sealed partial class UrlRecognizer : IPiiRecognizer
         return found;
     }
 
-    private static bool IsEmailHost(string text, int start) =>
+    /// <summary>"@acme.com", or spoken "… at acme dot com" (written "find it at acme.com" is still a URL).</summary>
+    private static bool IsEmailHost(string text, int start, bool spoken) =>
         (start > 0 && text[start - 1] is '@' or '.' or '-' or '_')
-        || (start >= 4 && text.AsSpan(start - 4, 4).Equals(" at ", StringComparison.OrdinalIgnoreCase));
+        || (spoken && start >= 4 && text.AsSpan(start - 4, 4).Equals(" at ", StringComparison.OrdinalIgnoreCase));
 
     [GeneratedRegex(@"\b(?:https?://|www\.)[^\s<>""]+|\b[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:com|net|org|edu|gov|io|co|us|uk|ca|de|info|biz|me|ai|app|dev|ly|gl|health)\b(?:/[^\s<>""]*)?",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
