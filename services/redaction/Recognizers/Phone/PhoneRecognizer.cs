@@ -30,40 +30,49 @@ public sealed partial class PhoneRecognizer : IPiiRecognizer
             {
                 continue;
             }
-            foreach (var (from, to) in run.Windows(7, 15))
+            // National readings first: "four one five … oh one two pizzas" is a US number plus "two", not +41 ….
+            var span = FindIn(run, view, region, countryCodeWithoutPlus: false) ?? FindIn(run, view, region, countryCodeWithoutPlus: true);
+            if (span is (var vs, var ve, var score))
             {
-                var (vs, ve) = run.ViewSpan(from, to);
-                var phoneContext = ContextWindow.LastMatchEndBefore(PhoneWords(), view, vs, 56);
-                var otherContext = ContextWindow.LastMatchEndBefore(OtherIdentifierWords(), view, vs, 40);
-                // The nearer context word decides: "my account number is … and my cell is 415…" is a phone.
-                if (otherContext > phoneContext)
-                {
-                    continue;
-                }
-                var international = from == 0 && run.PlusPosition >= 0;
-                if (!IsPhoneNumber(run.Digits.Substring(from, to - from), international, region, phoneContext >= 0))
-                {
-                    continue;
-                }
                 var (start, end) = normalized.ToOriginal(vs, ve);
-                found.Add(new PiiSpan(start, end - start, Type, phoneContext >= 0 ? 0.9 : 0.7, "phone"));
-                break;
+                found.Add(new PiiSpan(start, end - start, Type, score, "phone"));
             }
         }
         return found;
+    }
+
+    private static (int ViewStart, int ViewEnd, double Score)? FindIn(DigitRun run, string view, string region, bool countryCodeWithoutPlus)
+    {
+        foreach (var (from, to) in run.Windows(7, 15))
+        {
+            var (vs, ve) = run.ViewSpan(from, to);
+            var phoneContext = ContextWindow.LastMatchEndBefore(PhoneWords(), view, vs, 56);
+            var otherContext = ContextWindow.LastMatchEndBefore(OtherIdentifierWords(), view, vs, 40);
+            // The nearer context word decides: "my account number is … and my cell is 415…" is a phone.
+            if (otherContext > phoneContext)
+            {
+                continue;
+            }
+            var international = from == 0 && run.PlusPosition >= 0;
+            if (IsPhoneNumber(run.Digits.Substring(from, to - from), international, region, phoneContext >= 0, countryCodeWithoutPlus))
+            {
+                return (vs, ve, phoneContext >= 0 ? 0.9 : 0.7);
+            }
+        }
+        return null;
     }
 
     /// <summary>
     /// A valid number of the region (or of the country its "+" code names). Seven-digit local numbers and numbers
     /// with a country code but no "+" are only possible, not certain, so they need a phone word before them.
     /// </summary>
-    internal static bool IsPhoneNumber(string digits, bool international, string region, bool phoneContext)
+    internal static bool IsPhoneNumber(string digits, bool international, string region, bool phoneContext, bool countryCodeWithoutPlus)
     {
         if (international || (digits.StartsWith("00", StringComparison.Ordinal) && digits.Length > 9))
         {
             return TryParse("+" + digits.TrimStart('0'), region, out var n) && Util.IsValidNumber(n);
         }
-        if (TryParse(digits, region, out var national) && Util.IsValidNumberForRegion(national, region))
+        if (TryParse(digits, region, out var national) && Util.IsValidNumberForRegion(national, region) && UsesEveryDigit(national, digits, region))
         {
             return true;
         }
@@ -71,11 +80,26 @@ public sealed partial class PhoneRecognizer : IPiiRecognizer
         {
             return false;
         }
-        if (digits.Length == 7)
+        if (digits.Length == 7 && !countryCodeWithoutPlus)
         {
             return TryParse(digits, region, out var local) && Util.IsPossibleNumberWithReason(local) == PhoneNumberUtil.ValidationResult.IS_POSSIBLE_LOCAL_ONLY;
         }
-        return digits.Length > 10 && TryParse("+" + digits, region, out var withCode) && Util.IsValidNumber(withCode);
+        return countryCodeWithoutPlus && digits.Length > 10 && TryParse("+" + digits, region, out var withCode) && Util.IsValidNumber(withCode);
+    }
+
+    /// <summary>
+    /// libphonenumber forgives extra digits; a window of a longer run must be exactly the number, optionally with
+    /// the national or country prefix ("1 415 …", "0 20 …"), or "… two three oh one two pizzas" ends in the wrong place.
+    /// </summary>
+    private static bool UsesEveryDigit(PhoneNumber number, string digits, string region)
+    {
+        var significant = Util.GetNationalSignificantNumber(number);
+        if (!digits.EndsWith(significant, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var prefix = digits[..^significant.Length];
+        return prefix.Length == 0 || prefix == Util.GetNddPrefixForRegion(region, true) || prefix == number.CountryCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static bool TryParse(string digits, string region, out PhoneNumber number)
