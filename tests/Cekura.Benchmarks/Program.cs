@@ -16,6 +16,12 @@ using Cekura.Ingest.Transcripts.Pipecat;
 using Cekura.Ingest.Transcripts.Retell;
 using Cekura.Ingest.Transcripts.Vapi;
 
+if (args.Length > 0 && args[0] == "redaction-quality")
+{
+    Environment.ExitCode = Cekura.Benchmarks.RedactionQuality.Run(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "vad")
 {
     await Cekura.Benchmarks.VoiceActivityBenchmark.RunAsync(args[1..]);
@@ -26,6 +32,7 @@ if (args.Length > 0 && args[0] == "vad")
 // bytes into a JsonDocument (which every request pays before the parser runs), measured in the same run.
 //   dotnet run -c Release --project tests/Cekura.Benchmarks [-- seconds-per-format]
 // Decode + voice activity speed: see VoiceActivityBenchmark (dotnet run ... -- vad [minutes] [wav|mp3|ogg] [rounds]).
+// Redaction precision/recall per type and analysis time: see RedactionQuality (dotnet run ... -- redaction-quality).
 var secondsPerFormat = args.Length > 0 && double.TryParse(args[0], out var s) ? s : 2.0;
 var cekura = """
     [{"role": "Testing Agent", "content": "Hello.", "end_time": 1.94, "start_time": 1.44},
