@@ -119,10 +119,10 @@ public sealed class DigitRun
                 chunkStarts.Add(k == chunkStart);
                 groupStarts.Add(k == chunkStart && newGroup);
             }
-            // Up to three separator characters ("-", ", ", " - ", ") ") may join this chunk to the next.
+            // Up to four separator characters ("-", ", ", " - ", ") ", "... ") may join this chunk to the next.
             var j = chunkEnd;
             var punctuated = false;
-            while (j < view.Length && j - chunkEnd < 3 && view[j] is ' ' or '-' or '.' or ',' or '(' or ')' or '\u2013')
+            while (j < view.Length && j - chunkEnd < 4 && view[j] is ' ' or '-' or '.' or ',' or '(' or ')' or '\u2013')
             {
                 punctuated |= view[j] != ' ';
                 j++;

@@ -67,6 +67,11 @@ public sealed partial class CredentialRecognizer : IPiiRecognizer
         {
             return (start, start + token.Length);
         }
+        // A description of the credential is not the credential: "the same as my email", "not working".
+        if (Description().IsMatch(token))
+        {
+            return (start, start);
+        }
         // Spoken: words up to the end of the clause.
         var end = start;
         var words = 0;
@@ -101,6 +106,9 @@ public sealed partial class CredentialRecognizer : IPiiRecognizer
     [GeneratedRegex(@"\b(?:user\s?name|user\s+id|login(?:\s+(?:id|name))?|screen\s+name|handle|gamertag|gamer\s+tag)(?:\s*(?:is|was|'s|would\s+be|should\s+be)\b|\s*[:=])(?:\s*,?\s*(?:uh|um|it's|it\s+is|like)\b,?)*",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex UsernameContext();
+
+    [GeneratedRegex(@"^(?:the|a|an|my|your|his|her|our|their|same|not|no|still|also|just|too|wrong|incorrect|correct|right|invalid|expired|locked|working|case|required|different|changed|reset|supposed|going|being|what|on|in|for)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Description();
 
     // Words that end a spoken credential's clause.
     [GeneratedRegex(@"^(?:and|but|so|because|then|or|if|please|thanks|thank|okay|ok|right|can|could|is|was|i|i'm|which|that's)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -20,7 +20,7 @@ public sealed partial class DateTimeRecognizer : IPiiRecognizer
         var found = new List<PiiSpan>();
         if (context.Wants("date") || context.Wants("dob"))
         {
-            foreach (var regex in (ReadOnlySpan<Regex>)[MonthDate(), NumericDate(), BirthYear(), Weekday()])
+            foreach (var regex in (ReadOnlySpan<Regex>)[MonthDate(), NumericDate(), BirthYear(), Weekday(), DayOfMonth()])
             {
                 foreach (var match in regex.EnumerateMatches(view))
                 {
@@ -94,6 +94,10 @@ public sealed partial class DateTimeRecognizer : IPiiRecognizer
     [GeneratedRegex(@"\b(?:\d{1,2}[/\-.]\d{1,2}[/\-.](?:(?:19|20)\d\d|\d\d)|(?:19|20)\d\d-\d\d-\d\d)\b(?![/\-.]\d)")]
     private static partial Regex NumericDate();
 
+    // A day alone is a date only with a written ordinal suffix ("move it to the 14th"); "the 14" is anything.
+    [GeneratedRegex(@"\bthe\s+(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)\b", Options)]
+    private static partial Regex DayOfMonth();
+
     [GeneratedRegex(@"(?<=\bborn\s+in\s+)" + Year + @"\b", Options)]
     private static partial Regex BirthYear();
 
@@ -107,6 +111,6 @@ public sealed partial class DateTimeRecognizer : IPiiRecognizer
     private static partial Regex ClockTime();
 
     // Without am/pm a time needs minutes or a scheduling word before it: "at 6 30", "around 7:15", "quarter past 3".
-    [GeneratedRegex(@"(?<=\b(?:at|around|by|before|after|until|till|from|between)\s+)(?:1[0-2]|0?[1-9]) (?:[0-5]\d|0 \d)(?:\s+(?:in\s+the\s+(?:morning|afternoon|evening)|tonight|at\s+night))?\b|\b(?:half|quarter)\s+(?:past|to|after)\s+(?:1[0-2]|[1-9])\b(?:\s+(?:in\s+the\s+(?:morning|afternoon|evening)|tonight|at\s+night))?|(?<=\b(?:at|around|by|until|till)\s+)(?:1[0-2]|[1-9])(?:\s+(?:in\s+the\s+(?:morning|afternoon|evening)|tonight|at\s+night)|(?=\s*(?:[.,?!]|$|today|tomorrow|tonight|sharp|on\s)))", Options)]
+    [GeneratedRegex(@"(?<=\b(?:at|around|by|before|after|until|till|from|between)\s+)(?:1[0-2]|0?[1-9]) (?:[0-5]\d|0 \d)(?:\s+(?:in\s+the\s+(?:morning|afternoon|evening)|tonight|at\s+night))?\b|\b(?:half|quarter)\s+(?:past|to|after)\s+(?:1[0-2]|[1-9])\b(?:\s+(?:in\s+the\s+(?:morning|afternoon|evening)|tonight|at\s+night))?|(?<=\b(?:at|around|by|until|till)\s+)(?:1[0-2]|[1-9])(?:\s+(?:in\s+the\s+(?:morning|afternoon|evening)|tonight|at\s+night)|(?=\s*(?:[.,?!]|$|today|tomorrow|tonight|sharp|on\s|and\s)))", Options)]
     private static partial Regex SpokenTime();
 }

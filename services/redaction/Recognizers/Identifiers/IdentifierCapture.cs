@@ -88,7 +88,7 @@ public static partial class IdentifierCapture
     private static partial Regex AsIn();
 
     // Words people put between "my policy number" and the number itself.
-    [GeneratedRegex(@"\G(?:[\s:#,.\-]+|(?:is|was|are|it's|its|it|uh|um|umm|er|the|my|number|numbers|no|num|id|of|that's|thats|should|be|would|ending|ends|in|with|on|sure|yeah|yes|so|okay|ok|let|me|check|here|you|go)\b)*",
+    [GeneratedRegex(@"\G(?:[\s:#,.\-]+|['’]s\b|(?:is|was|are|it's|its|it|uh|um|umm|er|the|my|number|numbers|no|num|id|of|that's|thats|should|be|would|ending|ends|in|with|on|sure|yeah|yes|so|okay|ok|let|me|check|here|you|go|bill|statement|file|record|card|form)\b)*",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Filler();
 }

@@ -10,6 +10,7 @@ public sealed class MoneyAndAgeRecognizerTests
     [InlineData("it comes to twelve hundred dollars", "twelve hundred dollars")]
     [InlineData("ninety nine dollars and ninety nine cents", "ninety nine dollars and ninety nine cents")]
     [InlineData("about 80 bucks", "80 bucks")]
+    [InlineData("it's 9.99 a month", "9.99")]
     public void Amounts_with_a_currency_are_money(string text, string amount)
     {
         Assert.Equal([amount], Found.Values(new MoneyRecognizer(), text, "money"));
@@ -28,6 +29,7 @@ public sealed class MoneyAndAgeRecognizerTests
     [InlineData("Patient is a 29-year-old male.", "29")]
     [InlineData("age 37", "37")]
     [InlineData("I just turned 65.", "65")]
+    [InlineData("I am 34 years of age", "34")]
     public void Ages_are_the_number_only(string text, string age)
     {
         Assert.Equal([age], Found.Values(new AgeRecognizer(), text, "age"));

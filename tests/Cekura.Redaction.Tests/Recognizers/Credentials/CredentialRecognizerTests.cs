@@ -21,6 +21,8 @@ public sealed class CredentialRecognizerTests
     [InlineData("what's your password?")]
     [InlineData("I forgot my password and need to reset it")]
     [InlineData("I can't remember my username")]
+    [InlineData("my username is the same as my email")]
+    [InlineData("the password is not working")]
     public void Talking_about_a_credential_is_not_a_credential(string text)
     {
         Assert.Empty(Found.In(_recognizer, text));

@@ -15,6 +15,8 @@ public sealed class ContextualIdentifierRecognizerTests
     [InlineData("My Medicare number is 1EG4-TE5-MK73.", "healthcare_number", "1EG4-TE5-MK73")]
     [InlineData("my zip is nine four one oh seven", "numerical_pii", "nine four one oh seven")]
     [InlineData("Member ID: 8841 0027 33", "numerical_pii", "8841 0027 33")]
+    [InlineData("my zip code's 10027", "numerical_pii", "10027")]
+    [InlineData("the account number on the bill is 0099 4412 7781", "account_number", "0099 4412 7781")]
     public void Identifiers_after_their_context_phrase_are_found_with_exact_offsets(string text, string type, string value)
     {
         Assert.Contains((type, value), Found.In(_recognizer, text));
