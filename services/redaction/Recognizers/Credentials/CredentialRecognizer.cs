@@ -68,7 +68,7 @@ public sealed partial class CredentialRecognizer : IPiiRecognizer
             return (start, start + token.Length);
         }
         // A description of the credential is not the credential: "the same as my email", "not working".
-        if (Description().IsMatch(token))
+        if (DescriptionStart().IsMatch(token))
         {
             return (start, start);
         }
@@ -95,7 +95,7 @@ public sealed partial class CredentialRecognizer : IPiiRecognizer
             }
             i = wordEnd + 1;
         }
-        return (start, end);
+        return words == 1 && Judgement().IsMatch(text.AsSpan(start, end - start)) ? (start, start) : (start, end);
     }
 
     // "password is", "password's", "password: ", "pin number is", "passcode would be", "the password, it's".
@@ -107,8 +107,13 @@ public sealed partial class CredentialRecognizer : IPiiRecognizer
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex UsernameContext();
 
-    [GeneratedRegex(@"^(?:the|a|an|my|your|his|her|our|their|same|not|no|still|also|just|too|wrong|incorrect|correct|right|invalid|expired|locked|working|case|required|different|changed|reset|supposed|going|being|what|on|in|for)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex Description();
+    [GeneratedRegex(@"^(?:the|a|an|my|your|his|her|our|their|same|not|no|still|also|just|too|different|supposed|going|being|what|on|in|for)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex DescriptionStart();
+
+    // Alone, these judge the credential ("your password is correct"); followed by more words they may be it
+    // ("correct horse battery staple").
+    [GeneratedRegex(@"^(?:wrong|incorrect|correct|right|invalid|expired|locked|working|required|changed|reset|fine|good|weak|strong)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Judgement();
 
     // Words that end a spoken credential's clause.
     [GeneratedRegex(@"^(?:and|but|so|because|then|or|if|please|thanks|thank|okay|ok|right|can|could|is|was|i|i'm|which|that's)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -94,14 +94,15 @@ public sealed partial class DateTimeRecognizer : IPiiRecognizer
     [GeneratedRegex(@"\b(?:\d{1,2}[/\-.]\d{1,2}[/\-.](?:(?:19|20)\d\d|\d\d)|(?:19|20)\d\d-\d\d-\d\d)\b(?![/\-.]\d)")]
     private static partial Regex NumericDate();
 
-    // A day alone is a date only with a written ordinal suffix ("move it to the 14th"); "the 14" is anything.
-    [GeneratedRegex(@"\bthe\s+(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)\b", Options)]
+    // A day alone is a date only with a written ordinal suffix after a scheduling preposition ("move it to the
+    // 14th"), and not "on the 4th floor"; "the 14" is anything.
+    [GeneratedRegex(@"(?<=\b(?:on|to|for|by|until|till|before|after|from|is|it's)\s+)the\s+(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:floor|grade|time|place|row|street|st\b|avenue|ave\b|century|percentile|day|week|month|year|one|of\s+(?:us|them|you)))", Options)]
     private static partial Regex DayOfMonth();
 
     [GeneratedRegex(@"(?<=\bborn\s+in\s+)" + Year + @"\b", Options)]
     private static partial Regex BirthYear();
 
-    [GeneratedRegex(@"\b(?:(?:next|this|last|on)\s+)?" + Weekdays + @"\b", Options)]
+    [GeneratedRegex(@"\b(?:(?:next|this|last|on)\s+)?" + Weekdays + @"\b(?:,?\s+the\s+" + Day + @"\b)?", Options)]
     private static partial Regex Weekday();
 
     [GeneratedRegex(@"\b(?:date\s+of\s+birth|birth\s*date|birthday|d\.?o\.?b\b\.?|born)\b", Options)]
