@@ -17,7 +17,6 @@ public static partial class IdentifierCapture
         var filler = Filler().Match(view, from);
         var p = filler.Success ? filler.Index + filler.Length : from;
         int start = -1, end = -1, digits = 0, characters = 0;
-        var lastEnd = p;
         while (p < view.Length && char.IsLetterOrDigit(view[p]))
         {
             var e = p;
@@ -42,7 +41,6 @@ public static partial class IdentifierCapture
             end = e;
             digits += pieceDigits;
             characters += length;
-            lastEnd = e;
             // Callers spell letters the radio way: "b as in boy": the example word is part of the letter.
             if (length == 1 && char.IsLetter(view[p]) && AsIn().Match(view, e) is { Success: true } spelled)
             {

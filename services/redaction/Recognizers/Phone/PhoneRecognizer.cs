@@ -26,7 +26,8 @@ public sealed partial class PhoneRecognizer : IPiiRecognizer
         foreach (var run in DigitRun.FindAll(view))
         {
             // A whole run that is a card number is never a phone number, even when only phones are asked for.
-            if (run.Digits.Length < 7 || CreditCard.CreditCardRecognizer.IsCardNumber(run.Digits))
+            // Past 40 digits a run is a read-out of something else, and each window would cost a libphonenumber parse.
+            if (run.Digits.Length is < 7 or > 40 || CreditCard.CreditCardRecognizer.IsCardNumber(run.Digits))
             {
                 continue;
             }
