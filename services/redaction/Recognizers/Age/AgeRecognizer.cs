@@ -29,7 +29,7 @@ public sealed partial class AgeRecognizer : IPiiRecognizer
         return found;
     }
 
-    [GeneratedRegex(@"\b\d{1,3}(?=\s*-?\s*(?:years?|yrs?)\s*-?\s*old\b|\s+years?\s+of\s+age\b)|(?<=\bages\s+(?:\d{1,3}\s*,\s*|\d{1,3},?\s+and\s+)+)\d{1,3}\b|(?<=\b(?:age|aged|ages)\s+(?:is\s+|of\s+)?)\d{1,3}\b|(?<=\b(?:turned|turning|turns|i'm|i\s+am|he's|she's|he\s+is|she\s+is)\s+)\d{1,3}(?=\s*(?:[.,!?]|$|this\s+year|next\s+(?:week|month|year)|now|in\s+(?:may|june|july|august|september|october|november|december|january|february|march|april)))",
+    [GeneratedRegex(@"\b\d{1,3}(?=\s*-?\s*(?:years?|yrs?)\s*-?\s*old\b|\s+years?\s+of\s+age\b)|(?<=\bages\s+(?:\d{1,3}\s*,\s*|\d{1,3},?\s+and\s+)+)\d{1,3}\b|(?<=\b(?:age|aged|ages)\s+(?:is\s+|of\s+)?)\d{1,3}\b|(?<=\b(?:turned|turning|turns|i'm|i\s+am|he's|she's|he\s+is|she\s+is|i'll\s+be|he'll\s+be|she'll\s+be|will\s+be)\s+)\d{1,3}(?=\s*(?:[.,!?]|$|this\s+year|next\s+(?:week|month|year)|now|in\s+(?:may|june|july|august|september|october|november|december|january|february|march|april)))",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Age();
 }

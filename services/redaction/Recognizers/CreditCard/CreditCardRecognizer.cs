@@ -71,7 +71,7 @@ public sealed partial class CreditCardRecognizer : IPiiRecognizer
     private static partial Regex CardWords();
 
     // "card ending in 4242", "visa that ends with 4 2 4 2", "last four digits of the card are 4242".
-    [GeneratedRegex(@"\b(?:card|visa|mastercard|amex|discover)\b[\w\s',]{0,24}?\b(?:ending|ends|end)\s+(?:in|with)\s*,?\s*\d(?:\s?\d){3}\b(?!\s?\d)|\blast\s+(?:4|four)(?:\s+digits)?\s+(?:of|on)\s+(?:my|the|your)\s+(?:card|visa|mastercard|amex|credit\s+card|debit\s+card)\s+(?:is|are)\s+\d(?:\s?\d){3}\b(?!\s?\d)",
+    [GeneratedRegex(@"\b(?:card|visa|mastercard|amex|discover)\b[\w\s',]{0,24}?\b(?:ending|ends|end)(?:\s+(?:in|with))?\s*,?\s*\d(?:\s?\d){3}\b(?!\s?\d)|\blast\s+(?:4|four)(?:\s+digits)?\s+(?:of|on)\s+(?:my|the|your)\s+(?:card|visa|mastercard|amex|credit\s+card|debit\s+card)\s+(?:is|are)\s+\d(?:\s?\d){3}\b(?!\s?\d)",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex LastFour();
 

@@ -55,9 +55,17 @@ public sealed partial class PhoneRecognizer : IPiiRecognizer
                 continue;
             }
             var international = from == 0 && run.PlusPosition >= 0;
-            if (IsPhoneNumber(run.Digits.Substring(from, to - from), international, region, phoneContext >= 0, countryCodeWithoutPlus))
+            var digits = run.Digits.Substring(from, to - from);
+            if (IsPhoneNumber(digits, international, region, phoneContext >= 0, countryCodeWithoutPlus))
             {
                 return (vs, ve, phoneContext >= 0 ? 0.9 : 0.7);
+            }
+            // Said as three digits, a pause, four digits ("five five five, one two one two") a local number has its
+            // own shape; without a phone word it scores low, so any identifier context beats it.
+            if (!countryCodeWithoutPlus && run.GroupLengths(from, to) is [3, 4] && digits[0] is >= '2' and <= '9'
+                && IsPhoneNumber(digits, false, region, phoneContext: true, countryCodeWithoutPlus: false))
+            {
+                return (vs, ve, 0.6);
             }
         }
         return null;
@@ -121,7 +129,7 @@ public sealed partial class PhoneRecognizer : IPiiRecognizer
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PhoneWords();
 
-    [GeneratedRegex(@"\b(?:order|confirmation|tracking|reference|ref|invoice|ticket|case|claim|account|acct|routing|card|policy|member|membership|employee|student|serial|model|part|sku|item|flight|booking|reservation|passport|licen[cs]e|medicare|medicaid|social|ssn|zip|postal|pin|badge|vin|iban|patient|record|subscriber)\b",
+    [GeneratedRegex(@"\b(?:order|code|confirmation|tracking|reference|ref|invoice|ticket|case|claim|account|acct|routing|card|policy|member|membership|employee|student|serial|model|part|sku|item|flight|booking|reservation|passport|licen[cs]e|medicare|medicaid|social|ssn|zip|postal|pin|badge|vin|iban|patient|record|subscriber)\b",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex OtherIdentifierWords();
 }

@@ -36,8 +36,10 @@ public sealed class PhoneRecognizerTests
     }
 
     [Fact]
-    public void A_seven_digit_local_number_needs_a_phone_word()
+    public void A_seven_digit_local_number_needs_a_phone_word_or_the_three_four_grouping()
     {
-        Assert.Equal(["867-2301"], Found.Values(_recognizer, "call me back at 867-2301", "phone_number"));
+        Assert.Equal(["8672301"], Found.Values(_recognizer, "call me back at 8672301", "phone_number"));
+        Assert.Empty(Found.Values(_recognizer, "it's 8672301", "phone_number"));
+        Assert.Equal(["five five five, one two one two"], Found.Values(_recognizer, "it's five five five, one two one two", "phone_number"));
     }
 }
