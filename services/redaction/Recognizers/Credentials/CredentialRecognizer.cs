@@ -98,12 +98,13 @@ public sealed partial class CredentialRecognizer : IPiiRecognizer
         return words == 1 && Judgement().IsMatch(text.AsSpan(start, end - start)) ? (start, start) : (start, end);
     }
 
-    // "password is", "password's", "password: ", "pin number is", "passcode would be", "the password, it's".
-    [GeneratedRegex(@"\b(?:password|passcode|pass\s+code|passphrase|pin(?:\s+(?:number|code))?|security\s+code|access\s+code)(?:\s*(?:is|was|'s|would\s+be|should\s+be|will\s+be)\b|\s*[:=])(?:\s*,?\s*(?:uh|um|it's|it\s+is|like)\b,?)*",
+    // "password is", "password's", "password: ", "pin number is", "passcode would be", "the password, it's",
+    // "security code on the back is", "password for the portal is".
+    [GeneratedRegex(@"\b(?:password|passcode|pass\s+code|passphrase|pin(?:\s+(?:number|code))?|security\s+code|access\s+code)(?:\s+(?:for|on|of|to)(?:\s+[\w']+){1,3})?(?:\s*(?:is|was|'s|would\s+be|should\s+be|will\s+be)\b|\s*[:=])(?:\s*,?\s*(?:uh|um|it's|it\s+is|like)\b,?)*",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PasswordContext();
 
-    [GeneratedRegex(@"\b(?:user\s?name|user\s+id|login(?:\s+(?:id|name))?|screen\s+name|handle|gamertag|gamer\s+tag)(?:\s*(?:is|was|'s|would\s+be|should\s+be)\b|\s*[:=])(?:\s*,?\s*(?:uh|um|it's|it\s+is|like)\b,?)*",
+    [GeneratedRegex(@"\b(?:user\s?name|user\s+id|login(?:\s+(?:id|name))?|screen\s+name|handle|gamertag|gamer\s+tag)(?:\s+(?:for|on|of|to)(?:\s+[\w']+){1,3})?(?:\s*(?:is|was|'s|would\s+be|should\s+be)\b|\s*[:=])(?:\s*,?\s*(?:uh|um|it's|it\s+is|like)\b,?)*",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex UsernameContext();
 

@@ -11,6 +11,7 @@ public sealed class CredentialRecognizerTests
     [InlineData("my password is, uh, blue horse seven seven and my name is", "password", "blue horse seven seven")]
     [InlineData("the pin is four four two one", "password", "four four two one")]
     [InlineData("User ID: maria_lopez_22", "username", "maria_lopez_22")]
+    [InlineData("the password for the portal is Hx7!kq", "password", "Hx7!kq")]
     [InlineData("my username is john underscore smith eighty five", "username", "john underscore smith eighty five")]
     public void The_value_after_the_credential_word_is_found(string text, string type, string value)
     {
