@@ -22,6 +22,12 @@ if (args.Length > 0 && args[0] == "redaction-bench")
     return;
 }
 
+if (args.Length > 0 && args[0] == "redaction-quality")
+{
+    Environment.ExitCode = Cekura.Benchmarks.RedactionQuality.Run(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "vad")
 {
     await Cekura.Benchmarks.VoiceActivityBenchmark.RunAsync(args[1..]);
@@ -33,6 +39,7 @@ if (args.Length > 0 && args[0] == "vad")
 //   dotnet run -c Release --project tests/Cekura.Benchmarks [-- seconds-per-format]
 // Decode + voice activity speed: see VoiceActivityBenchmark (dotnet run ... -- vad [minutes] [wav|mp3|ogg] [rounds]).
 // Redaction (transcript and audio masking): see RedactionBenchmarks (dotnet run ... -- redaction-bench [BenchmarkDotNet args]).
+// Redaction precision/recall per type and analysis time: see RedactionQuality (dotnet run ... -- redaction-quality).
 var secondsPerFormat = args.Length > 0 && double.TryParse(args[0], out var s) ? s : 2.0;
 var cekura = """
     [{"role": "Testing Agent", "content": "Hello.", "end_time": 1.94, "start_time": 1.44},
