@@ -46,10 +46,13 @@ internal sealed class LexiconSet
 
     public required FrozenSet<string> EventQualifiers { get; init; }
 
+    /// <summary>One-word demonyms: "German" is in the first-name list and "English" a town, but both are origins first.</summary>
+    public required FrozenSet<string> DemonymWords { get; init; }
+
     /// <summary>A first name that is also an ordinary English word ("will", "grace", "mark"): needs a capital or a strong cue.</summary>
     public bool IsAmbiguousName(string lower) => CommonWords.Contains(lower) && !NamesNotWords.Contains(lower);
 
-    public bool IsFirstName(string lower) => FirstNames.Contains(lower) && !FunctionWords.Contains(lower);
+    public bool IsFirstName(string lower) => FirstNames.Contains(lower) && !FunctionWords.Contains(lower) && !DemonymWords.Contains(lower);
 
     /// <summary>A surname that can stand after a first name in lower-case text: not an ordinary word, or a frequent surname.</summary>
     public bool IsLikelySurname(string lower) =>
@@ -81,6 +84,7 @@ internal sealed class LexiconSet
         }
         var medical = ReadText("medical-professionals.txt").Select(Flagged).ToList();
         var events = ReadText("events.txt").Select(Flagged).ToList();
+        var demonyms = ReadText("demonyms.txt");
         return new LexiconSet
         {
             FirstNames = ReadGz("first-names.txt.gz").ToFrozenSet(StringComparer.Ordinal),
@@ -89,7 +93,8 @@ internal sealed class LexiconSet
             NamesNotWords = ReadText("names-not-words.txt").ToFrozenSet(StringComparer.Ordinal),
             Places = new PhraseTable<bool>(places.Select(p => (p, true))),
             MajorPlaces = new PhraseTable<bool>(ReadText("regions.txt").Concat(ReadGz("countries.txt.gz")).Select(p => (p, true))),
-            Demonyms = new PhraseTable<bool>(ReadText("demonyms.txt").Select(p => (p, true))),
+            Demonyms = new PhraseTable<bool>(demonyms.Select(p => (p, true))),
+            DemonymWords = demonyms.Where(d => !d.Contains(' ')).ToFrozenSet(StringComparer.Ordinal),
             Occupations = new PhraseTable<bool>(ReadText("occupations.txt").Select(p => (p, true))),
             OccupationQualifiers = ReadText("occupation-qualifiers.txt").ToFrozenSet(StringComparer.Ordinal),
             MedicalProfessionals = new PhraseTable<bool>(medical),

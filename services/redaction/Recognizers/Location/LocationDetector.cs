@@ -17,8 +17,11 @@ internal sealed class LocationDetector : IFreeTextDetector
         /// <summary>"calling from", "moved to": a listed place follows; an unknown capitalised word may be a company.</summary>
         Movement,
 
-        /// <summary>"in", "to", "near": a listed place follows only if it is not also an ordinary word.</summary>
+        /// <summary>"in", "near": a listed place follows only if it is not also an ordinary word.</summary>
         Preposition,
+
+        /// <summary>"to", "from": as often a person follows ("talk to jordan"), so a place that is also a name does not count.</summary>
+        Toward,
     }
 
     private readonly PhraseTable<Cue> _cues = new(
@@ -34,8 +37,8 @@ internal sealed class LocationDetector : IFreeTextDetector
         ("driving to", Cue.Movement), ("drive to", Cue.Movement), ("headed to", Cue.Movement), ("heading to", Cue.Movement),
         ("trip to", Cue.Movement), ("staying in", Cue.Movement), ("i'm in", Cue.Movement), ("we're in", Cue.Movement),
         ("currently in", Cue.Movement), ("out of", Cue.Movement), ("outside of", Cue.Movement), ("stationed in", Cue.Movement),
-        ("in", Cue.Preposition), ("to", Cue.Preposition), ("from", Cue.Preposition), ("near", Cue.Preposition),
-        ("around", Cue.Preposition), ("outside", Cue.Preposition), ("at", Cue.Preposition),
+        ("in", Cue.Preposition), ("to", Cue.Toward), ("from", Cue.Toward), ("near", Cue.Preposition),
+        ("around", Cue.Preposition), ("outside", Cue.Preposition),
     ]);
 
     private static readonly string[] StreetSuffixes =
@@ -89,13 +92,15 @@ internal sealed class LocationDetector : IFreeTextDetector
         var capitalised = capitals && token.Capitalized;
         if (lexicons.MajorPlaces.TryMatch(text, at, out var major) && !IsOtherWord(text, at, major.Count, lexicons, capitals, cue))
         {
-            return (at + major.Count - 1, cue == Cue.Preposition ? Confidence.WeakCue : Confidence.Cue);
+            return (at + major.Count - 1, cue is Cue.Preposition or Cue.Toward ? Confidence.WeakCue : Confidence.Cue);
         }
+        var loose = cue is Cue.Preposition or Cue.Toward;
         if (lexicons.Places.TryMatch(text, at, out var place)
-            && (capitalised || place.Count > 1 && Distinctive(text, at, place.Count, lexicons) || place.Count == 1 && !Ambiguous(token.Base, lexicons))
-            && (cue != Cue.Preposition || capitalised || place.Count > 1))
+            && (place.Count > 1 ? capitalised || Distinctive(text, at, place.Count, lexicons)
+                : !Ambiguous(token.Base, lexicons) || capitalised && (!loose || cue == Cue.Preposition && !IsWordOrFirstName(token.Base, lexicons)))
+            && (!loose || capitalised || place.Count > 1))
         {
-            return (at + place.Count - 1, cue == Cue.Preposition ? Confidence.Lexicon : Confidence.Cue);
+            return (at + place.Count - 1, loose ? Confidence.Lexicon : Confidence.Cue);
         }
         if (cue == Cue.Residence && capitalised && !LexiconSet.FunctionWords.Contains(token.Lower))
         {
@@ -116,11 +121,22 @@ internal sealed class LocationDetector : IFreeTextDetector
         {
             return false;
         }
-        return cue == Cue.Preposition && Ambiguous(text[at].Base, lexicons);
+        var word = text[at].Base;
+        return cue switch
+        {
+            Cue.Preposition => lexicons.CommonWords.Contains(word) || lexicons.DemonymWords.Contains(word),
+            Cue.Toward => Ambiguous(word, lexicons),
+            _ => false,
+        };
     }
 
     private static bool Ambiguous(string lower, LexiconSet lexicons) =>
         lexicons.CommonWords.Contains(lower) || lexicons.IsFirstName(lower) || lexicons.Surnames.ContainsKey(lower)
+        || LexiconSet.FunctionWords.Contains(lower) || Cues.IsCalendarWord(lower) || lexicons.DemonymWords.Contains(lower);
+
+    /// <summary>"in Charleston": a surname too, but after "in" a capitalised place is not a word or a first name.</summary>
+    private static bool IsWordOrFirstName(string lower, LexiconSet lexicons) =>
+        lexicons.CommonWords.Contains(lower) || lexicons.IsFirstName(lower) || lexicons.DemonymWords.Contains(lower)
         || LexiconSet.FunctionWords.Contains(lower) || Cues.IsCalendarWord(lower);
 
     /// <summary>Not every word of the phrase is ordinary: "salt lake city" is a place, "long beach" could be a beach.</summary>

@@ -32,7 +32,7 @@ internal sealed class OccupationDetector : IFreeTextDetector
     private static readonly HashSet<string> NotAJob = new(StringComparer.Ordinal)
     {
         "program", "project", "update", "updates", "error", "issue", "issues", "problem", "software", "version", "mode",
-        "study", "test", "license", "seat", "side", "room", "station", "fan", "at", "of",
+        "study", "test", "license", "seat", "side", "room", "station", "fan",
     };
 
     public string EntityType => "occupation";

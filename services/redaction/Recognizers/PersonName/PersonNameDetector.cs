@@ -44,6 +44,8 @@ internal sealed class PersonNameDetector : IFreeTextDetector
         ("hi", Cue.Greeting), ("hello", Cue.Greeting), ("hey", Cue.Greeting), ("thanks", Cue.Greeting),
         ("thank you", Cue.Greeting), ("bye", Cue.Greeting), ("goodbye", Cue.Greeting), ("morning", Cue.Greeting),
         ("afternoon", Cue.Greeting), ("evening", Cue.Greeting), ("welcome", Cue.Greeting), ("sorry", Cue.Greeting),
+        ("okay", Cue.Greeting), ("ok", Cue.Greeting), ("alright", Cue.Greeting), ("sure", Cue.Greeting), ("yes", Cue.Greeting),
+        ("right", Cue.Greeting), ("great", Cue.Greeting), ("perfect", Cue.Greeting),
         ("speaking with", Cue.Relation), ("speaking to", Cue.Relation), ("talking to", Cue.Relation),
         ("talking with", Cue.Relation), ("spoke with", Cue.Relation), ("spoke to", Cue.Relation), ("talked to", Cue.Relation),
         ("ask for", Cue.Relation), ("asking for", Cue.Relation), ("transfer me to", Cue.Relation),
@@ -120,7 +122,9 @@ internal sealed class PersonNameDetector : IFreeTextDetector
                 return (first || capitalised && !lexicons.CommonWords.Contains(word))
                     && (!ambiguous || surnameFollows || at + 1 < text.Count && ConfirmsName(text[at + 1].Lower) || capitalised && Cues.ClauseEndsAfter(text, at));
             case Cue.SelfReference:
-                return first && (!ambiguous || capitalised);
+                // "I'm Priya": a capitalised word no list knows is still a name after "I'm", unless it is an origin.
+                return first && (!ambiguous || capitalised)
+                    || capitalised && !lexicons.CommonWords.Contains(word) && !lexicons.DemonymWords.Contains(word) && !lexicons.MajorPlaces.TryMatch(text, at, out _);
             case Cue.Greeting:
                 return first && (!ambiguous || capitalised) && (Cues.ClauseEndsAfter(text, at) || surnameFollows);
             case Cue.Relation:
@@ -154,6 +158,11 @@ internal sealed class PersonNameDetector : IFreeTextDetector
             return null;
         }
         var ambiguous = lexicons.IsAmbiguousName(token.Base);
+        if (i + 1 < text.Count && text.Adjacent(i + 1) && IsReportingVerb(text[i + 1].Lower))
+        {
+            // "Rose said she would email me": a name that is also a word becomes a name as the subject of "said".
+            return Confidence.WeakCue;
+        }
         var surnameFollows = i + 1 < text.Count && text.Adjacent(i + 1) && text[i + 1].Capitalized && IsSurname(text[i + 1], lexicons, true);
         if (surnameFollows && (!ambiguous || !token.SentenceStart))
         {
@@ -165,6 +174,9 @@ internal sealed class PersonNameDetector : IFreeTextDetector
         }
         return null;
     }
+
+    private static bool IsReportingVerb(string lower) => lower is "said" or "says" or "told" or "asked" or "mentioned"
+        or "emailed" or "texted" or "called" or "promised" or "explained";
 
     private static bool IsSurname(Token token, LexiconSet lexicons, bool capitals)
     {
