@@ -32,7 +32,8 @@ internal sealed class GenderSexualityDetector : IFreeTextDetector
 
     private readonly PhraseTable<bool> _partners = new(new[]
     {
-        "my husband", "my wife", "my boyfriend", "my girlfriend",
+        "my husband", "my wife", "my boyfriend", "my girlfriend", "my late husband", "my late wife", "my ex husband",
+        "my ex wife", "my ex boyfriend", "my ex girlfriend", "my ex-husband", "my ex-wife",
     }.Select(c => (c, true)));
 
     private static bool IsPronoun(string lower) => lower is "he" or "him" or "his" or "she" or "her" or "hers" or "they"
@@ -65,7 +66,7 @@ internal sealed class GenderSexualityDetector : IFreeTextDetector
             }
             else if (_partners.TryMatch(text, i, out var partner))
             {
-                Add(found, text, i + 1, i + partner.Count - 1, Confidence.Weak);
+                Add(found, text, i + partner.Count - 1, i + partner.Count - 1, Confidence.Weak);
                 i += partner.Count - 1;
             }
         }

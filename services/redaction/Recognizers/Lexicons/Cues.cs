@@ -32,18 +32,7 @@ internal static class Cues
         or "june" or "july" or "august" or "september" or "october" or "november" or "december" or "monday" or "tuesday"
         or "wednesday" or "thursday" or "friday" or "saturday" or "sunday" or "christmas" or "easter";
 
-    /// <summary>The text has lower-case letters, so a capital letter carries meaning (not an all-caps transcript).</summary>
-    public static bool CapitalsMeanSomething(TokenizedText text)
-    {
-        foreach (var c in text.Text)
-        {
-            if (char.IsLower(c))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    public static bool CapitalsMeanSomething(TokenizedText text) => text.CapitalsMeanSomething;
 
     public static bool IsNumberWord(string lower) => lower is "zero" or "oh" or "one" or "two" or "three" or "four" or "five"
         or "six" or "seven" or "eight" or "nine" or "ten" or "eleven" or "twelve" or "thirteen" or "fourteen" or "fifteen"

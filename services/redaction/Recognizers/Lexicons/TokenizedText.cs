@@ -13,7 +13,14 @@ internal sealed class TokenizedText
     {
         Text = text;
         Tokens = tokens;
+        CapitalsMeanSomething = tokens.Any(t => t.Capitalized && !t.SentenceStart && t.Lower is not ("i" or "i'm" or "i'd" or "i'll" or "i've"));
     }
+
+    /// <summary>
+    /// Some word inside a sentence is capitalised (other than "I"), so the text is cased like a provider's transcript
+    /// and a lower-case word is not a name. Lower-case speech-to-text output has no such word.
+    /// </summary>
+    public bool CapitalsMeanSomething { get; }
 
     public string Text { get; }
 

@@ -47,6 +47,11 @@ internal sealed class OriginDetector : IFreeTextDetector
             {
                 continue;
             }
+            // "korean american", "mexican american": one origin, not two.
+            while (end + 1 < text.Count && text.Adjacent(end + 1) && Demonym(text, end + 1, lexicons, out var more))
+            {
+                end = more;
+            }
             next = end + 1;
             var before = Before(text, i);
             var after = end + 1 < text.Count && text.Adjacent(end + 1) ? text[end + 1].Lower : "";

@@ -34,7 +34,21 @@ internal sealed class PersonNameDetector : IFreeTextDetector
         SpokenTitle,
     }
 
-    private readonly PhraseTable<Cue> _cues = new(
+    private static readonly string[] Relatives =
+    [
+        "husband", "wife", "son", "daughter", "mother", "father", "mom", "dad", "brother", "sister", "friend", "boyfriend",
+        "girlfriend", "partner", "manager", "boss", "colleague", "coworker", "grandson", "granddaughter", "grandmother",
+        "grandfather", "neighbor", "fiance", "fiancee", "caregiver", "aunt", "uncle", "cousin", "nephew", "niece",
+    ];
+
+    /// <summary>"my wife", "my late husband", "my wife is", "my son's name is": each relative with its usual framings.</summary>
+    private static IEnumerable<(string, Cue)> RelativeCues() => Relatives.SelectMany(r => new[]
+    {
+        ($"my {r}", Cue.Relation), ($"my late {r}", Cue.Relation), ($"my ex {r}", Cue.Relation), ($"my {r} is", Cue.Relation),
+        ($"my {r}'s name is", Cue.Naming), ($"my {r}s name is", Cue.Naming),
+    });
+
+    private readonly PhraseTable<Cue> _cues = new(RelativeCues().Concat(
     [
         ("my name is", Cue.Naming), ("my name's", Cue.Naming), ("name is", Cue.Naming), ("name's", Cue.Naming),
         ("call me", Cue.Naming), ("first name is", Cue.Naming), ("last name is", Cue.Naming), ("full name is", Cue.Naming),
@@ -50,20 +64,13 @@ internal sealed class PersonNameDetector : IFreeTextDetector
         ("talking with", Cue.Relation), ("spoke with", Cue.Relation), ("spoke to", Cue.Relation), ("talked to", Cue.Relation),
         ("ask for", Cue.Relation), ("asking for", Cue.Relation), ("transfer me to", Cue.Relation),
         ("connect me with", Cue.Relation), ("connect me to", Cue.Relation), ("account holder is", Cue.Relation),
-        ("named", Cue.Relation), ("my husband", Cue.Relation), ("my wife", Cue.Relation), ("my son", Cue.Relation),
-        ("my daughter", Cue.Relation), ("my mother", Cue.Relation), ("my father", Cue.Relation), ("my mom", Cue.Relation),
-        ("my dad", Cue.Relation), ("my brother", Cue.Relation), ("my sister", Cue.Relation), ("my friend", Cue.Relation),
-        ("my boyfriend", Cue.Relation), ("my girlfriend", Cue.Relation), ("my partner", Cue.Relation),
-        ("my manager", Cue.Relation), ("my boss", Cue.Relation), ("my colleague", Cue.Relation), ("my coworker", Cue.Relation),
-        ("my grandson", Cue.Relation), ("my granddaughter", Cue.Relation), ("my grandmother", Cue.Relation),
-        ("my grandfather", Cue.Relation), ("my neighbor", Cue.Relation), ("my fiance", Cue.Relation),
-        ("my fiancee", Cue.Relation), ("my caregiver", Cue.Relation), ("my aunt", Cue.Relation), ("my uncle", Cue.Relation),
-        ("my cousin", Cue.Relation), ("my nephew", Cue.Relation), ("my niece", Cue.Relation),
+        ("named", Cue.Relation), ("speak to", Cue.Relation), ("speak with", Cue.Relation), ("talk to", Cue.Relation),
+        ("talk with", Cue.Relation), ("ask", Cue.Relation), ("tell", Cue.Relation), ("let", Cue.Relation),
         ("mr", Cue.Title), ("mrs", Cue.Title), ("ms", Cue.Title), ("dr", Cue.Title), ("mister", Cue.Title),
         ("missus", Cue.Title), ("prof", Cue.Title), ("professor", Cue.Title), ("nurse", Cue.SpokenTitle),
         ("doctor", Cue.SpokenTitle), ("miss", Cue.SpokenTitle), ("officer", Cue.SpokenTitle), ("agent", Cue.SpokenTitle),
         ("aunt", Cue.SpokenTitle), ("uncle", Cue.SpokenTitle),
-    ]);
+    ]));
 
     /// <summary>Words after an introduced name that show it was a name ("this is will from billing").</summary>
     private static bool ConfirmsName(string lower) => lower is "from" or "calling" or "speaking" or "here" or "with" or "at";
@@ -90,6 +97,11 @@ internal sealed class PersonNameDetector : IFreeTextDetector
                 }
             }
             if (IsSignOff(text, i, lexicons, capitals))
+            {
+                next = Emit(text, i, lexicons, Confidence.WeakCue, found);
+                continue;
+            }
+            if (SubjectOfReport(text, i, lexicons))
             {
                 next = Emit(text, i, lexicons, Confidence.WeakCue, found);
                 continue;
@@ -158,11 +170,6 @@ internal sealed class PersonNameDetector : IFreeTextDetector
             return null;
         }
         var ambiguous = lexicons.IsAmbiguousName(token.Base);
-        if (i + 1 < text.Count && text.Adjacent(i + 1) && IsReportingVerb(text[i + 1].Lower))
-        {
-            // "Rose said she would email me": a name that is also a word becomes a name as the subject of "said".
-            return Confidence.WeakCue;
-        }
         var surnameFollows = i + 1 < text.Count && text.Adjacent(i + 1) && text[i + 1].Capitalized && IsSurname(text[i + 1], lexicons, true);
         if (surnameFollows && (!ambiguous || !token.SentenceStart))
         {
@@ -173,6 +180,15 @@ internal sealed class PersonNameDetector : IFreeTextDetector
             return Confidence.Weak;
         }
         return null;
+    }
+
+    /// <summary>"Rose said she would email me": a capitalised name (or an unambiguous one) as the subject of "said".</summary>
+    private static bool SubjectOfReport(TokenizedText text, int i, LexiconSet lexicons)
+    {
+        var token = text[i];
+        return i + 1 < text.Count && text.Adjacent(i + 1) && IsReportingVerb(text[i + 1].Lower)
+            && lexicons.IsFirstName(token.Lower) && !Cues.IsCalendarWord(token.Lower)
+            && (token.Capitalized || !lexicons.IsAmbiguousName(token.Lower));
     }
 
     private static bool IsReportingVerb(string lower) => lower is "said" or "says" or "told" or "asked" or "mentioned"
