@@ -15,5 +15,5 @@ internal readonly record struct Token(int Start, int Length, string Lower, strin
     /// <summary>End of the word without its possessive <c>'s</c>.</summary>
     public int BaseEnd => Start + Length - (Lower.Length - Base.Length);
 
-    public bool IsDigits => Lower.Length > 0 && Lower.All(char.IsAsciiDigit);
+    public bool IsDigits => Lower.Length > 0 && !Lower.AsSpan().ContainsAnyExceptInRange('0', '9');
 }

@@ -13,7 +13,14 @@ internal sealed class TokenizedText
     {
         Text = text;
         Tokens = tokens;
-        CapitalsMeanSomething = tokens.Any(t => t.Capitalized && !t.SentenceStart && t.Lower is not ("i" or "i'm" or "i'd" or "i'll" or "i've"));
+        foreach (var t in tokens)
+        {
+            if (t.Capitalized && !t.SentenceStart && t.Lower is not ("i" or "i'm" or "i'd" or "i'll" or "i've"))
+            {
+                CapitalsMeanSomething = true;
+                break;
+            }
+        }
     }
 
     /// <summary>

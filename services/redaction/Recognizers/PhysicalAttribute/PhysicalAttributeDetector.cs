@@ -65,8 +65,8 @@ internal sealed class PhysicalAttributeDetector : IFreeTextDetector
             {
                 if (Weight(text, i + 1) is { } weight)
                 {
-                    Add(found, text, i + 1, weight, Confidence.Cue);
-                    i = weight;
+                    Add(found, text, weight.First, weight.Last, Confidence.Cue);
+                    i = weight.Last;
                 }
             }
             else if (Feature(text, i, "hair", HairWords) is { } hair)
@@ -144,8 +144,8 @@ internal sealed class PhysicalAttributeDetector : IFreeTextDetector
         return false;
     }
 
-    /// <summary>"180 pounds", "about ninety kilos": number words then a unit.</summary>
-    private static int? Weight(TokenizedText text, int i)
+    /// <summary>"180 pounds", "about ninety kilos": number words then a unit; "about" stays out of the span.</summary>
+    private static (int First, int Last)? Weight(TokenizedText text, int i)
     {
         var k = text.Is(i, "about") || text.Is(i, "around") ? i + 1 : i;
         var start = k;
@@ -154,7 +154,7 @@ internal sealed class PhysicalAttributeDetector : IFreeTextDetector
             k++;
         }
         return k > start && (text.Is(k, "pounds") || text.Is(k, "lbs") || text.Is(k, "kilos") || text.Is(k, "kg") || text.Is(k, "kilograms"))
-            ? k : null;
+            ? (start, k) : null;
     }
 
     private static bool IsNumber(TokenizedText text, int i) => i >= 0 && i < text.Count && (text[i].IsDigits || Cues.IsNumberWord(text[i].Lower));

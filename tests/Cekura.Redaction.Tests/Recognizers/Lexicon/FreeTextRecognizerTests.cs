@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Cekura.Redaction.Analysis;
+using Cekura.Redaction.Recognizers;
+using Cekura.Redaction.Tests.Quality;
+using Xunit.Abstractions;
+
+namespace Cekura.Redaction.Tests.Recognizers.Lexicon;
+
+public sealed class FreeTextRecognizerTests(ITestOutputHelper output)
+{
+    private static readonly string[] FreeTextTypes =
+        ["person_name", "location", "origin", "occupation", "medical_professional", "event", "physical_attribute", "gender_sexuality"];
+
+    [Fact]
+    public void Only_requested_types_are_returned()
+    {
+        var recognizer = LexiconRecognizers.Create().Single();
+
+        var spans = recognizer.Find("My name is Sarah and I live in Denver.", new RecognizerContext(new HashSet<string> { "location" }));
+
+        Assert.Equal(["location"], spans.Select(s => s.EntityType).Distinct());
+    }
+
+    [Fact]
+    public void The_factory_covers_exactly_the_eight_free_text_types()
+    {
+        Assert.Equal(FreeTextTypes.Order(), LexiconRecognizers.Create().SelectMany(r => r.EntityTypes).Order());
+    }
+
+    [Fact]
+    public void Accented_text_is_matched_and_offsets_stay_in_the_original()
+    {
+        const string text = "Hola, my name is José Álvarez.";
+        var span = FreeText.Spans(text, "person_name").Single();
+
+        Assert.Equal("José Álvarez", text.Substring(span.Start, span.Length));
+    }
+
+    [Fact]
+    public void Concurrent_first_use_loads_the_lexicons_once_and_gives_the_same_answers()
+    {
+        var recognizer = LexiconRecognizers.Create().Single();
+        var context = new RecognizerContext(new HashSet<string>(FreeTextTypes));
+        const string text = "hi my name is john smith, i'm a nurse in ohio";
+
+        var results = Enumerable.Range(0, 8).AsParallel().Select(_ => recognizer.Find(text, context).Count()).ToList();
+
+        Assert.All(results, r => Assert.Equal(3, r));
+    }
+
+    /// <summary>
+    /// A 10-minute call is about 150 turns. The whole redaction stage has 50 ms for all 29 types, so the free-text part
+    /// must take a small share; the bound here is loose (shared 2-core CI) and the measured figure is printed.
+    /// </summary>
+    [Fact]
+    public void A_150_turn_transcript_is_analysed_for_all_free_text_types_in_a_few_milliseconds()
+    {
+        var analyzer = new PiiAnalyzer(LexiconRecognizers.Create());
+        // Two corpus utterances per turn: about 2,000 words in 150 turns, a little more than ten minutes of speech.
+        var lines = Corpus.Load().Select(l => l.Text).ToList();
+        var turns = Enumerable.Range(0, 150).Select(i => lines[2 * i % lines.Count] + " " + lines[(2 * i + 1) % lines.Count]).ToList();
+        var context = new RecognizerContext(new HashSet<string>(FreeTextTypes));
+        foreach (var turn in turns)
+        {
+            analyzer.Analyze(turn, context);
+        }
+
+        const int runs = 20;
+        var clock = Stopwatch.StartNew();
+        for (var run = 0; run < runs; run++)
+        {
+            foreach (var turn in turns)
+            {
+                analyzer.Analyze(turn, context);
+            }
+        }
+        var perTranscript = clock.Elapsed.TotalMilliseconds / runs;
+
+        output.WriteLine($"{turns.Count} turns, {turns.Sum(t => t.Split(' ').Length)} words: {perTranscript:0.00} ms per transcript");
+        Assert.True(perTranscript < 25, $"{perTranscript:0.00} ms per 150-turn transcript");
+    }
+}
