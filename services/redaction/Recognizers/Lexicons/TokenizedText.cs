@@ -9,10 +9,12 @@ namespace Cekura.Redaction.Recognizers.Lexicons;
 /// </summary>
 internal sealed class TokenizedText
 {
+    private readonly Token[] _tokens;
+
     private TokenizedText(string text, Token[] tokens)
     {
         Text = text;
-        Tokens = tokens;
+        _tokens = tokens;
         foreach (var t in tokens)
         {
             if (t.Capitalized && !t.SentenceStart && t.Lower is not ("i" or "i'm" or "i'd" or "i'll" or "i've"))
@@ -31,21 +33,22 @@ internal sealed class TokenizedText
 
     public string Text { get; }
 
-    public IReadOnlyList<Token> Tokens { get; }
+    public IReadOnlyList<Token> Tokens => _tokens;
 
-    public int Count => Tokens.Count;
+    public int Count => _tokens.Length;
 
-    public Token this[int index] => Tokens[index];
+    // Detectors index tokens many times per word; a reference into the array avoids copying the struct each time.
+    public ref readonly Token this[int index] => ref _tokens[index];
 
     /// <summary>The characters between token <paramref name="index"/> - 1 and token <paramref name="index"/>.</summary>
     public ReadOnlySpan<char> GapBefore(int index) =>
-        Text.AsSpan(index == 0 ? 0 : Tokens[index - 1].End, Tokens[index].Start - (index == 0 ? 0 : Tokens[index - 1].End));
+        Text.AsSpan(index == 0 ? 0 : _tokens[index - 1].End, _tokens[index].Start - (index == 0 ? 0 : _tokens[index - 1].End));
 
     /// <summary>Only spaces lie between the two tokens, so they can belong to one phrase.</summary>
     public bool Adjacent(int index) => index > 0 && index < Count && GapBefore(index).Trim(' ').IsEmpty;
 
     /// <summary>True when token <paramref name="index"/> exists and its lower-case text is <paramref name="word"/>.</summary>
-    public bool Is(int index, string word) => index >= 0 && index < Count && Tokens[index].Lower == word;
+    public bool Is(int index, string word) => index >= 0 && index < _tokens.Length && _tokens[index].Lower == word;
 
     public static TokenizedText Create(string text)
     {

@@ -65,6 +65,10 @@ internal sealed class LocationDetector : IFreeTextDetector
             {
                 (end, score) = (street, Confidence.Cue);
             }
+            else if (PlaceWithRegion(text, i, lexicons) is { } pair)
+            {
+                (end, score) = (pair, Confidence.Cue);
+            }
             else if (_cues.TryMatch(text, i, out var cue) && Cues.Linked(text, i + cue.Count)
                      && AfterCue(text, i + cue.Count, cue.Value, lexicons, capitals) is { } placed)
             {
@@ -83,6 +87,22 @@ internal sealed class LocationDetector : IFreeTextDetector
             found.Add(new PiiSpan(text[i].Start, text[end].BaseEnd - text[i].Start, EntityType, score, nameof(LocationDetector)));
             next = end + 1;
         }
+    }
+
+    /// <summary>
+    /// "phoenix arizona", "Paris, Texas": a listed town directly followed by a state or country is a place even when
+    /// the town alone is also a word. Returns the last token of the town; <see cref="Extend"/> adds the region.
+    /// </summary>
+    private static int? PlaceWithRegion(TokenizedText text, int i, LexiconSet lexicons)
+    {
+        if (!lexicons.Places.TryMatch(text, i, out var place) || LexiconSet.FunctionWords.Contains(text[i].Lower))
+        {
+            return null;
+        }
+        var region = i + place.Count;
+        return text[region - 1].Base.Length == text[region - 1].Lower.Length && Cues.Linked(text, region)
+            && lexicons.MajorPlaces.TryMatch(text, region, out _)
+            ? region - 1 : null;
     }
 
     /// <summary>The place after a cue: its last token and score, or null.</summary>

@@ -90,7 +90,13 @@ internal sealed class PersonNameDetector : IFreeTextDetector
             if (_cues.TryMatch(text, i, out var cue))
             {
                 var at = i + cue.Count;
-                if (Cues.Linked(text, at, afterAbbreviation: cue.Value == Cue.Title) && Accepts(text, at, cue.Value, lexicons, capitals))
+                while (at < text.Count && text[at].Lower is "uh" or "um" or "er" or "erm" or "ah")
+                {
+                    at++;
+                }
+                // "I'm Dr. Hernandez": the title is the next cue, not the name.
+                var titleNext = _cues.TryMatch(text, at, out var inner) && inner.Value is Cue.Title or Cue.SpokenTitle;
+                if (!titleNext && Cues.Linked(text, at, afterAbbreviation: cue.Value == Cue.Title) && Accepts(text, at, cue.Value, lexicons, capitals))
                 {
                     next = Emit(text, at, lexicons, Confidence.Cue - (cue.Value is Cue.Greeting or Cue.Introducing ? 0.05 : 0), found);
                     continue;
@@ -136,7 +142,8 @@ internal sealed class PersonNameDetector : IFreeTextDetector
             case Cue.SelfReference:
                 // "I'm Priya": a capitalised word no list knows is still a name after "I'm", unless it is an origin.
                 return first && (!ambiguous || capitalised)
-                    || capitalised && !lexicons.CommonWords.Contains(word) && !lexicons.DemonymWords.Contains(word) && !lexicons.MajorPlaces.TryMatch(text, at, out _);
+                    || capitalised && (!lexicons.CommonWords.Contains(word) || Cues.ClauseEndsAfter(text, at))
+                        && !lexicons.DemonymWords.Contains(word) && !lexicons.MajorPlaces.TryMatch(text, at, out _);
             case Cue.Greeting:
                 return first && (!ambiguous || capitalised) && (Cues.ClauseEndsAfter(text, at) || surnameFollows);
             case Cue.Relation:
