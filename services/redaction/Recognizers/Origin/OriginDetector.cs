@@ -36,10 +36,22 @@ internal sealed class OriginDetector : IFreeTextDetector
         "hungarian", "romanian", "filipino", "hebrew", "kurdish", "nepali", "tibetan", "mongolian",
     };
 
+    /// <summary>Race words that are colours everywhere else ("the white one"): an origin only in "I'm Black." and the like.</summary>
+    private readonly PhraseTable<bool> _selfOnly = new(new[]
+    {
+        "black", "white", "biracial", "mixed race", "mixed-race", "multiracial", "mixed",
+    }.Select(c => (c, true)));
+
+    private readonly PhraseTable<bool> _selfCues = new(new[]
+    {
+        "i'm", "i am", "im", "we're", "we are", "he's", "she's", "he is", "she is", "they're", "i identify as",
+    }.Select(c => (c, true)));
+
     public string EntityType => "origin";
 
     public void Find(TokenizedText text, LexiconSet lexicons, List<PiiSpan> found)
     {
+        FindSelfDescribedRace(text, found);
         var next = 0;
         for (var i = 0; i < text.Count; i++)
         {
@@ -68,6 +80,22 @@ internal sealed class OriginDetector : IFreeTextDetector
             }
             found.Add(new PiiSpan(text[i].Start, text[end].BaseEnd - text[i].Start, EntityType,
                 cued ? Confidence.Cue : Confidence.Lexicon, nameof(OriginDetector)));
+        }
+    }
+
+    private void FindSelfDescribedRace(TokenizedText text, List<PiiSpan> found)
+    {
+        for (var i = 0; i < text.Count; i++)
+        {
+            if (_selfCues.TryMatch(text, i, out var cue) && text.Adjacent(i + cue.Count)
+                && _selfOnly.TryMatch(text, i + cue.Count, out var race)
+                && (Cues.ClauseEndsAfter(text, i + cue.Count + race.Count - 1)
+                    || text.Is(i + cue.Count + race.Count, "and") || text.Is(i + cue.Count + race.Count, "woman")
+                    || text.Is(i + cue.Count + race.Count, "man")))
+            {
+                var at = i + cue.Count;
+                found.Add(new PiiSpan(text[at].Start, race.End - text[at].Start, EntityType, Confidence.Cue, nameof(OriginDetector)));
+            }
         }
     }
 

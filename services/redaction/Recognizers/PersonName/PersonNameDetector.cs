@@ -51,7 +51,7 @@ internal sealed class PersonNameDetector : IFreeTextDetector
     private readonly PhraseTable<Cue> _cues = new(RelativeCues().Concat(
     [
         ("my name is", Cue.Naming), ("my name's", Cue.Naming), ("name is", Cue.Naming), ("name's", Cue.Naming),
-        ("call me", Cue.Naming), ("first name is", Cue.Naming), ("last name is", Cue.Naming), ("full name is", Cue.Naming),
+        ("call me", Cue.Relation), ("first name is", Cue.Naming), ("last name is", Cue.Naming), ("full name is", Cue.Naming),
         ("surname is", Cue.Naming), ("my names", Cue.Naming), ("under the name", Cue.Naming), ("under the name of", Cue.Naming),
         ("this is", Cue.Introducing), ("it's", Cue.Introducing), ("it is", Cue.Introducing), ("is this", Cue.Introducing),
         ("i'm", Cue.SelfReference), ("i am", Cue.SelfReference), ("im", Cue.SelfReference),
@@ -135,7 +135,7 @@ internal sealed class PersonNameDetector : IFreeTextDetector
         {
             case Cue.Naming:
                 // Whoever says "my name is" is about to say a name, listed or not; only lower case needs the list.
-                return first || lexicons.Surnames.ContainsKey(word) || capitalised || !lexicons.CommonWords.Contains(word);
+                return first || capitalised || !lexicons.CommonWords.Contains(word);
             case Cue.Introducing:
                 return (first || capitalised && !lexicons.CommonWords.Contains(word))
                     && (!ambiguous || surnameFollows || at + 1 < text.Count && ConfirmsName(text[at + 1].Lower) || capitalised && Cues.ClauseEndsAfter(text, at));
@@ -182,7 +182,9 @@ internal sealed class PersonNameDetector : IFreeTextDetector
         {
             return Confidence.Lexicon;
         }
-        if (!token.SentenceStart && !ambiguous && !text.Is(i - 1, "the"))
+        // "J as in Juliet", "P as in Paul": a spelling alphabet, not a person.
+        var spelling = text.Is(i - 1, "in") && text.Is(i - 2, "as");
+        if (!token.SentenceStart && !ambiguous && !text.Is(i - 1, "the") && !spelling)
         {
             return Confidence.Weak;
         }

@@ -25,7 +25,8 @@ internal sealed class PhysicalAttributeDetector : IFreeTextDetector
     private readonly PhraseTable<bool> _beings = new(new[]
     {
         "i'm", "i am", "im", "he's", "she's", "he is", "she is", "they're", "they are", "i'm about", "he's about",
-        "she's about", "i am about", "i'm completely", "i'm partially", "i'm totally", "i'm mostly", "my son is", "my daughter is", "my husband is", "my wife is",
+        "she's about", "i am about", "i'm completely", "i'm partially", "i'm totally", "i'm mostly", "i'm a little", "i'm a bit", "i'm slightly",
+        "i'm kind of", "i'm profoundly", "my son is", "my daughter is", "my husband is", "my wife is",
         "my mother is", "my father is", "my height is", "height is", "i stand", "he stands", "she stands",
     }.Select(c => (c, true)));
 

@@ -23,4 +23,13 @@ public sealed class OriginTests
     [InlineData("I need a French translator for the meeting.")]
     public void Languages_cuisines_and_brands_are_not_origins(string text) =>
         Assert.Empty(Origins(text));
+
+    [Fact]
+    public void A_race_that_is_also_a_colour_counts_only_when_someone_says_it_of_themselves()
+    {
+        Assert.Equal(["Black"], Origins("I'm Black and I want that on the form."));
+        Assert.Equal(["white"], Origins("I'm white."));
+        Assert.Empty(Origins("the white one please"));
+        Assert.Empty(Origins("I'm white-knuckling it through this call."));
+    }
 }
