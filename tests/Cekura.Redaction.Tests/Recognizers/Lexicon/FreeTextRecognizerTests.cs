@@ -27,6 +27,48 @@ public sealed class FreeTextRecognizerTests(ITestOutputHelper output)
         Assert.Equal(FreeTextTypes.Order(), LexiconRecognizers.Create().SelectMany(r => r.EntityTypes).Order());
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("my name is")]
+    [InlineData("I'm")]
+    [InlineData("Dr.")]
+    [InlineData("live in")]
+    [InlineData("5'")]
+    [InlineData("'s")]
+    [InlineData("-- -- --")]
+    [InlineData("my pronouns are")]
+    [InlineData("i'm six foot")]
+    [InlineData("i weigh")]
+    [InlineData("42 Main")]
+    [InlineData("a birthday")]
+    [InlineData("I'm a")]
+    public void Cut_off_utterances_give_spans_inside_the_text_and_no_exception(string text) =>
+        AssertSpansInside(text);
+
+    [Fact]
+    public void Random_mixes_of_cue_words_give_spans_inside_the_text_and_no_exception()
+    {
+        string[] words =
+        [
+            "my", "name", "is", "i'm", "Dr.", "live", "in", "Austin", ",", "Texas", "a", "nurse", "wife", "'s", "six", "foot",
+            "two", "brown", "hair", "pronouns", "are", "they", "/", "them", "Mexican", "-", "American", "wedding", "party",
+            "here", "Will", "may", "42", "Main", "Street", "weigh", "pounds", "José", "\u2019", ".", "?", "\n", "my doctor's",
+        ];
+        var random = new Random(20261201);
+        for (var n = 0; n < 2000; n++)
+        {
+            var text = string.Join(random.Next(3) == 0 ? "" : " ", Enumerable.Range(0, random.Next(1, 12)).Select(_ => words[random.Next(words.Length)]));
+            AssertSpansInside(text);
+        }
+    }
+
+    private static void AssertSpansInside(string text)
+    {
+        var recognizer = LexiconRecognizers.Create().Single();
+        var spans = recognizer.Find(text, new RecognizerContext(new HashSet<string>(FreeTextTypes))).ToList();
+        Assert.All(spans, s => Assert.True(s.Start >= 0 && s.Length > 0 && s.End <= text.Length, $"{s} outside \"{text}\""));
+    }
+
     [Fact]
     public void Accented_text_is_matched_and_offsets_stay_in_the_original()
     {
