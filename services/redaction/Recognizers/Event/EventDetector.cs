@@ -48,14 +48,14 @@ internal sealed class EventDetector : IFreeTextDetector
             }
             var qualified = at > start;
             // A named event takes the capitalised words before it: "the Boston Marathon", "the Rose Parade".
-            while (start > 0 && text[at].Capitalized && Cues.CapitalsMeanSomething(text) && text.Adjacent(start)
+            while (start > 0 && text[at].Capitalized && text.CapitalsMeanSomething && text.Adjacent(start)
                    && text[start - 1].Capitalized && !text[start - 1].SentenceStart && !LexiconSet.FunctionWords.Contains(text[start - 1].Lower))
             {
                 start--;
             }
             var end = at + match.Count - 1;
             var owner = start > 0 && text.Adjacent(start) && (Determiners.Contains(text[start - 1].Lower) || text[start - 1].Base != text[start - 1].Lower);
-            var named = text[at].Capitalized && Cues.CapitalsMeanSomething(text) && !text[at].SentenceStart;
+            var named = text[at].Capitalized && text.CapitalsMeanSomething && !text[at].SentenceStart;
             var equipment = text[end].Base == text[end].Lower && end + 1 < text.Count && text.Adjacent(end + 1) && NotAnEvent.Contains(text[end + 1].Lower);
             var complete = match.Value || qualified;
             if (complete && (owner || qualified || named) && !equipment && !(text[at].Lower is "wake" && !owner))

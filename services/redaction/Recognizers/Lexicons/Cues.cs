@@ -32,8 +32,7 @@ internal static class Cues
         or "june" or "july" or "august" or "september" or "october" or "november" or "december" or "monday" or "tuesday"
         or "wednesday" or "thursday" or "friday" or "saturday" or "sunday" or "christmas" or "easter";
 
-    public static bool CapitalsMeanSomething(TokenizedText text) => text.CapitalsMeanSomething;
-
+    /// <summary>Spoken number words, for house numbers, heights and weights said aloud.</summary>
     public static bool IsNumberWord(string lower) => lower is "zero" or "oh" or "one" or "two" or "three" or "four" or "five"
         or "six" or "seven" or "eight" or "nine" or "ten" or "eleven" or "twelve" or "thirteen" or "fourteen" or "fifteen"
         or "sixteen" or "seventeen" or "eighteen" or "nineteen" or "twenty" or "thirty" or "forty" or "fifty" or "sixty"

@@ -42,8 +42,6 @@ internal sealed class PhraseTable<T>
         }
     }
 
-    public int EntryCount => CountEntries(_root);
-
     /// <summary>
     /// The longest entry starting at token <paramref name="start"/> whose tokens are separated by spaces only; the last
     /// token may carry a possessive ("my doctor's office" finds "doctor", ending before the "'s").
@@ -76,7 +74,4 @@ internal sealed class PhraseTable<T>
         }
         return match.Count > 0;
     }
-
-    private static int CountEntries(Node node) =>
-        (node.Terminal ? 1 : 0) + (node.Next?.Values.Sum(CountEntries) ?? 0);
 }

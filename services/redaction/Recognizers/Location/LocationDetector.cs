@@ -51,7 +51,7 @@ internal sealed class LocationDetector : IFreeTextDetector
 
     public void Find(TokenizedText text, LexiconSet lexicons, List<PiiSpan> found)
     {
-        var capitals = Cues.CapitalsMeanSomething(text);
+        var capitals = text.CapitalsMeanSomething;
         var next = 0;
         for (var i = 0; i < text.Count; i++)
         {

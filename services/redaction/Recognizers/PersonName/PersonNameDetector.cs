@@ -79,7 +79,7 @@ internal sealed class PersonNameDetector : IFreeTextDetector
 
     public void Find(TokenizedText text, LexiconSet lexicons, List<PiiSpan> found)
     {
-        var capitals = Cues.CapitalsMeanSomething(text);
+        var capitals = text.CapitalsMeanSomething;
         var next = 0;
         for (var i = 0; i < text.Count; i++)
         {
@@ -219,7 +219,7 @@ internal sealed class PersonNameDetector : IFreeTextDetector
     /// <summary>Adds the name starting at token <paramref name="at"/> with up to two following surnames; returns the next token to scan.</summary>
     private static int Emit(TokenizedText text, int at, LexiconSet lexicons, double score, List<PiiSpan> found)
     {
-        var capitals = Cues.CapitalsMeanSomething(text);
+        var capitals = text.CapitalsMeanSomething;
         var last = at;
         while (last + 1 < text.Count && last - at < 2 && text[last].Base.Length == text[last].Lower.Length
                && text.Adjacent(last + 1) && IsSurname(text[last + 1], lexicons, capitals)
