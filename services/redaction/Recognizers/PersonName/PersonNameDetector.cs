@@ -143,7 +143,7 @@ internal sealed class PersonNameDetector : IFreeTextDetector
                 // "I'm Priya": a capitalised word no list knows is still a name after "I'm", unless it is an origin.
                 return first && (!ambiguous || capitalised)
                     || capitalised && (!lexicons.CommonWords.Contains(word) || Cues.ClauseEndsAfter(text, at))
-                        && !lexicons.DemonymWords.Contains(word) && !lexicons.MajorPlaces.TryMatch(text, at, out _);
+                        && !lexicons.DemonymWords.Contains(word) && !IsCapitalisedAdjective(word) && !lexicons.MajorPlaces.TryMatch(text, at, out _);
             case Cue.Greeting:
                 return first && (!ambiguous || capitalised) && (Cues.ClauseEndsAfter(text, at) || surnameFollows);
             case Cue.Relation:
@@ -154,6 +154,12 @@ internal sealed class PersonNameDetector : IFreeTextDetector
                 return (first || lexicons.Surnames.ContainsKey(word)) && (capitalised || !lexicons.CommonWords.Contains(word));
         }
     }
+
+    /// <summary>Capitalised words that follow "I'm" and describe rather than name ("I'm Catholic", "I'm Republican").</summary>
+    private static bool IsCapitalisedAdjective(string lower) => lower is "catholic" or "christian" or "jewish" or "muslim"
+        or "hindu" or "buddhist" or "mormon" or "sikh" or "protestant" or "baptist" or "methodist" or "lutheran"
+        or "evangelical" or "orthodox" or "atheist" or "agnostic" or "republican" or "democrat" or "independent"
+        or "libertarian" or "conservative" or "liberal";
 
     /// <summary>"Sarah here" at the start of a clause.</summary>
     private static bool IsSignOff(TokenizedText text, int i, LexiconSet lexicons, bool capitals)

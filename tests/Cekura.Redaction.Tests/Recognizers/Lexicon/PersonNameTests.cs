@@ -35,6 +35,7 @@ public sealed class PersonNameTests
     [InlineData("We can do it in June if that works.")]
     [InlineData("i'm looking for the summer schedule")]
     [InlineData("Call me back at the same number.")]
+    [InlineData("Honestly, I'm Catholic, so Sunday doesn't work.")]
     [InlineData("Can you spell that? J as in Juliet.")]
     public void Words_that_are_also_names_are_left_alone_without_a_name_cue(string text) =>
         Assert.Empty(Names(text));
