@@ -2,6 +2,7 @@ using MassTransit;
 using Cekura.Hosting.Bus;
 using Cekura.Redaction.Analysis;
 using Cekura.Redaction.Audio;
+using Cekura.Redaction.Recognizers;
 using Cekura.Redaction.Transcripts;
 using Cekura.Speech.Audio;
 using Cekura.Speech.VoiceActivity;
@@ -18,6 +19,7 @@ public static class RedactionModule
     /// </summary>
     public static WebApplicationBuilder AddRedaction(this WebApplicationBuilder builder)
     {
+        builder.Services.AddPiiRecognizers();
         builder.Services.AddRedactionStage();
         builder.ConfigureCekuraBus(x =>
         {
@@ -25,6 +27,19 @@ public static class RedactionModule
             x.AddConsumer<CallTranscribedFaultConsumer, CallTranscribedFaultConsumerDefinition>();
         });
         return builder;
+    }
+
+    /// <summary>
+    /// The built-in offline recognizers of all 29 types: validated and context-driven identifiers with spoken forms,
+    /// and lexicons for the free-text types (loaded once per process, on first use).
+    /// </summary>
+    public static IServiceCollection AddPiiRecognizers(this IServiceCollection services)
+    {
+        foreach (var recognizer in StructuredRecognizers.Create().Concat(LexiconRecognizers.Create()))
+        {
+            services.AddSingleton(recognizer);
+        }
+        return services;
     }
 
     /// <summary>

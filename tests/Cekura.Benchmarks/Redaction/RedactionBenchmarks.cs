@@ -25,11 +25,9 @@ namespace Cekura.Benchmarks.Redaction;
 /// </summary>
 public static class RedactionBenchmarks
 {
-    /// <summary>
-    /// The recognizers the transcript benchmark runs. A stand-in of exact known values until the real ones are merged;
-    /// then this becomes <c>[.. StructuredRecognizers.Create(), .. LexiconRecognizers.Create()]</c>.
-    /// </summary>
-    public static Func<IReadOnlyList<IPiiRecognizer>> Recognizers { get; set; } = () => [new KnownValuesRecognizer(SampleCall.Values)];
+    /// <summary>The recognizers the transcript benchmark runs: the built-in ones the redaction stage registers.</summary>
+    public static Func<IReadOnlyList<IPiiRecognizer>> Recognizers { get; set; } =
+        () => [.. StructuredRecognizers.Create(), .. LexiconRecognizers.Create()];
 
     public static void Run(string[] args)
     {
@@ -132,13 +130,6 @@ internal static class SampleCall
 {
     public const double Seconds = 600;
 
-    public static readonly (string Value, string EntityType)[] Values =
-    [
-        ("4111 1111 1111 1111", "credit_card"), ("jane.doe@example.com", "email_address"), ("Jane Doe", "person_name"),
-        ("415 555 0123", "phone_number"), ("123-45-6789", "ssn"), ("March 3rd, 1985", "dob"), ("94107", "numerical_pii"),
-        ("$250", "money"), ("Springfield", "location"), ("nurse", "occupation"),
-    ];
-
     private static readonly string[] Lines =
     [
         "Thanks for calling the support line, my name is Alex, how can I help you today?",
@@ -179,22 +170,5 @@ internal static class SampleCall
             }
         }
         return entries;
-    }
-}
-
-/// <summary>Finds exact known values (every occurrence); stands in for the real recognizers.</summary>
-internal sealed class KnownValuesRecognizer((string Value, string EntityType)[] values) : IPiiRecognizer
-{
-    public IReadOnlyCollection<string> EntityTypes { get; } = values.Select(v => v.EntityType).Distinct().ToList();
-
-    public IEnumerable<PiiSpan> Find(string text, RecognizerContext context)
-    {
-        foreach (var (value, type) in values)
-        {
-            for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + value.Length, StringComparison.Ordinal))
-            {
-                yield return new PiiSpan(at, value.Length, type, 0.9, "known-values");
-            }
-        }
     }
 }

@@ -24,6 +24,26 @@ public sealed class QualityTargetsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void All_recognizers_together_meet_the_targets_for_every_type_on_the_whole_corpus()
+    {
+        var lines = Corpus.Load();
+        var report = QualityTargets.MeasureAll(lines);
+        output.WriteLine($"{lines.Count} corpus lines, every recognizer");
+        foreach (var line in QualityTargets.ProductTable(report))
+        {
+            output.WriteLine(line);
+        }
+        report.Mistakes.ToList().ForEach(output.WriteLine);
+
+        Assert.True(lines.Count >= 400, $"{lines.Count} corpus lines");
+        Assert.Equal(Cekura.Contracts.Redaction.RedactionEntities.All.Order(), report.PerType.Select(s => s.Type).Order());
+        var below = report.PerType
+            .Where(s => s.Precision < QualityTargets.ProductTargetFor(s.Type).Precision || s.Recall < QualityTargets.ProductTargetFor(s.Type).Recall)
+            .Select(s => s.ToString()).ToList();
+        Assert.True(below.Count == 0, string.Join(Environment.NewLine, below));
+    }
+
+    [Fact]
     public void The_corpus_has_every_owned_type_in_enough_lines()
     {
         var lines = Corpus.Load().Where(l => l.Source.StartsWith("structured", StringComparison.Ordinal)).ToList();

@@ -33,7 +33,7 @@ public sealed class ContextualIdentifierRecognizer(string name, IReadOnlyList<Id
             foreach (var match in rule.Context.EnumerateMatches(view))
             {
                 var id = IdentifierCapture.After(view, match.Index + match.Length, rule.MaxCharacters);
-                if (id is { } v && v.Digits >= rule.MinDigits && v.Characters >= rule.MinCharacters)
+                if (id is { } v && v.Digits >= rule.MinDigits && v.Characters >= rule.MinCharacters && !IsYearInTime(view, v))
                 {
                     var (start, end) = normalized.ToOriginal(v.Start, v.End);
                     (found ??= []).Add(new PiiSpan(start, end - start, rule.EntityType, rule.Score, name));
@@ -41,5 +41,17 @@ public sealed class ContextualIdentifierRecognizer(string name, IReadOnlyList<Id
             }
         }
         return found ?? [];
+    }
+
+    /// <summary>"opened this account in 1998": a year after "in"/"since"/"from"/"back in" says when, not which.</summary>
+    private static bool IsYearInTime(string view, CapturedIdentifier id)
+    {
+        if (id.Characters != 4 || id.Digits != 4 || !int.TryParse(view.AsSpan(id.Start, id.End - id.Start), out var year) || year is < 1900 or > 2099)
+        {
+            return false;
+        }
+        var before = view.AsSpan(0, id.Start).TrimEnd();
+        return before.EndsWith(" in", StringComparison.OrdinalIgnoreCase) || before.EndsWith(" since", StringComparison.OrdinalIgnoreCase)
+            || before.EndsWith(" from", StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -178,7 +178,8 @@ internal sealed class PersonNameDetector : IFreeTextDetector
     private static double? LexiconOnly(TokenizedText text, int i, LexiconSet lexicons)
     {
         var token = text[i];
-        if (!token.Capitalized || token.Lower.Length < 2 || !lexicons.IsFirstName(token.Base) || Cues.IsCalendarWord(token.Base))
+        if (!token.Capitalized || token.Lower.Length < 2 || !lexicons.IsFirstName(token.Base) || Cues.IsCalendarWord(token.Base)
+            || IsAcronym(text.Text.AsSpan(token.Start, token.Length)))
         {
             return null;
         }
@@ -196,6 +197,9 @@ internal sealed class PersonNameDetector : IFreeTextDetector
         }
         return null;
     }
+
+    /// <summary>"VIN", "CEO", "ASAP": a word in capitals is an abbreviation, not a name, unless a cue says otherwise.</summary>
+    private static bool IsAcronym(ReadOnlySpan<char> word) => word.Length >= 2 && !word.ContainsAnyInRange('a', 'z');
 
     /// <summary>"Rose said she would email me": a capitalised name (or an unambiguous one) as the subject of "said".</summary>
     private static bool SubjectOfReport(TokenizedText text, int i, LexiconSet lexicons)

@@ -35,6 +35,8 @@ public sealed class ContextualIdentifierRecognizerTests
     [InlineData("My passport expired last year")]
     [InlineData("the code on the box is 7 7 3 1")]
     [InlineData("I'm calling about order 55102")]
+    [InlineData("My late husband opened this account in 1998.")]
+    [InlineData("we've had the account since 2004")]
     public void Without_context_or_without_digits_nothing_is_found(string text)
     {
         Assert.Empty(Found.In(_recognizer, text));

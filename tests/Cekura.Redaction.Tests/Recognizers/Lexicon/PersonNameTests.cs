@@ -37,6 +37,8 @@ public sealed class PersonNameTests
     [InlineData("Call me back at the same number.")]
     [InlineData("Honestly, I'm Catholic, so Sunday doesn't work.")]
     [InlineData("Can you spell that? J as in Juliet.")]
+    [InlineData("the car's VIN is on the dashboard")]
+    [InlineData("I spoke to your CEO last week")]
     public void Words_that_are_also_names_are_left_alone_without_a_name_cue(string text) =>
         Assert.Empty(Names(text));
 
