@@ -48,6 +48,19 @@ public sealed class SealTests
     }
 
     [Fact]
+    public async Task A_sealed_stream_with_its_chunks_swapped_does_not_open()
+    {
+        var sealedBytes = await SealAsync(RandomNumberGenerator.GetBytes(3 * Seal.ChunkBytes));
+        const int chunk = 4 + 12 + 16 + Seal.ChunkBytes;
+        var swapped = sealedBytes.ToArray();
+        sealedBytes.AsSpan(4, chunk).CopyTo(swapped.AsSpan(4 + chunk));
+        sealedBytes.AsSpan(4 + chunk, chunk).CopyTo(swapped.AsSpan(4));
+
+        await Assert.ThrowsAsync<SealedDataUnavailableException>(() =>
+            Seal.OpenStreamAsync(new MemoryStream(swapped), Stream.Null, Key, "k1", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_sealed_stream_does_not_open_under_another_key()
     {
         var sealedBytes = await SealAsync([1, 2, 3]);
