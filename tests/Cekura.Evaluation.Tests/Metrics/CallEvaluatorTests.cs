@@ -1,4 +1,5 @@
 using Cekura.Contracts.Calls;
+using Cekura.Contracts.Metrics;
 using Cekura.Evaluation.Metrics;
 
 namespace Cekura.Evaluation.Tests.Metrics;
@@ -27,14 +28,34 @@ public sealed class CallEvaluatorTests
     ];
 
     [Fact]
-    public void Evaluation_returns_latency_and_both_interruption_metrics_in_order()
+    public void Evaluation_returns_the_whole_catalogue_in_id_order_with_latency_and_interruptions_first()
     {
         var verdict = CallEvaluator.Evaluate(Call);
 
-        Assert.Equal([1L, 2L, 3L], verdict.Metrics.Select(m => m.Id));
-        Assert.Equal(["Latency", "AI Interrupting User", "User Interrupting AI"], verdict.Metrics.Select(m => m.Name));
-        Assert.All(verdict.Metrics, m => Assert.Equal("numeric", m.Type));
+        Assert.Equal(Enumerable.Range(1, 14).Select(i => (long)i), verdict.Metrics.Select(m => m.Id));
+        Assert.Equal(PredefinedMetrics.All.Select(m => (m.Name, m.Type)), verdict.Metrics.Select(m => (m.Name, m.Type)));
+        Assert.Equal(["Latency", "AI Interrupting User", "User Interrupting AI"], verdict.Metrics.Take(3).Select(m => m.Name));
+        Assert.All(verdict.Metrics.Take(3), m => Assert.Equal("numeric", m.Type));
         Assert.True(verdict.Success);
+    }
+
+    [Fact]
+    public void Catalogue_ids_are_unique_and_every_description_is_written()
+    {
+        Assert.Equal(PredefinedMetrics.All.Count, PredefinedMetrics.All.Select(m => m.Id).Distinct().Count());
+        Assert.All(PredefinedMetrics.All, m => Assert.False(string.IsNullOrWhiteSpace(m.Description)));
+        Assert.Equal(["numeric", "binary", "enum"], PredefinedMetrics.All.Select(m => m.Type).Distinct());
+    }
+
+    /// <summary>Metrics 1-10 are timed and say where their times came from; 11-14 read the transcript's text and data.</summary>
+    [Fact]
+    public void Timing_metrics_and_only_they_carry_their_timing_source()
+    {
+        var metrics = CallEvaluator.Evaluate(Call).Metrics;
+
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), metrics.Where(m => m.Extra.ContainsKey("timing_source")).Select(m => m.Id));
+        Assert.All(metrics.Where(m => m.Id <= 10), m => Assert.Contains(NoRecording, m.Explanation));
+        Assert.All(metrics.Where(m => m.Id > 10), m => Assert.DoesNotContain(NoRecording, m.Explanation));
     }
 
     [Fact]
@@ -45,11 +66,13 @@ public sealed class CallEvaluatorTests
         Assert.Equal(750, latency.Score);
         Assert.Equal(750, latency.Value!.Value.GetDouble());
         Assert.Equal(["Mean 750 ms over 2 agent replies; P50 750 ms, P90 950 ms.", NoRecording], latency.Explanation);
-        Assert.Equal(["mean_ms", "p50_ms", "p90_ms", "samples", "timing_source"], latency.Extra.Keys.Order());
+        Assert.Equal(["mean_ms", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "samples", "timing_source"], latency.Extra.Keys.Order());
         Assert.Equal("transcript", latency.Extra["timing_source"].GetString());
         Assert.Equal(750, latency.Extra["mean_ms"].GetDouble());
         Assert.Equal(750, latency.Extra["p50_ms"].GetDouble());
-        Assert.Equal(950, latency.Extra["p90_ms"].GetDouble());
+        Assert.Equal(950, latency.Extra["p90_ms"].GetDouble()); // gaps 500, 1000: rank 0.9 -> 500 + 0.9 * 500
+        Assert.Equal(975, latency.Extra["p95_ms"].GetDouble()); // 500 + 0.95 * 500
+        Assert.Equal(995, latency.Extra["p99_ms"].GetDouble()); // 500 + 0.99 * 500
         Assert.Equal(2, latency.Extra["samples"].GetInt32());
         Assert.Null(latency.Enum);
     }
@@ -79,7 +102,7 @@ public sealed class CallEvaluatorTests
     }
 
     [Fact]
-    public void Untimed_speech_turns_are_skipped_and_the_skip_is_explained_on_every_metric()
+    public void Untimed_speech_turns_are_skipped_and_the_skip_is_explained_on_every_timing_metric()
     {
         TranscriptEntry[] transcript =
         [
@@ -94,13 +117,17 @@ public sealed class CallEvaluatorTests
 
         Assert.Equal(750, metrics[0].Score);
         Assert.Equal(2, metrics[0].Extra["samples"].GetInt32());
-        Assert.All(metrics, m => Assert.Equal("2 speech turn(s) without start/end times were skipped.", m.Explanation[^1]));
-        Assert.All(metrics, m => Assert.Equal(3, m.Explanation.Count));
+        var timing = metrics.Where(m => m.Extra.ContainsKey("timing_source")).ToList();
+        Assert.Equal(10, timing.Count);
+        Assert.All(timing, m => Assert.Equal("2 speech turn(s) without start/end times were skipped.", m.Explanation[^1]));
+        Assert.All(timing, m => Assert.Equal(NoRecording, m.Explanation[^2]));
+        Assert.All(metrics.Take(3), m => Assert.Equal(3, m.Explanation.Count));
     }
 
     [Fact]
     public void Timed_call_has_no_skip_note() =>
-        Assert.All(CallEvaluator.Evaluate(Call).Metrics, m => Assert.Equal(2, m.Explanation.Count));
+        Assert.All(CallEvaluator.Evaluate(Call).Metrics.Where(m => m.Extra.ContainsKey("timing_source")),
+            m => Assert.Equal(NoRecording, m.Explanation[^1]));
 
     [Fact]
     public void Latency_without_any_sample_has_no_score_and_says_why()
