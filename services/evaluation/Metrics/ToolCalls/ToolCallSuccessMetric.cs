@@ -10,7 +10,7 @@ public static class ToolCallSuccessMetric
 {
     /// <summary>
     /// A function call result failed when the provider flagged it (<c>is_error: true</c>), or when its result is a
-    /// JSON object with an <c>"error"</c> member that is not null, false or an empty string: providers without an
+    /// JSON object with an <c>"error"</c> member (any case) that is not null, false or an empty string: providers without an
     /// error flag (Vapi, Pipecat) pass a tool's error body through as the result. Free text that merely mentions an
     /// error is not a failure: "no error found" must not fail the call. No results at all is a success.
     /// </summary>
@@ -47,7 +47,7 @@ public static class ToolCallSuccessMetric
             }
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                if (property.NameEquals("error"))
+                if (string.Equals(property.Name, "error", StringComparison.OrdinalIgnoreCase))
                 {
                     return property.Value.ValueKind switch
                     {
