@@ -144,7 +144,7 @@ public static class CallEvaluator
         var durationSource = result.DurationFromCall ? "call" : "last_speech_end";
         if (result.Ratio is not { } ratio)
         {
-            return NotEvaluated(PredefinedMetrics.TalkRatio, "the call has no duration and no timed speech turn.", timing);
+            return NotEvaluated(PredefinedMetrics.TalkRatio, "there is no timed speech turn.", timing);
         }
         var of = result.DurationFromCall ? "the call's duration" : "the last speech end (the call's duration is unknown)";
         return Numeric(PredefinedMetrics.TalkRatio, Math.Round(ratio, 3),

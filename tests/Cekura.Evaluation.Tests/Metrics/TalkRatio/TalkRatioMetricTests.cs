@@ -36,9 +36,11 @@ public sealed class TalkRatioMetricTests
         Assert.False(result.DurationFromCall);
     }
 
-    [Fact]
-    public void No_turns_and_no_duration_give_no_ratio() =>
-        Assert.Null(TalkRatioMetric.Compute([], null).Ratio);
+    [Theory]
+    [InlineData(null)]
+    [InlineData(30.0)]
+    public void No_timed_turn_gives_no_ratio_even_with_a_known_duration(double? duration) =>
+        Assert.Null(TalkRatioMetric.Compute([], duration).Ratio);
 
     [Fact]
     public void A_call_with_duration_where_the_agent_never_spoke_has_ratio_zero() =>
