@@ -192,7 +192,7 @@ public static class CallEvaluator
         }
         var sentence = result.LongestWait is { } wait
             ? Invariant($"Longest silence after the caller spoke {wait.Length:0.##} s ({wait.Start:0.##} s to {wait.End:0.##} s{(wait.Trailing ? ", the end of the call" : "")}); {result.OverTimeout} longer than {timeout:0.##} s.")
-            : "Every time the caller stopped, someone spoke again without a pause.";
+            : "No silence followed the caller's speech.";
         var end = callEndKnown
             ? "Silence up to the end of the call counts."
             : "The call's duration is unknown, so silence after the last speech is not checked.";

@@ -69,8 +69,8 @@ public static class PredefinedMetrics
 
     public static readonly PredefinedMetric UnnecessaryRepetition = new(
         14, "Unnecessary Repetition", "numeric",
-        "Agent turns of at least 4 tokens (lower-cased, punctuation removed) whose token set has Jaccard similarity >= 0.8 " +
-        "with an earlier agent turn's.");
+        "Agent turns of at least 4 distinct tokens (lower-cased, punctuation as a separator) whose token set has Jaccard similarity >= 0.8 " +
+        "with an earlier such agent turn's.");
 
     public static readonly IReadOnlyList<PredefinedMetric> All =
     [

@@ -13,7 +13,7 @@ public static class RepetitionMetric
 
     /// <summary>
     /// An agent turn repeats when its token set has Jaccard similarity of at least 0.8 with any earlier agent turn's
-    /// (tokens: lower-cased, punctuation as a separator). Turns under 4 tokens are left out on both sides: "Okay." or
+    /// (tokens: lower-cased, punctuation as a separator, counted once). Turns under 4 distinct tokens are left out on both sides: "Okay." or
     /// "Sure, thanks." are natural to say many times.
     /// </summary>
     public static RepetitionResult Compute(IReadOnlyList<TranscriptEntry> transcript)
