@@ -17,7 +17,7 @@ public sealed class CallRedactedConsumer(CallStageRunner runner) : IConsumer<Cal
 
     private static Task<StageOutcome> Evaluate(CallLog call, CancellationToken cancellationToken)
     {
-        var verdict = CallEvaluator.Evaluate(call.TranscriptObject, call.RecordingData);
+        var verdict = CallEvaluator.Evaluate(call.TranscriptObject, call.RecordingData, call.DurationSeconds, call.CallEndedReason);
         return Task.FromResult(StageOutcome.Advance(c => c with
         {
             Metrics = verdict.Metrics,

@@ -1,6 +1,7 @@
 using System.Net;
 using Cekura.Contracts.Calls;
 using Cekura.Contracts.Messages;
+using Cekura.Contracts.Metrics;
 using Cekura.EndToEnd.Tests.Support;
 using Cekura.Hosting.Storage;
 using Cekura.Hosting.Storage.Sqlite;
@@ -75,7 +76,7 @@ public sealed class RabbitMqBusTests(RabbitMqFixture rabbit)
         var after = (await store.GetAsync(id, CancellationToken.None))!;
         Assert.Equal(before.Version, after.Version);
         Assert.Equal(before.UpdatedAt, after.UpdatedAt);
-        Assert.Equal(3, after.Metrics.Count);
+        Assert.Equal(PredefinedMetrics.All.Count, after.Metrics.Count);
     }
 
     [SkippableFact]

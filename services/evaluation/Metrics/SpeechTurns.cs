@@ -6,6 +6,20 @@ namespace Cekura.Evaluation.Metrics;
 /// <summary>A timed speech turn; metrics that need times work on these and skip untimed turns.</summary>
 public readonly record struct SpeechTurn(bool IsAgent, double Start, double End);
 
+/// <summary>A stretch of time, in seconds from the start of the call.</summary>
+public readonly record struct SpeechSpan(double Start, double End)
+{
+    public double Length => End - Start;
+}
+
+/// <summary>A stretch in which nobody speaks.</summary>
+/// <param name="AfterCaller">The caller's speech was the last to end before it, so the agent owed a reply.</param>
+/// <param name="Trailing">It runs from the last speech to the end of the call.</param>
+public readonly record struct MutualSilence(double Start, double End, bool AfterCaller, bool Trailing)
+{
+    public double Length => End - Start;
+}
+
 /// <summary>The turns the timing metrics run on, and where their times came from.</summary>
 /// <param name="Untimed">Speech turns skipped for lack of times (transcript source only).</param>
 /// <param name="Source"><c>recording</c> or <c>transcript</c>, as recorded in each metric's <c>extra.timing_source</c>.</param>
@@ -49,5 +63,57 @@ public static class SpeechTurns
             .OrderBy(t => t.Start)
             .ToList();
         return (timed, speech.Count - timed.Count);
+    }
+
+    /// <summary>The union of the turns' time spans, merged where they overlap or touch, in time order.</summary>
+    /// <remarks>Speaking time is this union, so overlapping turns of one party are not counted twice.</remarks>
+    public static IReadOnlyList<SpeechSpan> Union(IEnumerable<SpeechTurn> turns)
+    {
+        var spans = new List<SpeechSpan>();
+        foreach (var turn in turns.OrderBy(t => t.Start))
+        {
+            if (spans.Count > 0 && turn.Start <= spans[^1].End)
+            {
+                spans[^1] = spans[^1] with { End = Math.Max(spans[^1].End, turn.End) };
+            }
+            else
+            {
+                spans.Add(new SpeechSpan(turn.Start, Math.Max(turn.Start, turn.End)));
+            }
+        }
+        return spans;
+    }
+
+    /// <summary>
+    /// The gaps between the speech of both parties, from the first speech on, and from the last speech to
+    /// <paramref name="callEnd"/> when that is later. Each gap records whose speech ended last before it; when both
+    /// parties stop at the same moment it counts as the agent's, so a tie never reads as an unanswered caller.
+    /// </summary>
+    public static IReadOnlyList<MutualSilence> Silences(IReadOnlyList<SpeechTurn> turns, double? callEnd)
+    {
+        var silences = new List<MutualSilence>();
+        double? speechUntil = null;
+        var lastIsAgent = false;
+        foreach (var turn in turns.OrderBy(t => t.Start))
+        {
+            if (speechUntil is { } until && turn.Start > until)
+            {
+                silences.Add(new MutualSilence(until, turn.Start, AfterCaller: !lastIsAgent, Trailing: false));
+            }
+            if (speechUntil is not { } current || turn.End > current || turn.Start > current)
+            {
+                speechUntil = Math.Max(turn.Start, turn.End);
+                lastIsAgent = turn.IsAgent;
+            }
+            else if (turn.End == current && turn.IsAgent)
+            {
+                lastIsAgent = true;
+            }
+        }
+        if (speechUntil is { } end && callEnd is { } stop && stop > end)
+        {
+            silences.Add(new MutualSilence(end, stop, AfterCaller: !lastIsAgent, Trailing: true));
+        }
+        return silences;
     }
 }

@@ -41,6 +41,15 @@ public static class JsonValues
         return false;
     }
 
+    /// <summary>
+    /// A JSON boolean; null when absent or not a boolean. Error flags are read leniently: a malformed flag loses the
+    /// flag, not the whole transcript.
+    /// </summary>
+    public static bool? ReadBool(JsonElement obj, string name) =>
+        TryGetProperty(obj, name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? value.GetBoolean()
+            : null;
+
     /// <summary>A string, or a number/bool written as text (ids are often numbers); null when absent.</summary>
     public static string? ReadText(JsonElement obj, string name) =>
         TryGetProperty(obj, name, out var value) ? AsText(value) : null;

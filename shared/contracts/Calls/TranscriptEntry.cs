@@ -29,4 +29,11 @@ public sealed record FunctionCallData
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Result { get; init; }
+
+    /// <summary>
+    /// The provider's own error flag on a result (ElevenLabs/LiveKit <c>is_error</c>, Retell <c>successful: false</c>);
+    /// null when the provider does not say, so "no flag" is never read as "succeeded".
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? IsError { get; init; }
 }

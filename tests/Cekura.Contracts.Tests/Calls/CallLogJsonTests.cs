@@ -125,6 +125,16 @@ public sealed class CallLogJsonTests
     }
 
     [Fact]
+    public void Function_result_error_flag_is_written_as_is_error_and_omitted_when_unknown()
+    {
+        var failed = new FunctionCallData { Id = "c1", Name = "book", Result = "down", IsError = true };
+
+        Assert.Equal("""{"id":"c1","name":"book","result":"down","is_error":true}""", JsonSerializer.Serialize(failed, CekuraJson.Options));
+        Assert.True(JsonSerializer.Deserialize<FunctionCallData>("""{"id":"c1","name":"book","is_error":true}""", CekuraJson.Options)!.IsError);
+        Assert.DoesNotContain("is_error", JsonSerializer.Serialize(failed with { IsError = null }, CekuraJson.Options));
+    }
+
+    [Fact]
     public void Minimal_call_log_reads_with_defaults()
     {
         var log = JsonSerializer.Deserialize<CallLog>(

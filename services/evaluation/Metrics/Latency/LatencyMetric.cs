@@ -1,7 +1,7 @@
 namespace Cekura.Evaluation.Metrics.Latency;
 
 /// <summary>Response latency of the agent, in milliseconds.</summary>
-public sealed record LatencyResult(int Samples, double? MeanMs, double? P50Ms, double? P90Ms);
+public sealed record LatencyResult(int Samples, double? MeanMs, double? P50Ms, double? P90Ms, double? P95Ms, double? P99Ms);
 
 public static class LatencyMetric
 {
@@ -22,10 +22,11 @@ public static class LatencyMetric
         }
         if (gaps.Count == 0)
         {
-            return new LatencyResult(0, null, null, null);
+            return new LatencyResult(0, null, null, null, null, null);
         }
         gaps.Sort();
-        return new LatencyResult(gaps.Count, gaps.Average(), Percentile(gaps, 0.50), Percentile(gaps, 0.90));
+        return new LatencyResult(gaps.Count, gaps.Average(), Percentile(gaps, 0.50), Percentile(gaps, 0.90),
+            Percentile(gaps, 0.95), Percentile(gaps, 0.99));
     }
 
     /// <summary>Linear interpolation between closest ranks (numpy's default), over sorted values.</summary>

@@ -135,7 +135,7 @@ public sealed class CekuraTranscriptParser : ITranscriptParser
         }
         return role == TranscriptRoles.FunctionCall
             ? new FunctionCallData { Id = id, Name = name, Arguments = payload ?? "" }
-            : new FunctionCallData { Id = id, Name = name, Result = payload ?? "" };
+            : new FunctionCallData { Id = id, Name = name, Result = payload ?? "", IsError = JsonValues.ReadBool(data, "is_error") };
     }
 
     private static void AddIfNotNull(List<string> problems, string? problem)

@@ -176,12 +176,12 @@ public sealed class ElevenLabsTranscriptParser : ITranscriptParser
                 Data = new FunctionCallData { Id = id, Name = name, Arguments = arguments },
             });
         }
-        foreach (var (id, name, result) in ReadToolResults(turn, callNames, problems))
+        foreach (var (id, name, result, isError) in ReadToolResults(turn, callNames, problems))
         {
             entries.Add(new TranscriptEntry
             {
                 Role = TranscriptRoles.FunctionCallResult, Content = "", StartTime = start,
-                Data = new FunctionCallData { Id = id, Name = name, Result = result },
+                Data = new FunctionCallData { Id = id, Name = name, Result = result, IsError = isError },
             });
         }
         return problems.Count > 0 ? [] : entries;
@@ -224,10 +224,10 @@ public sealed class ElevenLabsTranscriptParser : ITranscriptParser
         return calls;
     }
 
-    private static List<(string Id, string Name, string Result)> ReadToolResults(
+    private static List<(string Id, string Name, string Result, bool? IsError)> ReadToolResults(
         JsonElement turn, Dictionary<string, string> callNames, List<string> problems)
     {
-        var results = new List<(string, string, string)>();
+        var results = new List<(string, string, string, bool?)>();
         foreach (var (result, path) in ToolItems(turn, "tool_results", problems))
         {
             var known = problems.Count;
@@ -244,7 +244,7 @@ public sealed class ElevenLabsTranscriptParser : ITranscriptParser
             }
             // System and workflow tools may leave result_value empty and put a structured `result` beside it.
             var value = ReadPayload(result, "result_value") is { Length: > 0 } text ? text : ReadPayload(result, "result");
-            results.Add((id, name!, value));
+            results.Add((id, name!, value, JsonValues.ReadBool(result, "is_error")));
         }
         return results;
     }

@@ -218,7 +218,10 @@ public sealed class LiveKitTranscriptParser : ITranscriptParser
         {
             name = callNames.GetValueOrDefault(id, "");
         }
-        var data = new FunctionCallData { Id = id, Name = name, Result = JsonValues.ReadText(item, "output") ?? "" };
+        var data = new FunctionCallData
+        {
+            Id = id, Name = name, Result = JsonValues.ReadText(item, "output") ?? "", IsError = JsonValues.ReadBool(item, "is_error"),
+        };
         return new Pending(TranscriptRoles.FunctionCallResult, "", created, null, data);
     }
 

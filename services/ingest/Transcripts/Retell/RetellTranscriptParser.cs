@@ -236,7 +236,12 @@ public sealed class RetellTranscriptParser : ITranscriptParser
             Role = TranscriptRoles.FunctionCallResult,
             Content = "",
             StartTime = start,
-            Data = new FunctionCallData { Id = id, Name = name, Result = JsonValues.ReadText(item, "content") ?? "" },
+            // Retell says `successful`; only an explicit false is an error, a missing flag says nothing.
+            Data = new FunctionCallData
+            {
+                Id = id, Name = name, Result = JsonValues.ReadText(item, "content") ?? "",
+                IsError = JsonValues.ReadBool(item, "successful") is { } successful ? !successful : null,
+            },
         };
     }
 

@@ -13,7 +13,7 @@ public sealed class LatencyMetricTests
     {
         var result = LatencyMetric.Compute([Caller(0, 2), Agent(2.5, 4)]);
 
-        Assert.Equal(new LatencyResult(1, 500, 500, 500), result);
+        Assert.Equal(new LatencyResult(1, 500, 500, 500, 500, 500), result);
     }
 
     [Fact]
@@ -27,18 +27,18 @@ public sealed class LatencyMetricTests
 
     [Fact]
     public void Agent_reply_starting_exactly_when_the_caller_ends_is_a_zero_gap() =>
-        Assert.Equal(new LatencyResult(1, 0, 0, 0), LatencyMetric.Compute([Caller(0, 2), Agent(2, 3)]));
+        Assert.Equal(new LatencyResult(1, 0, 0, 0, 0, 0), LatencyMetric.Compute([Caller(0, 2), Agent(2, 3)]));
 
     [Fact]
     public void Agent_turn_starting_before_the_caller_ended_is_an_interruption_not_a_latency() =>
-        Assert.Equal(new LatencyResult(0, null, null, null), LatencyMetric.Compute([Caller(0, 2), Agent(1.5, 3)]));
+        Assert.Equal(new LatencyResult(0, null, null, null, null, null), LatencyMetric.Compute([Caller(0, 2), Agent(1.5, 3)]));
 
     [Fact]
     public void Agent_turn_after_an_agent_turn_is_not_counted()
     {
         var result = LatencyMetric.Compute([Caller(0, 1), Agent(1.5, 2), Agent(4, 5)]);
 
-        Assert.Equal(new LatencyResult(1, 500, 500, 500), result);
+        Assert.Equal(new LatencyResult(1, 500, 500, 500, 500, 500), result);
     }
 
     [Fact]
@@ -47,10 +47,10 @@ public sealed class LatencyMetricTests
 
     [Fact]
     public void Gap_is_measured_from_the_latest_caller_turn() =>
-        Assert.Equal(new LatencyResult(1, 250, 250, 250), LatencyMetric.Compute([Caller(0, 1), Caller(2, 3), Agent(3.25, 4)]));
+        Assert.Equal(new LatencyResult(1, 250, 250, 250, 250, 250), LatencyMetric.Compute([Caller(0, 1), Caller(2, 3), Agent(3.25, 4)]));
 
     [Fact]
-    public void Mean_p50_and_p90_use_linear_interpolation_over_sorted_gaps()
+    public void Mean_and_percentiles_use_linear_interpolation_over_sorted_gaps()
     {
         // Gaps in order of the call: 1000, 100, 400, 300, 200 ms; sorted 100, 200, 300, 400, 1000.
         var result = LatencyMetric.Compute(
@@ -66,6 +66,8 @@ public sealed class LatencyMetricTests
         Assert.Equal(400, result.MeanMs!.Value, precision: 6);
         Assert.Equal(300, result.P50Ms!.Value, precision: 6);
         Assert.Equal(760, result.P90Ms!.Value, precision: 6); // rank 0.9 * 4 = 3.6: 400 + 0.6 * (1000 - 400)
+        Assert.Equal(880, result.P95Ms!.Value, precision: 6); // rank 0.95 * 4 = 3.8: 400 + 0.8 * 600
+        Assert.Equal(976, result.P99Ms!.Value, precision: 6); // rank 0.99 * 4 = 3.96: 400 + 0.96 * 600
     }
 
     [Theory]
@@ -86,9 +88,9 @@ public sealed class LatencyMetricTests
 
     [Fact]
     public void No_turns_give_no_samples_and_null_statistics() =>
-        Assert.Equal(new LatencyResult(0, null, null, null), LatencyMetric.Compute([]));
+        Assert.Equal(new LatencyResult(0, null, null, null, null, null), LatencyMetric.Compute([]));
 
     [Fact]
     public void Only_caller_turns_give_no_samples() =>
-        Assert.Equal(new LatencyResult(0, null, null, null), LatencyMetric.Compute([Caller(0, 1), Caller(2, 3)]));
+        Assert.Equal(new LatencyResult(0, null, null, null, null, null), LatencyMetric.Compute([Caller(0, 1), Caller(2, 3)]));
 }

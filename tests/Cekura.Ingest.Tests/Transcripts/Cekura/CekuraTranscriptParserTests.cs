@@ -212,6 +212,21 @@ public sealed class CekuraTranscriptParserTests
     }
 
     [Theory]
+    [InlineData(", \"is_error\": true", true)]
+    [InlineData(", \"is_error\": false", false)]
+    [InlineData("", null)]
+    [InlineData(", \"is_error\": \"yes\"", null)] // not a boolean: the flag is dropped, the entry kept
+    public void Function_call_result_keeps_its_is_error_flag(string flag, bool? isError)
+    {
+        var entry = Assert.Single(Parse($$$"""
+            [{"role": "Function Call Result", "content": "", "data": {"id": "c", "name": "lookup", "result": "x"{{{flag}}}}},
+             {"role": "Main Agent", "content": "Hi"}]
+            """), e => e.Role == "Function Call Result");
+
+        Assert.Equal(isError, entry.Data!.IsError);
+    }
+
+    [Theory]
     [InlineData("Function Call", "arguments", "")]
     [InlineData("Function Call Result", "result", "")]
     [InlineData("Function Call", "arguments", ", \"data\": null")]

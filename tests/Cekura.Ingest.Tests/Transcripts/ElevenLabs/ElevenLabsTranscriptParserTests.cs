@@ -27,8 +27,8 @@ public sealed class ElevenLabsTranscriptParserTests
     private static TranscriptEntry Call(double start, string id, string name, string arguments) =>
         new() { Role = TranscriptRoles.FunctionCall, Content = "", StartTime = start, Data = new FunctionCallData { Id = id, Name = name, Arguments = arguments } };
 
-    private static TranscriptEntry Result(double start, string id, string name, string result) =>
-        new() { Role = TranscriptRoles.FunctionCallResult, Content = "", StartTime = start, Data = new FunctionCallData { Id = id, Name = name, Result = result } };
+    private static TranscriptEntry Result(double start, string id, string name, string result, bool? isError = null) =>
+        new() { Role = TranscriptRoles.FunctionCallResult, Content = "", StartTime = start, Data = new FunctionCallData { Id = id, Name = name, Result = result, IsError = isError } };
 
     /// <summary>Compares entry by entry (role, content, start, end, data) so a failure names the entry.</summary>
     private static void AssertEntries(IReadOnlyList<TranscriptEntry> expected, IReadOnlyList<TranscriptEntry> actual)
@@ -64,15 +64,15 @@ public sealed class ElevenLabsTranscriptParserTests
             Agent("Good afternoon, Lakeside Veterinary. How can I help you today?", 0, 4),
             Caller("I need to book a checkup for my dog Max next Tuesday.", 4, 8.8),
             Call(8, "check_availability_5f2e91", "check_availability", """{"date":"2025-11-04","service":"checkup"}"""),
-            Result(8, "check_availability_5f2e91", "check_availability", """{"slots":["09:30","15:00"]}"""),
+            Result(8, "check_availability_5f2e91", "check_availability", """{"slots":["09:30","15:00"]}""", isError: false),
             Agent("Tuesday I have nine thirty or three in the afternoon.", 9, 13),
             Caller("Nine thirty, please.", 14, 15.2),
             Agent("Let me book that for you.", 16, 18), // function entries do not cut a speech turn short
             Call(16, "book_appointment_7a1c04", "book_appointment", """{"slot":"2025-11-04T09:30","pet":"Max"}"""),
-            Result(17, "book_appointment_7a1c04", "book_appointment", """{"confirmation":"LV-2291"}"""),
+            Result(17, "book_appointment_7a1c04", "book_appointment", """{"confirmation":"LV-2291"}""", isError: false),
             Agent("You're all set, Max is booked for nine thirty on Tuesday.", 18, null),
             Call(23, "end_call_0d9b33", "end_call", """{"reason":"task complete"}"""),
-            Result(23, "end_call_0d9b33", "end_call", """{"type":"end_call_success","status":"success","reason":"task complete"}"""),
+            Result(23, "end_call_0d9b33", "end_call", """{"type":"end_call_success","status":"success","reason":"task complete"}""", isError: false),
         ], Parse(ElevenLabsFixtures.ToolCallsWebhook));
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class ElevenLabsTranscriptParserTests
             // the null-message turn without tools and the empty message are skipped
             Agent("I'm sorry to hear that. Let me check your line.", 7, 10),
             Call(7, "line_status_83c1", "line_status", """{"account":"priya.n"}"""),
-            Result(9, "line_status_83c1", "line_status", """{"error":"upstream timeout"}"""), // tool_name taken from its call
+            Result(9, "line_status_83c1", "line_status", """{"error":"upstream timeout"}""", isError: true), // tool_name taken from its call; is_error kept
             Agent("Our system is slow right now. Could you restart your router and tell me when the lights are green?", 10, 17.6), // 19 words, then 40 s of silence
             Caller("Okay, they're green now.", 58, 59.6),
             Agent("Great, your connection should be stable again.", 60, null),
@@ -110,7 +110,7 @@ public sealed class ElevenLabsTranscriptParserTests
               "tool_results": [{"request_id": "r1", "tool_name": "lookup", "result_value": "ok", "is_error": false}]}]
             """);
 
-        AssertEntries([Agent("One moment.", 2, null), Call(2, "r1", "lookup", "{}"), Result(2, "r1", "lookup", "ok")], entries);
+        AssertEntries([Agent("One moment.", 2, null), Call(2, "r1", "lookup", "{}"), Result(2, "r1", "lookup", "ok", isError: false)], entries);
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public sealed class ElevenLabsTranscriptParserTests
 
     [Fact]
     public void Missing_params_and_result_give_empty_payloads() =>
-        AssertEntries([Call(1, "r", "hang_up", ""), Result(1, "r", "hang_up", "")], Parse("""
+        AssertEntries([Call(1, "r", "hang_up", ""), Result(1, "r", "hang_up", "", isError: false)], Parse("""
             [{"role": "agent", "time_in_call_secs": 1, "tool_calls": [{"request_id": "r", "tool_name": "hang_up"}],
               "tool_results": [{"request_id": "r", "tool_name": "hang_up", "is_error": false}]}]
             """));

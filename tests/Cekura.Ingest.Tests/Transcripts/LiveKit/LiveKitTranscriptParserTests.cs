@@ -28,8 +28,8 @@ public sealed class LiveKitTranscriptParserTests
     private static TranscriptEntry Call(double? start, string id, string name, string arguments) =>
         new() { Role = TranscriptRoles.FunctionCall, Content = "", StartTime = start, Data = new FunctionCallData { Id = id, Name = name, Arguments = arguments } };
 
-    private static TranscriptEntry Result(double? start, string id, string name, string result) =>
-        new() { Role = TranscriptRoles.FunctionCallResult, Content = "", StartTime = start, Data = new FunctionCallData { Id = id, Name = name, Result = result } };
+    private static TranscriptEntry Result(double? start, string id, string name, string result, bool? isError = null) =>
+        new() { Role = TranscriptRoles.FunctionCallResult, Content = "", StartTime = start, Data = new FunctionCallData { Id = id, Name = name, Result = result, IsError = isError } };
 
     /// <summary>Compares entry by entry (role, content, start, end, data) so a failure names the entry.</summary>
     private static void AssertEntries(IReadOnlyList<TranscriptEntry> expected, IReadOnlyList<TranscriptEntry> actual)
@@ -66,12 +66,12 @@ public sealed class LiveKitTranscriptParserTests
             Agent("Thanks for calling Trailhead Outfitters, this is Nora. What can I do for you?", 0.92, 4.56),
             Caller("My order hasn't arrived yet, it's order 5518.", 5.7, 9.25), // by speaking time, not created_at (…990.18)
             Call(10.44, "call_b7Yk2Pq0", "track_order", """{"order_id": "5518"}"""),
-            Result(11.16, "call_b7Yk2Pq0", "track_order", """{"status": "delayed", "eta": "2025-11-08"}"""),
+            Result(11.16, "call_b7Yk2Pq0", "track_order", """{"status": "delayed", "eta": "2025-11-08"}""", isError: false),
             Agent("It's delayed and should arrive Saturday. Would you like a refund of the shipping fee?", 11.8, 15.98),
             Caller("Yes please.", 16.6, 17.4),
             // agent_handoff and agent_config_update are skipped
             Call(18.9, "call_Zr4n8Hs1", "issue_refund", """{"order_id": "5518", "amount": 12.5}"""),
-            Result(19.62, "call_Zr4n8Hs1", "issue_refund", """{"refund_id": "rf_2291"}"""),
+            Result(19.62, "call_Zr4n8Hs1", "issue_refund", """{"refund_id": "rf_2291"}""", isError: false),
             Agent("Done, twelve fifty is back on your card.", 20.3, 22.52),
         ], Parse(LiveKitFixtures.ToolCallsReport));
 
@@ -85,7 +85,7 @@ public sealed class LiveKitTranscriptParserTests
             Caller("A refill.", 4.6, 5.7), // the audio part is skipped; overlaps the interrupted reply
             // the empty interrupted reply is skipped
             Call(6.9, "call_Vx81Lm", "lookup_refill", """{"rx": "RX-40917"}"""),
-            Result(9.9, "call_Vx81Lm", "lookup_refill", "pharmacy system unavailable"), // empty name taken from the call
+            Result(9.9, "call_Vx81Lm", "lookup_refill", "pharmacy system unavailable", isError: true), // empty name taken from the call; is_error kept
             Agent("Sorry, our system is down. I'll text you when it's ready.", 11.5, null), // null metrics: start from created_at
             Caller("Thanks.", 16.6, null), // stopped_speaking_at before created_at says nothing about the end
         ], Parse(LiveKitFixtures.QuirksHistory));
@@ -153,7 +153,7 @@ public sealed class LiveKitTranscriptParserTests
 
     [Fact]
     public void Function_items_accept_numeric_ids_object_arguments_and_missing_payloads() =>
-        AssertEntries([Call(null, "17", "lookup", """{"q": 1}"""), Result(null, "17", "lookup", "")], Parse("""
+        AssertEntries([Call(null, "17", "lookup", """{"q": 1}"""), Result(null, "17", "lookup", "", isError: false)], Parse("""
             {"items": [{"type": "function_call", "call_id": 17, "name": "lookup", "arguments": {"q": 1}},
                        {"type": "function_call_output", "call_id": 17, "is_error": false}]}
             """));

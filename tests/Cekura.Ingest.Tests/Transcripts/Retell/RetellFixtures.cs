@@ -91,11 +91,11 @@ internal static class RetellFixtures
         Speech(TranscriptRoles.MainAgent, "Thanks for calling Bloom Dental.", 0.52, 2.05),
         Speech(TranscriptRoles.TestingAgent, "Can I move my cleaning to Friday?", 3.1, 4.71),
         Call("tool_call_81b2e4", "find_slots", "{\"day\":\"friday\"}", null),
-        Result("tool_call_81b2e4", "find_slots", "{\"slots\":[\"10:00\",\"14:30\"]}", null),
+        Result("tool_call_81b2e4", "find_slots", "{\"slots\":[\"10:00\",\"14:30\"]}", null, isError: false), // successful: true
         Speech(TranscriptRoles.MainAgent, "Yes, ten o'clock is open. Shall I book it?", 6.02, 8.4),
         Speech(TranscriptRoles.TestingAgent, "Yes please.", 9.1, 9.8),
         Call("tool_call_93c1f0", "book_slot", "{\"day\":\"friday\",\"time\":\"10:00\"}", null),
-        Result("tool_call_93c1f0", "book_slot", "calendar unavailable", null),
+        Result("tool_call_93c1f0", "book_slot", "calendar unavailable", null, isError: true), // successful: false
         Speech(TranscriptRoles.MainAgent, "Sorry, our calendar is down. I'll call you back to confirm.", 11.3, 14.9),
     ];
 
@@ -143,10 +143,10 @@ internal static class RetellFixtures
         Data = new FunctionCallData { Id = id, Name = name, Arguments = arguments },
     };
 
-    public static TranscriptEntry Result(string id, string name, string result, double? start) => new()
+    public static TranscriptEntry Result(string id, string name, string result, double? start, bool? isError = null) => new()
     {
         Role = TranscriptRoles.FunctionCallResult, Content = "", StartTime = start,
-        Data = new FunctionCallData { Id = id, Name = name, Result = result },
+        Data = new FunctionCallData { Id = id, Name = name, Result = result, IsError = isError },
     };
 
     /// <summary>Entry by entry: role, content and data exactly, times to a nanosecond.</summary>
