@@ -1,6 +1,8 @@
 using Cekura.Contracts.Calls;
 using Cekura.Contracts.Messages;
 using Cekura.Evaluation.Metrics;
+using Cekura.Evaluation.Rubrics;
+using Cekura.Hosting.Storage;
 using Cekura.Hosting.Bus;
 using Cekura.Hosting.Calls;
 using Cekura.Hosting.Options;
@@ -9,21 +11,26 @@ using Microsoft.Extensions.Options;
 
 namespace Cekura.Evaluation;
 
-/// <summary>Computes the call's metrics, success and status, then announces <c>CallEvaluated</c>.</summary>
-public sealed class CallRedactedConsumer(CallStageRunner runner) : IConsumer<CallRedacted>
+/// <summary>
+/// Computes the call's metrics, then its success and status under the agent's rubric (a human review, once made,
+/// is kept), then announces <c>CallEvaluated</c>.
+/// </summary>
+public sealed class CallRedactedConsumer(CallStageRunner runner, IAgentStore agents) : IConsumer<CallRedacted>
 {
     public Task Consume(ConsumeContext<CallRedacted> context) =>
-        runner.RunAsync(context.Message.CallLogId, CallStage.Redacted, CallStage.Evaluated, Evaluate, context.CancellationToken);
+        runner.RunAsync(context.Message.CallLogId, CallStage.Redacted, CallStage.Evaluated, EvaluateAsync, context.CancellationToken);
 
-    private static Task<StageOutcome> Evaluate(CallLog call, CancellationToken cancellationToken)
+    private async Task<StageOutcome> EvaluateAsync(CallLog call, CancellationToken cancellationToken)
     {
         var verdict = CallEvaluator.Evaluate(call.TranscriptObject, call.RecordingData, call.DurationSeconds, call.CallEndedReason);
-        return Task.FromResult(StageOutcome.Advance(c => c with
+        var agent = await agents.GetAsync(call.ProjectId, call.AgentId, cancellationToken);
+        var rubric = RubricEvaluator.Apply(agent?.Rubric, verdict.Metrics);
+        return StageOutcome.Advance(c => c with
         {
             Metrics = verdict.Metrics,
-            Success = c.IsReviewed ? c.Success : verdict.Success,
-            Status = c.IsReviewed ? c.Status : verdict.Success ? "success" : "failure",
-        }));
+            Success = c.IsReviewed ? c.Success : rubric.Success,
+            Status = c.IsReviewed ? c.Status : rubric.Success ? "success" : "failure",
+        });
     }
 }
 

@@ -56,4 +56,56 @@ public sealed class AgentsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await _client.PatchAsJsonAsync("/test_framework/v1/aiagents/999/", new { agent_name = "x" })).StatusCode);
         Assert.Equal(JsonValueKind.Object, errors.ValueKind);
     }
+
+    [Fact]
+    public async Task An_agents_rubric_decides_the_success_and_status_of_its_calls()
+    {
+        // Calls.Body's latency is 1530 ms (gaps of 1.16 s and 1.90 s): a 1000 ms ceiling fails it, 2000 ms passes it.
+        var strict = await CreateAgentAsync("Strict bot", new { rules = new object[] { new { metric = 1, @operator = "lte", value = 1000 } } });
+        var lenient = await CreateAgentAsync("Lenient bot", new
+        {
+            @operator = "or",
+            rules = new object[] { new { metric = 1, @operator = "lte", value = 1000 }, new { metric = 11, @operator = "eq", value = true } },
+        });
+
+        var failed = await EvaluatedAsync("rubric-strict", strict);
+        var passed = await EvaluatedAsync("rubric-lenient", lenient);
+
+        Assert.False(failed.GetProperty("success").GetBoolean());
+        Assert.Equal("failure", failed.GetProperty("status").GetString());
+        Assert.True(passed.GetProperty("success").GetBoolean());
+        Assert.Equal("success", passed.GetProperty("status").GetString());
+        var agent = await (await _client.GetAsync($"/test_framework/v1/aiagents/{strict}/")).ReadJsonAsync();
+        Assert.Equal("lte", agent.GetProperty("rubric").GetProperty("rules")[0].GetProperty("operator").GetString());
+    }
+
+    [Fact]
+    public async Task A_rubric_that_names_an_unknown_metric_or_compares_text_with_lt_is_a_400()
+    {
+        var response = await _client.PatchAsJsonAsync("/test_framework/v1/aiagents/1/", new
+        {
+            rubric = new { @operator = "xor", rules = new object[] { new { metric = 999, @operator = "lte", value = 1 }, new { metric = 12, @operator = "lt", value = "customer_ended" } } },
+        });
+        var errors = (await response.ReadJsonAsync()).GetProperty("rubric").EnumerateArray().Select(e => e.GetString()).ToList();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("operator must be \"and\" or \"or\".", errors);
+        Assert.Contains(errors, e => e!.StartsWith("rule 0: metric must be the id of a predefined metric", StringComparison.Ordinal));
+        Assert.Contains("rule 1: lt compares numbers; use eq or neq for true/false and strings.", errors);
+    }
+
+    private async Task<long> CreateAgentAsync(string name, object rubric)
+    {
+        var response = await _client.PostAsJsonAsync("/test_framework/v1/aiagents/", new { agent_name = name, rubric });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.ReadJsonAsync()).GetProperty("id").GetInt64();
+    }
+
+    private async Task<JsonElement> EvaluatedAsync(string callId, long agent)
+    {
+        var created = await (await Calls.PostCallAsync(_client, Calls.Body(callId, agent))).ReadJsonAsync();
+        var done = await Calls.WaitForStageAsync(_client, created.GetProperty("id").GetInt64(), "evaluated");
+        Assert.True(done.GetProperty("processing_stage").GetString() == "evaluated", done.ToString());
+        return done;
+    }
 }

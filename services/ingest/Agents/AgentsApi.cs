@@ -10,17 +10,17 @@ namespace Cekura.Ingest.Agents;
 /// <summary>The agent's public shape at <c>/test_framework/v1/aiagents/</c>.</summary>
 public sealed record AgentView(
     long Id, string AgentName, string Description, string? AssistantId, string? AssistantProvider,
-    IReadOnlyList<string> RedactFields, bool HasProviderWebhookSecret, long Project, string CreatedAt, string UpdatedAt)
+    IReadOnlyList<string> RedactFields, Rubric? Rubric, bool HasProviderWebhookSecret, long Project, string CreatedAt, string UpdatedAt)
 {
     public static AgentView From(Agent a) => new(
-        a.Id, a.AgentName, a.Description, a.AssistantId, a.AssistantProvider, a.RedactFields,
+        a.Id, a.AgentName, a.Description, a.AssistantId, a.AssistantProvider, a.RedactFields, a.Rubric,
         !string.IsNullOrEmpty(a.ProviderWebhookSecret), a.ProjectId, CallLogViews.Iso(a.CreatedAt), CallLogViews.Iso(a.UpdatedAt));
 }
 
 /// <summary>The body of <c>POST /test_framework/v1/aiagents/</c> (documents the OpenAPI schema).</summary>
 public sealed record CreateAgentDocument(
     string AgentName, string? Description, string? AssistantId, string? AssistantProvider, IReadOnlyList<string>? RedactFields,
-    string? ProviderWebhookSecret);
+    string? ProviderWebhookSecret, Rubric? Rubric);
 
 /// <summary>Minimal agents: enough for <c>agent</c> and <c>assistant_id</c> on Send Calls to resolve.</summary>
 public static class AgentsApi
@@ -64,6 +64,7 @@ public static class AgentsApi
         var provider = Text(body, "assistant_provider", errors, 100);
         var webhookSecret = Text(body, "provider_webhook_secret", errors, 1000);
         var redactFields = RedactFields(body, errors);
+        var rubric = RubricField(body, errors);
         if (errors.Any)
         {
             return ApiErrors.Fields(errors);
@@ -82,6 +83,7 @@ public static class AgentsApi
                 AssistantProvider = provider,
                 ProviderWebhookSecret = string.IsNullOrEmpty(webhookSecret) ? null : webhookSecret,
                 RedactFields = redactFields,
+                Rubric = rubric,
                 CreatedAt = clock.GetUtcNow(),
                 UpdatedAt = clock.GetUtcNow(),
             }, http.RequestAborted);
@@ -131,6 +133,7 @@ public static class AgentsApi
             ProviderWebhookSecret = Has("provider_webhook_secret")
                 ? NullIfEmpty(Text(body, "provider_webhook_secret", errors, 1000)) : agent.ProviderWebhookSecret,
             RedactFields = Has("redact_fields") ? RedactFields(body, errors) : agent.RedactFields,
+            Rubric = Has("rubric") ? RubricField(body, errors) : agent.Rubric,
             UpdatedAt = clock.GetUtcNow(),
         };
         if (errors.Any)
@@ -205,6 +208,70 @@ public static class AgentsApi
             return null;
         }
         return text;
+    }
+
+    /// <summary>
+    /// <c>{"operator": "and"|"or", "rules": [{"metric": id, "operator": "eq|neq|gt|gte|lt|lte", "value": ...}]}</c>, or null
+    /// for none. A rule names a predefined metric; booleans and strings compare with <c>eq</c>/<c>neq</c> only.
+    /// </summary>
+    private static Rubric? RubricField(JsonElement body, FieldErrors errors)
+    {
+        if (!body.TryGetProperty("rubric", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("rubric", "Expected an object {\"operator\": \"and\" or \"or\", \"rules\": [...]}.");
+            return null;
+        }
+        var combine = RubricOperators.And;
+        if (value.TryGetProperty("operator", out var op) && op.ValueKind != JsonValueKind.Null)
+        {
+            combine = op.ValueKind == JsonValueKind.String ? op.GetString()! : "";
+            if (combine is not (RubricOperators.And or RubricOperators.Or))
+            {
+                errors.Add("rubric", "operator must be \"and\" or \"or\".");
+            }
+        }
+        if (!value.TryGetProperty("rules", out var list) || list.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add("rubric", "rules must be a list.");
+            return null;
+        }
+        var rules = new List<RubricRule>();
+        var index = 0;
+        foreach (var rule in list.EnumerateArray())
+        {
+            var at = $"rule {index++}";
+            if (rule.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add("rubric", $"{at}: expected an object {{metric, operator, value}}.");
+                continue;
+            }
+            long metric = 0;
+            if (!rule.TryGetProperty("metric", out var m) || m.ValueKind != JsonValueKind.Number || !m.TryGetInt64(out metric)
+                || Cekura.Contracts.Metrics.PredefinedMetrics.Find(metric) is null)
+            {
+                errors.Add("rubric", $"{at}: metric must be the id of a predefined metric ({string.Join(", ", Cekura.Contracts.Metrics.PredefinedMetrics.All.Select(p => p.Id))}).");
+            }
+            var comparison = rule.TryGetProperty("operator", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : "";
+            if (!RubricOperators.Comparisons.Contains(comparison))
+            {
+                errors.Add("rubric", $"{at}: operator must be one of {string.Join(", ", RubricOperators.Comparisons)}.");
+            }
+            if (!rule.TryGetProperty("value", out var v) || v.ValueKind is not (JsonValueKind.Number or JsonValueKind.String or JsonValueKind.True or JsonValueKind.False))
+            {
+                errors.Add("rubric", $"{at}: value must be a number, true/false or a string.");
+                continue;
+            }
+            if (v.ValueKind != JsonValueKind.Number && comparison is not ("eq" or "neq"))
+            {
+                errors.Add("rubric", $"{at}: {comparison} compares numbers; use eq or neq for true/false and strings.");
+            }
+            rules.Add(new RubricRule { Metric = metric, Operator = comparison, Value = v.Clone() });
+        }
+        return new Rubric { Operator = combine, Rules = rules };
     }
 
     private static IReadOnlyList<string> RedactFields(JsonElement body, FieldErrors errors)

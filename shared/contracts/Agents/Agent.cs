@@ -12,6 +12,9 @@ public sealed record Agent
     public string? AssistantProvider { get; init; }
     public IReadOnlyList<string> RedactFields { get; init; } = [];
 
+    /// <summary>Decides each evaluated call's <c>success</c>; null means every call is a success.</summary>
+    public Rubric? Rubric { get; init; }
+
     /// <summary>The secret the provider signs its webhooks with (Vapi secret, Retell API key, ElevenLabs HMAC secret); never shown.</summary>
     public string? ProviderWebhookSecret { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
