@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Cekura.Hosting.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Cekura.Hosting.Storage.Protection;
@@ -67,6 +68,17 @@ public sealed class SqliteDataKeyStore(string path) : IDataKeyStore
         return connection;
     }
 
+    private async Task CreateSchemaAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await SqliteDatabase.ExecuteAsync(connection, """
+            PRAGMA busy_timeout=30000;
+            PRAGMA journal_mode=WAL;
+            CREATE TABLE IF NOT EXISTS data_keys (id TEXT PRIMARY KEY, key BLOB NOT NULL);
+            """, cancellationToken);
+    }
+
     private async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await _initLock.WaitAsync(cancellationToken);
@@ -77,27 +89,7 @@ public sealed class SqliteDataKeyStore(string path) : IDataKeyStore
                 return;
             }
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await using var connection = new SqliteConnection(_connectionString);
-                    await connection.OpenAsync(cancellationToken);
-                    await using var command = connection.CreateCommand();
-                    command.CommandText = """
-                        PRAGMA busy_timeout=30000;
-                        PRAGMA journal_mode=WAL;
-                        CREATE TABLE IF NOT EXISTS data_keys (id TEXT PRIMARY KEY, key BLOB NOT NULL);
-                        """;
-                    await command.ExecuteNonQueryAsync(cancellationToken);
-                    break;
-                }
-                catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 && attempt < 20)
-                {
-                    // Processes starting together race to switch a new file to WAL (SQLITE_BUSY/LOCKED).
-                    await Task.Delay(100 * attempt, cancellationToken);
-                }
-            }
+            await SqliteDatabase.RetryWhileLockedAsync(CreateSchemaAsync, cancellationToken);
             _initialized = true;
         }
         finally

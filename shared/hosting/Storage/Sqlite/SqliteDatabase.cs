@@ -55,20 +55,7 @@ public sealed class SqliteDatabase
                 return;
             }
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await CreateSchemaAsync(cancellationToken);
-                    break;
-                }
-                catch (SqliteException e) when (e.SqliteErrorCode is SqliteBusy or SqliteLocked && attempt < 20)
-                {
-                    // Processes starting together on a new file race to switch it to WAL, which takes an exclusive
-                    // lock that SQLite's busy handler does not wait for.
-                    await Task.Delay(100 * attempt, cancellationToken);
-                }
-            }
+            await RetryWhileLockedAsync(CreateSchemaAsync, cancellationToken);
             _initialized = true;
         }
         finally
@@ -79,6 +66,26 @@ public sealed class SqliteDatabase
 
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
+
+    /// <summary>
+    /// Runs a file's set-up, retrying while another process holds it: processes starting together on a new file race
+    /// to switch it to WAL, which takes an exclusive lock that SQLite's busy handler does not wait for.
+    /// </summary>
+    public static async Task RetryWhileLockedAsync(Func<CancellationToken, Task> setUp, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await setUp(cancellationToken);
+                return;
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is SqliteBusy or SqliteLocked && attempt < 20)
+            {
+                await Task.Delay(100 * attempt, cancellationToken);
+            }
+        }
+    }
 
     private async Task CreateSchemaAsync(CancellationToken cancellationToken)
     {
