@@ -152,7 +152,8 @@ log "dotnet build $sln -c Release"
 dotnet build "$sln" -c Release || build_rc=$?
 if [ "$build_rc" -eq 0 ]; then
   log "dotnet test"
-  dotnet test "$sln" -c Release --no-build --logger trx --results-directory "$results" "$@" || test_rc=$?
+  # --blame names the test that was running if a test host crashes (an aborted run has no failed test to show).
+  dotnet test "$sln" -c Release --no-build --blame --logger trx --results-directory "$results" "$@" || test_rc=$?
 else
   log "build failed (exit $build_rc); tests not run"
 fi
@@ -188,6 +189,12 @@ for path in sys.argv[1:]:
 for reason, count in reasons.most_common():
     print(f"[test.sh] skipped {count}: {reason}")
 ' || true
+fi
+
+# A crashed test host aborts its assembly without a failed test; never let the summary read as green.
+if [ "$test_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  log "dotnet test exited $test_rc with no failed test: a test host crashed or a run was aborted (see the blame lines above)"
+  failed=1
 fi
 
 elapsed_ms=$((($(date +%s%N) - started_at) / 1000000))

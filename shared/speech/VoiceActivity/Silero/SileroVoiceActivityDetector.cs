@@ -5,12 +5,18 @@ namespace Cekura.Speech.VoiceActivity.Silero;
 /// <summary>
 /// Silero VAD v5/v6 (16 kHz) on ONNX Runtime. One <see cref="InferenceSession"/> is shared by all streams
 /// (<c>Run</c> is thread-safe); the recurrent state and the audio context live in each stream.
+/// <para>Each stream holds a lease on the session, and the session is released when the detector is disposed and
+/// the last stream is done. A host that stops while a call is still being analysed disposes its singletons under
+/// the running stream; freeing the native session there would crash the process inside ONNX Runtime.</para>
 /// </summary>
 public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector, IDisposable
 {
     internal const string EmbeddedModel = "Cekura.Speech.VoiceActivity.Silero.silero_vad.onnx";
 
     private readonly InferenceSession session;
+    private readonly Lock gate = new();
+    private int leases;
+    private bool disposed;
 
     private SileroVoiceActivityDetector(InferenceSession session) => this.session = session;
 
@@ -45,9 +51,54 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector, IDispo
         return new SileroVoiceActivityDetector(session);
     }
 
-    public IVoiceActivityStream CreateStream() => new Stream(session);
+    /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
+    public IVoiceActivityStream CreateStream()
+    {
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            leases++;
+        }
+        try
+        {
+            return new Stream(session, Release);
+        }
+        catch
+        {
+            Release();
+            throw;
+        }
+    }
 
-    public void Dispose() => session.Dispose();
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            if (disposed)
+            {
+                return;
+            }
+            disposed = true;
+            if (leases > 0)
+            {
+                return;
+            }
+        }
+        session.Dispose();
+    }
+
+    private void Release()
+    {
+        lock (gate)
+        {
+            leases--;
+            if (!disposed || leases > 0)
+            {
+                return;
+            }
+        }
+        session.Dispose();
+    }
 
     private static byte[] ReadEmbeddedModel()
     {
@@ -77,10 +128,13 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector, IDispo
         private readonly OrtValue[] inputs;
         private readonly OrtValue[] outputs;
         private readonly RunOptions runOptions = new();
+        private readonly Action release;
+        private bool disposed;
 
-        public Stream(InferenceSession session)
+        public Stream(InferenceSession session, Action release)
         {
             this.session = session;
+            this.release = release;
             inputs =
             [
                 OrtValue.CreateTensorValueFromMemory(input, [1, input.Length]),
@@ -96,6 +150,7 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector, IDispo
 
         public float Process(ReadOnlySpan<float> window)
         {
+            ObjectDisposedException.ThrowIf(disposed, this);
             if (window.Length != VoiceActivityWindow.Samples)
             {
                 throw new ArgumentException($"a window is {VoiceActivityWindow.Samples} samples, not {window.Length}", nameof(window));
@@ -109,6 +164,11 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector, IDispo
 
         public void Dispose()
         {
+            if (disposed)
+            {
+                return;
+            }
+            disposed = true;
             foreach (var value in inputs)
             {
                 value.Dispose();
@@ -118,6 +178,7 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector, IDispo
                 value.Dispose();
             }
             runOptions.Dispose();
+            release();
         }
     }
 }
