@@ -23,11 +23,14 @@ public sealed class CallRedactedConsumer(CallStageRunner runner, IAgentStore age
     private async Task<StageOutcome> EvaluateAsync(CallLog call, CancellationToken cancellationToken)
     {
         var verdict = CallEvaluator.Evaluate(call.TranscriptObject, call.RecordingData, call.DurationSeconds, call.CallEndedReason);
+        var metrics = MetricResults.Merge(call.Metrics, verdict.Metrics, call.PendingMetricIds);
         var agent = await agents.GetAsync(call.ProjectId, call.AgentId, cancellationToken);
-        var rubric = RubricEvaluator.Apply(agent?.Rubric, verdict.Metrics);
+        var rubric = RubricEvaluator.Apply(agent?.Rubric, metrics);
         return StageOutcome.Advance(c => c with
         {
-            Metrics = verdict.Metrics,
+            Metrics = metrics,
+            PendingMetricIds = null,
+            EvaluationCount = c.EvaluationCount + 1,
             Success = c.IsReviewed ? c.Success : rubric.Success,
             Status = c.IsReviewed ? c.Status : rubric.Success ? "success" : "failure",
         });

@@ -82,6 +82,7 @@ public static class IngestModule
         api.MapObserveApi();
         api.MapWebhookApi();
         api.MapCallLogsApi();
+        api.MapCallEvaluationApi();
         api.MapAgentsApi();
         return app;
     }

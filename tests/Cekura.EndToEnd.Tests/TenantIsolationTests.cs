@@ -34,6 +34,8 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
         new("GET", "/observability/v2/call-logs/", "call_log_list_shows_none_of_As_calls_under_any_filter", CallLogList),
         new("GET", "/observability/v2/call-logs/{id:long}/", "call_log_detail_of_As_call_is_404", CallLogDetail),
         new("GET", "/observability/v2/call-logs/{id:long}/recording/", "recording_of_As_call_is_404", Recording),
+        new("POST", "/observability/v1/call-logs/evaluate_metrics/", "evaluate_metrics_on_As_call_is_400_like_an_unknown_id", EvaluateMetrics),
+        new("POST", "/observability/v1/call-logs/rerun_evaluation/", "rerun_evaluation_of_As_calls_or_agent_is_400", RerunEvaluation),
         new("POST", "/test_framework/v1/aiagents/", "agent_may_reuse_As_assistant_id_and_resolves_to_its_own", CreateAgentReusingAsAssistant),
         new("GET", "/test_framework/v1/aiagents/", "agent_list_shows_none_of_As_agents", AgentList),
         new("GET", "/test_framework/v1/aiagents/{id:long}/", "agent_detail_of_As_agent_is_404", AgentDetail),
@@ -160,6 +162,30 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
     {
         await AssertNotFoundAsync(await b.Client.GetAsync(new Uri(a.RecordingUrl).PathAndQuery));
         await AssertNotFoundAsync(await b.Client.GetAsync($"/observability/v2/call-logs/{a.WebhookCallId}/recording/"));
+    }
+
+    private static async Task EvaluateMetrics(TenantA a, OtherTenant b)
+    {
+        foreach (var id in new[] { a.CallId, a.WebhookCallId, 987654 })
+        {
+            var response = await b.Client.PostAsJsonAsync("/observability/v1/call-logs/evaluate_metrics/", new { call_logs = new[] { id }, metrics = new[] { 1 } });
+            var errors = await AssertStatusAsync(HttpStatusCode.BadRequest, response);
+            Assert.Equal($"Call log {id} does not exist in this project.", errors.GetProperty("call_logs")[0].GetString());
+        }
+    }
+
+    private static async Task RerunEvaluation(TenantA a, OtherTenant b)
+    {
+        var byId = await b.Client.PostAsJsonAsync("/observability/v1/call-logs/rerun_evaluation/", new { call_logs = new[] { a.CallId } });
+        var errors = await AssertStatusAsync(HttpStatusCode.BadRequest, byId);
+        Assert.Equal($"Call log {a.CallId} does not exist in this project.", errors.GetProperty("call_logs")[0].GetString());
+
+        foreach (var agent in new[] { a.AgentId, TenantA.DemoAgentId })
+        {
+            var all = await b.Client.PostAsJsonAsync("/observability/v1/call-logs/rerun_evaluation/", new { call_logs = "all", agent_id = agent });
+            var allErrors = await AssertStatusAsync(HttpStatusCode.BadRequest, all);
+            Assert.Equal($"Agent {agent} does not exist in this project.", allErrors.GetProperty("agent_id")[0].GetString());
+        }
     }
 
     private static async Task CreateAgentReusingAsAssistant(TenantA a, OtherTenant b)

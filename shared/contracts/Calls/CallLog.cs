@@ -49,6 +49,23 @@ public sealed record CallLog
     public CallStage Stage { get; init; }
     public DateTimeOffset StageChangedAt { get; init; }
 
+    /// <summary>The stage a failed call was waiting at (its input stage), so a re-run can re-drive it from there.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CallStage? FailedAt { get; init; }
+
+    /// <summary>
+    /// How many evaluations have completed: 1 after the first, plus one per re-evaluation. Each completed evaluation
+    /// is announced once (the completion webhook's delivery key includes it).
+    /// </summary>
+    public int EvaluationCount { get; init; }
+
+    /// <summary>
+    /// Set by <c>evaluate_metrics</c>: the next evaluation computes only these metrics and keeps the other results;
+    /// null means a full evaluation. Cleared when that evaluation is recorded.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<long>? PendingMetricIds { get; init; }
+
     /// <summary>When the event owed by <see cref="Stage"/> was confirmed by the bus; null while it is still owed.</summary>
     public DateTimeOffset? OutboxPublishedAt { get; init; }
 

@@ -51,6 +51,7 @@ public sealed class CallLogWriter(ICallStore store, TimeProvider clock)
         UpdateAsync(id, call => call.Stage != from ? null : call with
         {
             Stage = CallStage.Failed,
+            FailedAt = from,
             StageChangedAt = clock.GetUtcNow(),
             OutboxPublishedAt = clock.GetUtcNow(),
             ErrorMessage = errorMessage,

@@ -10,12 +10,16 @@ namespace Cekura.EndToEnd.Tests.Support;
 public sealed class FlakyCallStore(ICallStore inner, CallStage failingStage, int? failures) : ICallStore
 {
     private int _failed;
+    private volatile bool _healed;
 
     public int Failed => _failed;
 
+    /// <summary>Ends the outage: every later write goes through.</summary>
+    public void Heal() => _healed = true;
+
     public Task<CallLog?> ReplaceAsync(CallLog updated, CancellationToken cancellationToken)
     {
-        if (updated.Stage == failingStage && (failures is null || Interlocked.Increment(ref _failed) <= failures))
+        if (!_healed && updated.Stage == failingStage && (failures is null || Interlocked.Increment(ref _failed) <= failures))
         {
             if (failures is null)
             {
