@@ -2,6 +2,7 @@ using Cekura.Hosting.Bus;
 using Cekura.Hosting.Calls;
 using Cekura.Ingest.Agents;
 using Cekura.Ingest.Api;
+using Cekura.Hosting.Calls.Views;
 using Cekura.Ingest.CallLogs;
 using Cekura.Ingest.Observe;
 using Cekura.Ingest.Recordings;

@@ -3,7 +3,7 @@ using Cekura.Contracts.Agents;
 using Cekura.Contracts.Redaction;
 using Cekura.Hosting.Storage;
 using Cekura.Ingest.Api;
-using Cekura.Ingest.CallLogs;
+using Cekura.Hosting.Calls.Views;
 
 namespace Cekura.Ingest.Agents;
 

@@ -4,6 +4,7 @@ using Cekura.Contracts.Calls;
 using Cekura.Contracts.Metrics;
 using Cekura.Hosting.Calls;
 using Cekura.Hosting.Storage;
+using Cekura.Hosting.Calls.Views;
 using Cekura.Ingest.Api;
 
 namespace Cekura.Ingest.CallLogs;

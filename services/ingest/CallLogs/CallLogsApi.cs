@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cekura.Hosting.Storage;
+using Cekura.Hosting.Calls.Views;
 using Cekura.Ingest.Api;
 using Microsoft.AspNetCore.Http.Extensions;
 

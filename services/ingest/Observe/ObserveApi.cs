@@ -1,5 +1,5 @@
 using Cekura.Ingest.Api;
-using Cekura.Ingest.CallLogs;
+using Cekura.Hosting.Calls.Views;
 
 namespace Cekura.Ingest.Observe;
 

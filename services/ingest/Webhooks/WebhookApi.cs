@@ -4,7 +4,7 @@ using Cekura.Contracts.Tenancy;
 using Cekura.Hosting.Calls;
 using Cekura.Hosting.Storage;
 using Cekura.Ingest.Api;
-using Cekura.Ingest.CallLogs;
+using Cekura.Hosting.Calls.Views;
 using Cekura.Ingest.Observe;
 using Cekura.Ingest.Recordings;
 

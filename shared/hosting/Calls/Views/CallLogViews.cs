@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using Cekura.Contracts.Calls;
-using Cekura.Ingest.Transcripts;
+using Microsoft.AspNetCore.Http;
 
-namespace Cekura.Ingest.CallLogs;
+namespace Cekura.Hosting.Calls.Views;
 
 /// <summary>A metric as listed in <c>metrics</c>.</summary>
 public sealed record MetricSummary(long Id, string Name, string Type, double? Score, string? Enum, JsonElement? Value);
@@ -93,7 +93,12 @@ public sealed class CallLogViews
         UpdatedAt = Iso(call.UpdatedAt),
     }, call);
 
-    public CallLogDetailView Detail(CallLog call, HttpRequest request)
+    /// <summary>The detail view as the request's client reaches the API (recording link on the same origin).</summary>
+    public CallLogDetailView Detail(CallLog call, HttpRequest request) =>
+        Detail(call, $"{request.Scheme}://{request.Host}{request.PathBase}");
+
+    /// <summary>The detail view with links under <paramref name="baseUrl"/> (the API's public origin); no recording link without one.</summary>
+    public CallLogDetailView Detail(CallLog call, string? baseUrl)
     {
         var withheld = IsWithheld(call);
         var detail = Fill(new CallLogDetailView
@@ -124,9 +129,9 @@ public sealed class CallLogViews
         }, call);
         return detail with
         {
-            VoiceRecordingUrl = call.Recording is null || withheld
+            VoiceRecordingUrl = call.Recording is null || withheld || string.IsNullOrEmpty(baseUrl)
                 ? null
-                : $"{request.Scheme}://{request.Host}{request.PathBase}/observability/v2/call-logs/{call.Id}/recording/",
+                : $"{baseUrl.TrimEnd('/')}/observability/v2/call-logs/{call.Id}/recording/",
         };
     }
 

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Cekura.Contracts.Calls;
 
-namespace Cekura.Ingest.Transcripts;
+namespace Cekura.Contracts.Calls;
 
 /// <summary>The <c>transcript</c> text: one line per speech turn, <c>[MM:SS] Role: content</c>.</summary>
 public static class TranscriptText
