@@ -44,6 +44,7 @@ public static class IngestModule
         builder.Services.AddSingleton(sp => new SendCallValidator(
             sp.GetRequiredService<TranscriptParsers>(), sp.GetRequiredService<IOptions<SpeechToTextOptions>>().Value));
         builder.Services.AddSingleton<CallLogViews>();
+        builder.Services.AddScoped<CallLogDeleter>();
         builder.Services.AddScoped<CallIngestor>();
         builder.Services.AddScoped<SendCallHandler>();
         builder.Services.AddOptions<RecordingFetchOptions>().BindConfiguration(RecordingFetchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -84,6 +85,7 @@ public static class IngestModule
         api.MapWebhookApi();
         api.MapCallLogsApi();
         api.MapCallEvaluationApi();
+        api.MapCallLogChangesApi();
         api.MapAgentsApi();
         return app;
     }

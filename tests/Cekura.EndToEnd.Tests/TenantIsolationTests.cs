@@ -34,6 +34,9 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
         new("GET", "/observability/v2/call-logs/", "call_log_list_shows_none_of_As_calls_under_any_filter", CallLogList),
         new("GET", "/observability/v2/call-logs/{id:long}/", "call_log_detail_of_As_call_is_404", CallLogDetail),
         new("GET", "/observability/v2/call-logs/{id:long}/recording/", "recording_of_As_call_is_404", Recording),
+        new("PATCH", "/observability/v2/call-logs/{id:long}/", "call_log_patch_of_As_call_is_404", CallLogPatch),
+        new("DELETE", "/observability/v1/call-logs/{id:long}/", "call_log_delete_of_As_call_is_404", CallLogDelete),
+        new("POST", "/observability/v1/call-logs/delete_call_logs/", "bulk_delete_naming_As_calls_deletes_nothing", CallLogBulkDelete),
         new("POST", "/observability/v1/call-logs/evaluate_metrics/", "evaluate_metrics_on_As_call_is_400_like_an_unknown_id", EvaluateMetrics),
         new("POST", "/observability/v1/call-logs/rerun_evaluation/", "rerun_evaluation_of_As_calls_or_agent_is_400", RerunEvaluation),
         new("POST", "/test_framework/v1/aiagents/", "agent_may_reuse_As_assistant_id_and_resolves_to_its_own", CreateAgentReusingAsAssistant),
@@ -162,6 +165,30 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
     {
         await AssertNotFoundAsync(await b.Client.GetAsync(new Uri(a.RecordingUrl).PathAndQuery));
         await AssertNotFoundAsync(await b.Client.GetAsync($"/observability/v2/call-logs/{a.WebhookCallId}/recording/"));
+    }
+
+    private static async Task CallLogPatch(TenantA a, OtherTenant b)
+    {
+        foreach (var id in new[] { a.CallId, a.WebhookCallId, 987654 })
+        {
+            await AssertNotFoundAsync(await b.Client.PatchAsJsonAsync($"/observability/v2/call-logs/{id}/",
+                new { status = "reviewed_failure", feedback = "B was here", metadata = new { b = 1 } }));
+        }
+    }
+
+    private static async Task CallLogDelete(TenantA a, OtherTenant b)
+    {
+        foreach (var id in new[] { a.CallId, a.WebhookCallId, 987654 })
+        {
+            await AssertNotFoundAsync(await b.Client.DeleteAsync($"/observability/v1/call-logs/{id}/"));
+        }
+    }
+
+    private static async Task CallLogBulkDelete(TenantA a, OtherTenant b)
+    {
+        var response = await b.Client.PostAsJsonAsync("/observability/v1/call-logs/delete_call_logs/",
+            new { call_logs = new[] { a.CallId, a.WebhookCallId } });
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
 
     private static async Task EvaluateMetrics(TenantA a, OtherTenant b)

@@ -152,7 +152,7 @@ public sealed class SendCallValidator(TranscriptParsers parsers, SpeechToTextOpt
         }
     }
 
-    private static string? ReadString(IReadOnlyDictionary<string, JsonElement> f, string field, FieldErrors errors,
+    internal static string? ReadString(IReadOnlyDictionary<string, JsonElement> f, string field, FieldErrors errors,
         int maxLength, bool required = false)
     {
         if (!f.TryGetValue(field, out var value) || value.ValueKind == JsonValueKind.Null)
@@ -231,7 +231,7 @@ public sealed class SendCallValidator(TranscriptParsers parsers, SpeechToTextOpt
         return uri.AbsoluteUri;
     }
 
-    private static JsonElement? ReadObject(IReadOnlyDictionary<string, JsonElement> f, string field, FieldErrors errors)
+    internal static JsonElement? ReadObject(IReadOnlyDictionary<string, JsonElement> f, string field, FieldErrors errors)
     {
         if (!f.TryGetValue(field, out var value) || value.ValueKind == JsonValueKind.Null
             || (value.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(value.GetString())))
@@ -251,7 +251,7 @@ public sealed class SendCallValidator(TranscriptParsers parsers, SpeechToTextOpt
         return value;
     }
 
-    private static DateTimeOffset? ReadTimestamp(IReadOnlyDictionary<string, JsonElement> f, string field, FieldErrors errors)
+    internal static DateTimeOffset? ReadTimestamp(IReadOnlyDictionary<string, JsonElement> f, string field, FieldErrors errors)
     {
         var text = ReadString(f, field, errors, maxLength: 64);
         if (string.IsNullOrWhiteSpace(text))

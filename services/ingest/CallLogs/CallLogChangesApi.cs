@@ -1,0 +1,250 @@
+using System.Text.Json;
+using Cekura.Contracts.Calls;
+using Cekura.Hosting.Calls;
+using Cekura.Hosting.Calls.Views;
+using Cekura.Hosting.Storage;
+using Cekura.Hosting.Storage.Protection;
+using Cekura.Ingest.Api;
+using Cekura.Ingest.Observe;
+
+namespace Cekura.Ingest.CallLogs;
+
+/// <summary>The body of <c>PATCH /observability/v2/call-logs/{id}/</c> (documents the OpenAPI schema).</summary>
+public sealed record PatchCallLogDocument(
+    string? Status, bool? IsReviewed, string? Feedback, string? CallEndedReason, string? CustomerNumber, string? Timestamp,
+    JsonElement? Metadata, JsonElement? DynamicVariables, bool? ReevaluateMetrics);
+
+/// <summary>The body of <c>delete_call_logs/</c>.</summary>
+public sealed record DeleteCallLogsDocument(IReadOnlyList<long> CallLogs, long? AgentId);
+
+/// <summary>Reviewing, editing and deleting call logs.</summary>
+public static class CallLogChangesApi
+{
+    private static readonly string[] ReviewStatuses = [CallLogReview.ReviewedSuccess, CallLogReview.ReviewedFailure];
+
+    public static RouteGroupBuilder MapCallLogChangesApi(this RouteGroupBuilder group)
+    {
+        group.MapPatch("/observability/v2/call-logs/{id:long}/", PatchAsync)
+            .WithName("UpdateCallLog")
+            .WithSummary("Review (status reviewed_success/reviewed_failure, is_reviewed), feedback, call_ended_reason, customer_number, timestamp, metadata and dynamic_variables (top-level merge), reevaluate_metrics.")
+            .Accepts<PatchCallLogDocument>("application/json")
+            .Produces<CallLogDetailView>()
+            .Produces<Dictionary<string, string[]>>(StatusCodes.Status400BadRequest)
+            .Produces<ErrorDetail>(StatusCodes.Status404NotFound);
+        group.MapDelete("/observability/v1/call-logs/{id:long}/", DeleteAsync)
+            .WithName("DeleteCallLog")
+            .WithSummary("Deletes the call log, its transcript and its recording; irreversible. Work still queued for it becomes a no-op.")
+            .Produces(StatusCodes.Status204NoContent)
+            .Produces<ErrorDetail>(StatusCodes.Status404NotFound);
+        group.MapPost("/observability/v1/call-logs/delete_call_logs/", DeleteManyAsync)
+            .WithName("DeleteCallLogs")
+            .WithSummary("Bulk delete: {\"call_logs\": [ids], \"agent_id\"?}; ids that are not the project's (or not agent_id's) are left alone.")
+            .Accepts<DeleteCallLogsDocument>("application/json")
+            .Produces(StatusCodes.Status204NoContent)
+            .Produces<Dictionary<string, string[]>>(StatusCodes.Status400BadRequest);
+        return group;
+    }
+
+    private static async Task<IResult> PatchAsync(
+        long id, HttpContext http, ICallStore store, CallLogWriter writer, CallEventPublisher publisher, CallLogViews views,
+        TimeProvider clock, ILoggerFactory loggers)
+    {
+        var call = await store.GetAsync(id, http.RequestAborted);
+        if (call is null || call.ProjectId != http.Tenant().ProjectId)
+        {
+            return ApiErrors.NotFound();
+        }
+        var (body, refusal) = await JsonBody.ReadObjectAsync(http);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        var (changes, errors) = Read(body);
+        if (errors.Any)
+        {
+            return ApiErrors.Fields(errors);
+        }
+        var saved = await writer.UpdateAsync(id, c => CallLogReview.Apply(c, changes, clock.GetUtcNow()), http.RequestAborted);
+        if (saved is null)
+        {
+            return ApiErrors.NotFound();
+        }
+        if (saved.OutboxPublishedAt is null)
+        {
+            try
+            {
+                saved = await publisher.PublishOwedAsync(saved, http.RequestAborted) ?? saved;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                loggers.CreateLogger(typeof(CallLogChangesApi)).LogWarning(e,
+                    "Publishing the re-evaluation of call log {CallLogId} failed; the outbox relay will retry", id);
+            }
+        }
+        return Results.Json(views.Detail(saved, http.Request));
+    }
+
+    private static (CallLogChanges Changes, FieldErrors Errors) Read(JsonElement body)
+    {
+        var errors = new FieldErrors();
+        var fields = body.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
+        foreach (var field in new[] { "transcript_json", "transcript_type" }.Where(fields.ContainsKey))
+        {
+            errors.Add(field, "Replacing a call's transcript is not supported yet: delete the call and send it again.");
+        }
+        string? status = null;
+        if (fields.TryGetValue("status", out var statusValue) && statusValue.ValueKind != JsonValueKind.Null)
+        {
+            status = statusValue.ValueKind == JsonValueKind.String ? statusValue.GetString() : null;
+            if (status is null || !ReviewStatuses.Contains(status))
+            {
+                errors.Add("status", $"\"{(status ?? statusValue.GetRawText())}\" is not a valid choice: use reviewed_success or reviewed_failure.");
+                status = null;
+            }
+        }
+        var isReviewed = Bool(fields, "is_reviewed", errors);
+        if (status is not null && isReviewed == false)
+        {
+            errors.Add("is_reviewed", "A review status marks the call reviewed; is_reviewed cannot be false with it.");
+        }
+        var changes = new CallLogChanges
+        {
+            ReviewStatus = status,
+            IsReviewed = isReviewed,
+            Feedback = Present(fields, "feedback", () => SendCallValidator.ReadString(fields, "feedback", errors, maxLength: 10_000)),
+            CallEndedReason = Present(fields, "call_ended_reason", () => SendCallValidator.ReadString(fields, "call_ended_reason", errors, maxLength: 100)),
+            CustomerNumber = Present(fields, "customer_number", () => SendCallValidator.ReadString(fields, "customer_number", errors, maxLength: 100)),
+            Timestamp = SendCallValidator.ReadTimestamp(fields, "timestamp", errors),
+            Metadata = SendCallValidator.ReadObject(fields, "metadata", errors),
+            DynamicVariables = SendCallValidator.ReadObject(fields, "dynamic_variables", errors),
+            ReevaluateMetrics = Bool(fields, "reevaluate_metrics", errors) == true,
+        };
+        return (changes, errors);
+    }
+
+    private static CallLogChanges.Set<string?>? Present(Dictionary<string, JsonElement> fields, string field, Func<string?> read) =>
+        fields.ContainsKey(field) ? new CallLogChanges.Set<string?>(read()) : null;
+
+    private static bool? Bool(Dictionary<string, JsonElement> fields, string field, FieldErrors errors)
+    {
+        if (!fields.TryGetValue(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return value.GetBoolean();
+        }
+        errors.Add(field, "Must be a valid boolean.");
+        return null;
+    }
+
+    private static async Task<IResult> DeleteAsync(long id, HttpContext http, ICallStore store, CallLogDeleter deleter)
+    {
+        var call = await store.GetAsync(id, http.RequestAborted);
+        if (call is null || call.ProjectId != http.Tenant().ProjectId)
+        {
+            return ApiErrors.NotFound();
+        }
+        await deleter.DeleteAsync(call, http.RequestAborted);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> DeleteManyAsync(HttpContext http, ICallStore store, CallLogDeleter deleter)
+    {
+        var (body, refusal) = await JsonBody.ReadObjectAsync(http);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        var errors = new FieldErrors();
+        var ids = new List<long>();
+        if (!body.TryGetProperty("call_logs", out var list) || list.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add("call_logs", list.ValueKind == JsonValueKind.Undefined || list.ValueKind == JsonValueKind.Null
+                ? "This field is required."
+                : $"Expected a list of call log ids, but got {ApiErrors.KindName(list.ValueKind)}.");
+        }
+        else
+        {
+            foreach (var item in list.EnumerateArray())
+            {
+                if (item.ValueKind == JsonValueKind.Number && item.TryGetInt64(out var id) && id > 0)
+                {
+                    ids.Add(id);
+                }
+                else
+                {
+                    errors.Add("call_logs", $"{item.GetRawText()} is not a call log id: ids are positive integers.");
+                }
+            }
+            if (ids.Count > CallEvaluationApi.MaxCallLogs)
+            {
+                errors.Add("call_logs", $"At most {CallEvaluationApi.MaxCallLogs} ids per request.");
+            }
+        }
+        long? agentId = null;
+        if (body.TryGetProperty("agent_id", out var agent) && agent.ValueKind != JsonValueKind.Null)
+        {
+            if (agent.ValueKind == JsonValueKind.Number && agent.TryGetInt64(out var a) && a > 0)
+            {
+                agentId = a;
+            }
+            else
+            {
+                errors.Add("agent_id", "A valid integer is required.");
+            }
+        }
+        if (errors.Any)
+        {
+            return ApiErrors.Fields(errors);
+        }
+        foreach (var id in ids.Distinct())
+        {
+            var call = await store.GetAsync(id, http.RequestAborted);
+            // Deleting is idempotent: an id already gone, or not this project's (or agent's), is simply not deleted.
+            if (call is not null && call.ProjectId == http.Tenant().ProjectId && (agentId is null || call.AgentId == agentId))
+            {
+                await deleter.DeleteAsync(call, http.RequestAborted);
+            }
+        }
+        return Results.NoContent();
+    }
+}
+
+/// <summary>
+/// Deletes a call with everything stored for it. The blobs and the data key go first: a crash in between leaves a
+/// call whose recording is gone (the delete can be repeated), never a recording no call points to.
+/// </summary>
+public sealed class CallLogDeleter(ICallStore store, IBlobStore blobs, IDataKeyStore keys, ILogger<CallLogDeleter> logger)
+{
+    public async Task DeleteAsync(CallLog call, CancellationToken cancellationToken)
+    {
+        foreach (var key in BlobKeys(call))
+        {
+            await blobs.DeleteAsync(key, cancellationToken);
+        }
+        foreach (var keyId in new[] { call.DataKeyId, call.PendingKeyDestruction }.OfType<string>().Distinct())
+        {
+            await keys.DestroyAsync(keyId, cancellationToken);
+        }
+        await store.DeleteAsync(call.Id, cancellationToken);
+        logger.LogInformation("Call log {CallLogId} deleted with its recording", call.Id);
+    }
+
+    /// <summary>The recording, an original still owed deletion, and the redacted copy's fixed key (a redaction in flight may have written it).</summary>
+    private static IEnumerable<string> BlobKeys(CallLog call)
+    {
+        var keys = new List<string>();
+        if (call.Recording is { } recording)
+        {
+            keys.Add(recording.BlobKey);
+            keys.Add($"recordings/{call.ProjectId}/{call.Id}-redacted.{recording.Format}");
+        }
+        if (call.PendingRecordingDeletion is { } pending)
+        {
+            keys.Add(pending);
+        }
+        return keys.Distinct();
+    }
+}

@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Cekura.EndToEnd.Tests.Support;
+
+namespace Cekura.EndToEnd.Tests;
+
+/// <summary>Reviewing, editing and deleting call logs through the API, on the embedded host.</summary>
+public sealed class CallLogChangesTests : IAsyncLifetime
+{
+    private readonly EmbeddedHost _host = new();
+    private HttpClient _client = null!;
+
+    public Task InitializeAsync()
+    {
+        _client = _host.CreateAuthorizedClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task A_review_sets_status_and_success_and_survives_a_re_evaluation()
+    {
+        var id = await EvaluatedCallAsync("review-1");
+
+        var reviewed = await PatchAsync(id, new { status = "reviewed_failure", feedback = "Agent was rude" });
+
+        Assert.Equal("reviewed_failure", reviewed.GetProperty("status").GetString());
+        Assert.True(reviewed.GetProperty("is_reviewed").GetBoolean());
+        Assert.False(reviewed.GetProperty("success").GetBoolean());
+        Assert.Equal("Agent was rude", reviewed.GetProperty("feedback").GetString());
+
+        var again = await PatchAsync(id, new { reevaluate_metrics = true });
+        Assert.Equal("redacted", again.GetProperty("processing_stage").GetString());
+        var done = await Calls.WaitForStageAsync(_client, id, "evaluated");
+        Assert.Equal("reviewed_failure", done.GetProperty("status").GetString());
+        Assert.False(done.GetProperty("success").GetBoolean());
+
+        // Withdrawing the review hands the verdict back to the rubric (no rubric: a success).
+        var withdrawn = await PatchAsync(id, new { is_reviewed = false });
+        Assert.False(withdrawn.GetProperty("is_reviewed").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, withdrawn.GetProperty("success").ValueKind);
+        var rubric = await WaitForAsync(id, c => c.GetProperty("status").GetString() == "success");
+        Assert.True(rubric.GetProperty("success").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Metadata_and_dynamic_variables_merge_at_the_top_level_and_other_fields_are_replaced()
+    {
+        var body = Calls.Body("merge-1");
+        body["metadata"] = new System.Text.Json.Nodes.JsonObject { ["customer_id"] = "123", ["plan"] = "free" };
+        var id = (await (await Calls.PostCallAsync(_client, body)).ReadJsonAsync()).GetProperty("id").GetInt64();
+
+        var patched = await PatchAsync(id, new
+        {
+            metadata = new { plan = "pro", region = "eu" },
+            dynamic_variables = new { name = "Ann" },
+            call_ended_reason = "agent-ended-call",
+            customer_number = (string?)null,
+            timestamp = "2026-11-30T08:00:00Z",
+        });
+
+        var metadata = patched.GetProperty("metadata");
+        Assert.Equal("123", metadata.GetProperty("customer_id").GetString());
+        Assert.Equal("pro", metadata.GetProperty("plan").GetString());
+        Assert.Equal("eu", metadata.GetProperty("region").GetString());
+        Assert.Equal("Ann", patched.GetProperty("dynamic_variables").GetProperty("name").GetString());
+        Assert.Equal("agent-ended-call", patched.GetProperty("call_ended_reason").GetString());
+        Assert.Equal(JsonValueKind.Null, patched.GetProperty("customer_number").ValueKind);
+        Assert.StartsWith("2026-11-30T08:00:00", patched.GetProperty("timestamp").GetString());
+    }
+
+    [Fact]
+    public async Task Bad_patches_are_400s_naming_the_field_and_change_nothing()
+    {
+        var id = await EvaluatedCallAsync("bad-patch-1");
+
+        var response = await _client.PatchAsJsonAsync($"/observability/v2/call-logs/{id}/", new
+        {
+            status = "success", is_reviewed = "yes", metadata = new[] { 1 }, timestamp = "yesterday",
+            transcript_json = Array.Empty<object>(),
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = await response.ReadJsonAsync();
+        foreach (var field in new[] { "status", "is_reviewed", "metadata", "timestamp", "transcript_json" })
+        {
+            Assert.True(errors.TryGetProperty(field, out _), $"{field} missing from {errors}");
+        }
+        var after = await (await _client.GetAsync($"/observability/v2/call-logs/{id}/")).ReadJsonAsync();
+        Assert.False(after.GetProperty("is_reviewed").GetBoolean());
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.PatchAsJsonAsync("/observability/v2/call-logs/987654/", new { feedback = "x" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Delete_removes_the_call_and_its_recording_blob_and_bulk_delete_skips_what_is_not_there()
+    {
+        using var form = new MultipartFormDataContent();
+        foreach (var (key, value) in Calls.Body("delete-1"))
+        {
+            form.Add(new StringContent(value is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var s) ? s : value!.ToJsonString()), key);
+        }
+        var audio = new ByteArrayContent(Wav.Tone(1.0));
+        audio.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
+        form.Add(audio, "voice_recording", "call.wav");
+        var created = await (await _client.PostAsync("/observability/v1/observe/", form)).ReadJsonAsync();
+        var id = created.GetProperty("id").GetInt64();
+        await Calls.WaitForStageAsync(_client, id, "evaluated");
+        var blobs = Directory.GetFiles(_host.DataDirectory, "*", SearchOption.AllDirectories)
+            .Where(f => f.Contains("recordings", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(blobs);
+
+        var deleted = await _client.DeleteAsync($"/observability/v1/call-logs/{id}/");
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/observability/v2/call-logs/{id}/")).StatusCode);
+        Assert.All(blobs, b => Assert.False(File.Exists(b), $"{b} is still there"));
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.DeleteAsync($"/observability/v1/call-logs/{id}/")).StatusCode);
+
+        var keep = await EvaluatedCallAsync("keep-1");
+        var gone = await EvaluatedCallAsync("gone-1");
+        var bulk = await _client.PostAsJsonAsync("/observability/v1/call-logs/delete_call_logs/", new { call_logs = new[] { gone, id, 987654 } });
+        Assert.Equal(HttpStatusCode.NoContent, bulk.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/observability/v2/call-logs/{gone}/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync($"/observability/v2/call-logs/{keep}/")).StatusCode);
+
+        var wrongAgent = await _client.PostAsJsonAsync("/observability/v1/call-logs/delete_call_logs/", new { call_logs = new[] { keep }, agent_id = 999 });
+        Assert.Equal(HttpStatusCode.NoContent, wrongAgent.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync($"/observability/v2/call-logs/{keep}/")).StatusCode);
+        var bad = await _client.PostAsJsonAsync("/observability/v1/call-logs/delete_call_logs/", new { call_logs = "all" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("Expected a list of call log ids, but got str.", (await bad.ReadJsonAsync()).GetProperty("call_logs")[0].GetString());
+    }
+
+    private async Task<long> EvaluatedCallAsync(string callId)
+    {
+        var id = (await (await Calls.PostCallAsync(_client, Calls.Body(callId))).ReadJsonAsync()).GetProperty("id").GetInt64();
+        await Calls.WaitForStageAsync(_client, id, "evaluated");
+        return id;
+    }
+
+    private async Task<JsonElement> PatchAsync(long id, object body)
+    {
+        var response = await _client.PatchAsJsonAsync($"/observability/v2/call-logs/{id}/", body);
+        var json = await response.ReadJsonAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, json.ToString());
+        return json;
+    }
+
+    private async Task<JsonElement> WaitForAsync(long id, Func<JsonElement, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var call = await (await _client.GetAsync($"/observability/v2/call-logs/{id}/")).ReadJsonAsync();
+            if (condition(call))
+            {
+                return call;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"call {id} never met the condition: {call}");
+            await Task.Delay(100);
+        }
+    }
+}
