@@ -39,7 +39,7 @@ public sealed class LlmOptions
     /// leaves the field out, for models that accept only their default temperature (OpenAI's reasoning models
     /// answer 400 to any other value).
     /// </summary>
-    [Range(0, 2)]
+    [Range(0.0, 2.0)]
     public double? Temperature { get; set; } = 0;
 
     /// <summary>

@@ -242,8 +242,7 @@ public sealed class ChatCompletionsClient
             using var document = JsonDocument.Parse(text);
             var root = document.RootElement;
             var error = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var e) ? e : default;
-            text = String(error, "message") ?? String(root, "error") ?? String(root, "message") ?? String(root, "detail")
-                ?? (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("choices", out _) ? "" : text);
+            text = String(error, "message") ?? String(root, "error") ?? String(root, "message") ?? String(root, "detail") ?? text;
         }
         catch (JsonException)
         {
