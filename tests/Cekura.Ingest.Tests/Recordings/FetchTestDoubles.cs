@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using Cekura.Ingest.Recordings;
+using Cekura.Hosting.Net;
 
 namespace Cekura.Ingest.Tests.Recordings;
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
+using Cekura.Hosting.Net;
 using Cekura.Ingest.Recordings;
 using Microsoft.Extensions.Options;
 
