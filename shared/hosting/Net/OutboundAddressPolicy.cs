@@ -42,7 +42,7 @@ public sealed class OutboundAddressPolicy
 
     /// <summary>
     /// Why <paramref name="uri"/> may not be requested at all (not http(s), or carrying credentials), phrased with
-    /// <paramref name="verb"/> ("fetched", "sent to"); null when its shape is acceptable.
+    /// <paramref name="verb"/> ("fetched", "posted to"); null when its shape is acceptable.
     /// </summary>
     public static string? UrlShapeRefusal(Uri uri, string verb) =>
         uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps

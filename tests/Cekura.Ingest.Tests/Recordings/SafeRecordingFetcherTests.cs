@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using Cekura.Hosting.Net;
 using Cekura.Ingest.Recordings;
+using Cekura.TestSupport.Net;
 using Microsoft.Extensions.Options;
 
 namespace Cekura.Ingest.Tests.Recordings;
