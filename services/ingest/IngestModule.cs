@@ -1,5 +1,6 @@
 using Cekura.Hosting.Bus;
 using Cekura.Hosting.Calls;
+using Cekura.Hosting.Net;
 using Cekura.Ingest.Agents;
 using Cekura.Ingest.Api;
 using Cekura.Hosting.Calls.Views;
@@ -47,7 +48,10 @@ public static class IngestModule
         builder.Services.AddScoped<CallLogDeleter>();
         builder.Services.AddScoped<CallIngestor>();
         builder.Services.AddScoped<SendCallHandler>();
-        builder.Services.AddOptions<RecordingFetchOptions>().BindConfiguration(RecordingFetchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<RecordingFetchOptions>().BindConfiguration(RecordingFetchOptions.Section).ValidateDataAnnotations()
+            .Validate(o => OutboundAddressPolicy.AllowListErrors(o.AllowedPrivateHosts).Count == 0,
+                "RecordingFetch:AllowedPrivateHosts holds an entry that is not a host name, an IP address or a CIDR range.")
+            .ValidateOnStart();
         builder.Services.AddSingleton(sp => new SafeRecordingFetcher(sp.GetRequiredService<IOptions<RecordingFetchOptions>>()));
         builder.Services.AddScoped<WebhookRecordings>();
         AddRecordingChecks(builder.Services);

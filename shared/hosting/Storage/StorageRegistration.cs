@@ -12,7 +12,10 @@ namespace Cekura.Hosting.Storage;
 
 public static class StorageRegistration
 {
-    /// <summary>Chooses the call store and the blob store from <see cref="StorageOptions"/>; services never construct adapters.</summary>
+    /// <summary>
+    /// Chooses the stores (calls, agents, keys, tenancy, webhook outbox) and the blob store from <see cref="StorageOptions"/>;
+    /// services never construct adapters.
+    /// </summary>
     public static IHostApplicationBuilder AddCekuraStorage(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
@@ -29,6 +32,7 @@ public static class StorageRegistration
                 services.AddSingleton<IAgentStore, MongoAgentStore>();
                 services.AddSingleton<IApiKeyStore, MongoApiKeyStore>();
                 services.AddSingleton<ITenancyStore, MongoTenancyStore>();
+                services.AddSingleton<IWebhookOutbox, MongoWebhookOutbox>();
                 break;
             default:
                 services.AddSingleton(_ => new SqliteDatabase(options.SqlitePath));
@@ -38,6 +42,7 @@ public static class StorageRegistration
                 services.AddSingleton<IAgentStore, SqliteAgentStore>();
                 services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
                 services.AddSingleton<ITenancyStore, SqliteTenancyStore>();
+                services.AddSingleton<IWebhookOutbox, SqliteWebhookOutbox>();
                 break;
         }
 

@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
+using Cekura.Hosting.Net;
 using Cekura.Ingest.Recordings;
+using Cekura.TestSupport.Net;
 using Microsoft.Extensions.Options;
 
 namespace Cekura.Ingest.Tests.Recordings;

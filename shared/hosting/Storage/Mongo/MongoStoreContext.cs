@@ -8,7 +8,7 @@ using MongoDB.Driver;
 namespace Cekura.Hosting.Storage.Mongo;
 
 /// <summary>
-/// The MongoDB database shared by the call, agent and key stores. Indexes are created once, on first use;
+/// The MongoDB database shared by the call, agent and key stores and the webhook outbox. Indexes are created once, on first use;
 /// ids come from a <c>counters</c> collection because CallLog, Agent and ApiKeyRecord ids are longs, not ObjectIds.
 /// </summary>
 public sealed class MongoStoreContext(MongoStoreOptions options) : IDisposable
@@ -28,6 +28,8 @@ public sealed class MongoStoreContext(MongoStoreOptions options) : IDisposable
     internal IMongoCollection<BsonDocument> Organizations => Database.GetCollection<BsonDocument>("organizations");
 
     internal IMongoCollection<BsonDocument> Projects => Database.GetCollection<BsonDocument>("projects");
+
+    internal IMongoCollection<BsonDocument> WebhookDeliveries => Database.GetCollection<BsonDocument>("webhook_deliveries");
 
     private IMongoCollection<BsonDocument> Counters => Database.GetCollection<BsonDocument>("counters");
 
@@ -104,6 +106,16 @@ public sealed class MongoStoreContext(MongoStoreOptions options) : IDisposable
         [
             new CreateIndexModel<BsonDocument>(keys.Ascending("hash"), new CreateIndexOptions { Unique = true, Name = "api_keys_hash" }),
             new CreateIndexModel<BsonDocument>(keys.Ascending("prefix"), new CreateIndexOptions { Name = "api_keys_prefix" }),
+        ], cancellationToken);
+
+        await WebhookDeliveries.Indexes.CreateManyAsync(
+        [
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("delivery_key"), new CreateIndexOptions { Unique = true, Name = "webhook_deliveries_key" }),
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("status").Ascending("next_attempt_at"), new CreateIndexOptions { Name = "webhook_deliveries_due" }),
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("project_id").Ascending("call_log_id"), new CreateIndexOptions { Name = "webhook_deliveries_project" }),
         ], cancellationToken);
     }
 

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace Cekura.Hosting.Storage.Sqlite;
 
 /// <summary>
-/// One SQLite file shared by the call, agent and key stores. WAL lets several processes on one machine read
+/// One SQLite file shared by the call, agent and key stores and the webhook outbox. WAL lets several processes on one machine read
 /// while one writes; writers take the lock up front (BEGIN IMMEDIATE) so they queue instead of failing.
 /// </summary>
 public sealed class SqliteDatabase
@@ -144,5 +144,26 @@ public sealed class SqliteDatabase
             organization_id INTEGER NOT NULL,
             doc TEXT NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS webhook_deliveries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            delivery_key TEXT NOT NULL UNIQUE,
+            project_id INTEGER NOT NULL,
+            call_log_id INTEGER NOT NULL,
+            url TEXT NOT NULL,
+            secret TEXT NULL,
+            body TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            next_attempt_at INTEGER NOT NULL,
+            last_error TEXT NULL,
+            last_status_code INTEGER NULL,
+            created_at INTEGER NOT NULL,
+            delivered_at INTEGER NULL,
+            abandoned_at INTEGER NULL,
+            lease_id TEXT NULL,
+            leased_until INTEGER NULL
+        );
+        CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+        CREATE INDEX IF NOT EXISTS webhook_deliveries_project ON webhook_deliveries (project_id, call_log_id);
         """;
 }

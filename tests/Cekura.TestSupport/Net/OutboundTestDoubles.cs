@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using Cekura.Ingest.Recordings;
+using Cekura.Hosting.Net;
 
-namespace Cekura.Ingest.Tests.Recordings;
+namespace Cekura.TestSupport.Net;
+
+// Linked as source into the test projects that check outbound requests (the recording fetcher, webhooks).
 
 /// <summary>
 /// DNS as a script: each host gets a list of answers given in turn, the last one repeating (so a rebinding server is
@@ -40,7 +42,7 @@ internal sealed class ScriptedResolver : IHostAddressResolver
 }
 
 /// <summary>
-/// Stands in for the socket connect: records the checked endpoint the fetcher chose, then connects to the local test
+/// Stands in for the socket connect: records the checked endpoint the caller chose, then connects to the local test
 /// server instead (playing the public host), or refuses endpoints listed as unreachable.
 /// </summary>
 internal sealed class RecordingConnector(int localPort)
