@@ -3,6 +3,7 @@ using Cekura.Hosting.Calls;
 using Cekura.Ingest.Agents;
 using Cekura.Ingest.Api;
 using Cekura.Ingest.CallLogs;
+using Cekura.Ingest.Metrics;
 using Cekura.Ingest.Observe;
 using Cekura.Ingest.Recordings;
 using Cekura.Ingest.Transcripts;
@@ -27,7 +28,7 @@ public static class IngestModule
     /// <summary>Largest accepted request (recordings are uploaded in it).</summary>
     public const long MaxRequestBytes = 512L * 1024 * 1024;
 
-    /// <summary>Send Calls, call-log reads, agents, the outbox relay and the public OpenAPI document.</summary>
+    /// <summary>Send Calls, call-log reads, agents, metrics, the outbox relay and the public OpenAPI document.</summary>
     public static WebApplicationBuilder AddIngest(this WebApplicationBuilder builder)
     {
         builder.ConfigureCekuraBus();
@@ -83,6 +84,7 @@ public static class IngestModule
         api.MapWebhookApi();
         api.MapCallLogsApi();
         api.MapAgentsApi();
+        api.MapMetricsApi();
         return app;
     }
 }
