@@ -54,8 +54,11 @@ public sealed class MongoMetricStore(MongoStoreContext context) : IMetricStore
             var found = await context.Agents.Find(Filter.Eq("project_id", projectId) & Filter.Eq("_id", agent))
                 .Project(Builders<BsonDocument>.Projection.Include("doc.metric_ids"))
                 .FirstOrDefaultAsync(cancellationToken);
-            var enabled = found?["doc"].AsBsonDocument.GetValue("metric_ids", new BsonArray()).AsBsonArray
-                .Select(v => v.ToInt64()).ToList() ?? [];
+            // An agent stored before agents had metrics has no doc.metric_ids, and the projection then has no doc at all.
+            var enabled = found is not null && found.TryGetValue("doc", out var doc)
+                && doc.AsBsonDocument.TryGetValue("metric_ids", out var ids) && ids.IsBsonArray
+                ? ids.AsBsonArray.Select(v => v.ToInt64()).ToList()
+                : [];
             filter &= Filter.In("_id", enabled);
         }
         var total = await context.Metrics.CountDocumentsAsync(filter, cancellationToken: cancellationToken);
