@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json;
 using Cekura.Contracts.Agents;
 using Cekura.Contracts.Metrics;
@@ -22,12 +23,50 @@ public sealed record AgentView(
         CallLogViews.Iso(a.CreatedAt), CallLogViews.Iso(a.UpdatedAt));
 }
 
-/// <summary>The body of <c>POST</c>, <c>PUT</c> and <c>PATCH</c> on agents (documents the OpenAPI schema).</summary>
-public sealed record CreateAgentDocument(
-    string AgentName, string? Description, string? AssistantId, string? AssistantProvider, IReadOnlyList<string>? RedactFields,
-    string? ProviderWebhookSecret, Rubric? Rubric, IReadOnlyList<long>? Metrics, IReadOnlyList<AgentNode>? TopicNodes,
-    IReadOnlyList<AgentNode>? DropoffNodes, string? WebhookUrl, string? WebhookSecret, double? SilenceDuration,
-    double? InfraIssuesTimeout, AgentProviderDocument? Provider);
+/// <summary>
+/// The body of <c>POST</c>, <c>PUT</c> and <c>PATCH</c> on agents (documents the OpenAPI schema; the endpoints read the
+/// JSON themselves). PATCH takes any subset of the fields.
+/// </summary>
+public sealed record CreateAgentDocument
+{
+    public required string AgentName { get; init; }
+    public string? Description { get; init; }
+
+    [Description("The provider's assistant id; unique in the project.")]
+    public string? AssistantId { get; init; }
+    public string? AssistantProvider { get; init; }
+
+    [Description("Default PII entities to redact for calls that send no redact_fields of their own.")]
+    public IReadOnlyList<string>? RedactFields { get; init; }
+
+    [Description("Cekura's nested spelling: provider.redact_fields is read as redact_fields.")]
+    public AgentProviderDocument? Provider { get; init; }
+
+    [Description("Write-only: the secret the provider signs its webhooks with.")]
+    public string? ProviderWebhookSecret { get; init; }
+    public Rubric? Rubric { get; init; }
+
+    [Description("Ids of the project's custom metrics evaluated on every call of the agent.")]
+    public IReadOnlyList<long>? Metrics { get; init; }
+
+    [Description("Topics a call is classified into; names unique, at most 100.")]
+    public IReadOnlyList<AgentNode>? TopicNodes { get; init; }
+
+    [Description("Stages at which a caller may drop off; names unique, at most 100.")]
+    public IReadOnlyList<AgentNode>? DropoffNodes { get; init; }
+
+    [Description("Absolute http(s) URL for the call_log.completed webhook; null for none.")]
+    public string? WebhookUrl { get; init; }
+
+    [Description("Write-only: the X-CEKURA-SECRET value for that webhook.")]
+    public string? WebhookSecret { get; init; }
+
+    [Description("Seconds of mutual silence that fail Silence Detection (0 < s <= 3600); null for 10.")]
+    public double? SilenceDuration { get; init; }
+
+    [Description("Seconds the agent may stay silent after the caller before Infrastructure Issues fails (0 < s <= 3600); null for 10.")]
+    public double? InfraIssuesTimeout { get; init; }
+}
 
 /// <summary>Cekura's nested provider settings; only <c>redact_fields</c> is read (as <c>redact_fields</c>).</summary>
 public sealed record AgentProviderDocument(IReadOnlyList<string>? RedactFields);

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json;
 using Cekura.Contracts.Metrics;
 using Cekura.Hosting.Storage;
@@ -26,10 +27,39 @@ public sealed record PredefinedMetricView(long Id, string Name, string Descripti
         new(m.Id, m.Name, m.Description, MetricTypes.Predefined, m.Type, m.EnumValues);
 }
 
-/// <summary>The body of <c>POST</c>, <c>PUT</c> and <c>PATCH</c> on metrics (documents the OpenAPI schema).</summary>
-public sealed record CreateMetricDocument(
-    string Name, string? Description, string Type, string EvalType, IReadOnlyList<string>? EnumValues, string? Prompt,
-    string? CustomCode, JsonElement? Configuration, IReadOnlyList<long>? Agents, long? Agent);
+/// <summary>
+/// The body of <c>POST</c>, <c>PUT</c> and <c>PATCH</c> on metrics (documents the OpenAPI schema; the endpoints read the
+/// JSON themselves). PATCH takes any subset of the fields.
+/// </summary>
+public sealed record CreateMetricDocument
+{
+    public required string Name { get; init; }
+    public string? Description { get; init; }
+
+    [Description("llm_judge or custom_code (predefined metrics cannot be created).")]
+    public required string Type { get; init; }
+
+    [Description("binary, numeric, continuous_qualitative (0-100) or enum.")]
+    public required string EvalType { get; init; }
+
+    [Description("The categories of an enum metric: required, non-empty and distinct for enum; refused for the others.")]
+    public IReadOnlyList<string>? EnumValues { get; init; }
+
+    [Description("llm_judge: the criterion, with {{variables}}; a prompt or a description is required.")]
+    public string? Prompt { get; init; }
+
+    [Description("custom_code: JavaScript that reads data and sets _result and _explanation; its syntax is checked.")]
+    public string? CustomCode { get; init; }
+
+    [Description("Any JSON object, kept as sent.")]
+    public JsonElement? Configuration { get; init; }
+
+    [Description("Ids of the project's agents to enable the metric on; when sent, exactly these agents enable it.")]
+    public IReadOnlyList<long>? Agents { get; init; }
+
+    [Description("Cekura's single-agent form of agents.")]
+    public long? Agent { get; init; }
+}
 
 /// <summary>Custom metrics (LLM judges and custom code) and the catalogue of predefined ones.</summary>
 public static class MetricsApi

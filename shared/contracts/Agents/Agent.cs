@@ -27,10 +27,10 @@ public sealed record Agent
     /// <summary>The stages at which a caller may drop off (the call's <c>dropoff_point</c>).</summary>
     public IReadOnlyList<AgentNode> DropoffNodes { get; init; } = [];
 
-    /// <summary>Absolute http(s) URL that receives <c>call_log.completed</c> when a call finishes processing; null for none.</summary>
+    /// <summary>Where the completion webhook (<c>call_log.completed</c>) for this agent's calls goes: an absolute http(s) URL, or null for none.</summary>
     public string? WebhookUrl { get; init; }
 
-    /// <summary>Sent as <c>X-CEKURA-SECRET</c> with that webhook; never shown.</summary>
+    /// <summary>The <c>X-CEKURA-SECRET</c> header value for that webhook; never shown.</summary>
     public string? WebhookSecret { get; init; }
 
     /// <summary>Silence detection's threshold in seconds; null means the default of 10 s.</summary>
@@ -46,4 +46,4 @@ public sealed record Agent
 }
 
 /// <summary>A named topic or drop-off stage, with the description a classifier reads.</summary>
-public sealed record AgentNode(string Name, string Description);
+public sealed record AgentNode(string Name, string Description = "");
