@@ -5,6 +5,7 @@ using Cekura.Ingest.Agents;
 using Cekura.Ingest.Api;
 using Cekura.Hosting.Calls.Views;
 using Cekura.Ingest.CallLogs;
+using Cekura.Ingest.Metrics;
 using Cekura.Ingest.Observe;
 using Cekura.Ingest.Recordings;
 using Cekura.Ingest.Transcripts;
@@ -29,7 +30,7 @@ public static class IngestModule
     /// <summary>Largest accepted request (recordings are uploaded in it).</summary>
     public const long MaxRequestBytes = 512L * 1024 * 1024;
 
-    /// <summary>Send Calls, call-log reads, agents, the outbox relay and the public OpenAPI document.</summary>
+    /// <summary>Send Calls, call-log reads, agents, metrics, the outbox relay and the public OpenAPI document.</summary>
     public static WebApplicationBuilder AddIngest(this WebApplicationBuilder builder)
     {
         builder.ConfigureCekuraBus();
@@ -91,6 +92,7 @@ public static class IngestModule
         api.MapCallEvaluationApi();
         api.MapCallLogChangesApi();
         api.MapAgentsApi();
+        api.MapMetricsApi();
         return app;
     }
 }

@@ -5,9 +5,11 @@ using Cekura.EndToEnd.Tests.Support;
 
 namespace Cekura.EndToEnd.Tests;
 
-/// <summary>Changing an agent: its default redaction list applies to calls that send none of their own.</summary>
+/// <summary>Agents through the embedded host: their fields and rules, PATCH/PUT/DELETE, and what their calls get from them.</summary>
 public sealed class AgentsApiTests : IAsyncLifetime
 {
+    private const string Agents = "/test_framework/v1/aiagents/";
+
     private readonly EmbeddedHost _host = new();
     private HttpClient _client = null!;
 
@@ -92,6 +94,171 @@ public sealed class AgentsApiTests : IAsyncLifetime
         Assert.Contains("operator must be \"and\" or \"or\".", errors);
         Assert.Contains(errors, e => e!.StartsWith("rule 0: metric must be the id of a predefined metric", StringComparison.Ordinal));
         Assert.Contains("rule 1: lt compares numbers; use eq or neq for true/false and strings.", errors);
+    }
+
+    [Fact]
+    public async Task Create_shows_metrics_nodes_webhook_and_thresholds_and_never_the_secrets()
+    {
+        var metric = await CreateMetricAsync();
+        var created = await SendAsync(HttpMethod.Post, Agents, $$"""
+            {"agent_name": "Full bot", "metrics": [{{metric}}, "{{metric}}"],
+             "topic_nodes": [{"name": "Booking", "description": "Wants a table"}, {"name": "Hours"}],
+             "dropoff_nodes": [{"name": "Greeting", "description": "Before the first question"}],
+             "webhook_url": "https://hooks.example/cekura", "webhook_secret": "whsec_123", "provider_webhook_secret": "vapi_1",
+             "silence_duration": 7.5, "infra_issues_timeout": "12", "provider": {"redact_fields": ["ssn"]} }
+            """, HttpStatusCode.Created);
+
+        var shown = await SendAsync(HttpMethod.Get, $"{Agents}{created.GetProperty("id").GetInt64()}/", null);
+        Assert.Equal(created.ToString(), shown.ToString());
+        Assert.Equal([metric], shown.GetProperty("metrics").EnumerateArray().Select(e => e.GetInt64()));
+        Assert.Equal("""[{"name":"Booking","description":"Wants a table"},{"name":"Hours","description":""}]""",
+            shown.GetProperty("topic_nodes").GetRawText());
+        Assert.Equal("Greeting", shown.GetProperty("dropoff_nodes")[0].GetProperty("name").GetString());
+        Assert.Equal("https://hooks.example/cekura", shown.GetProperty("webhook_url").GetString());
+        Assert.True(shown.GetProperty("has_webhook_secret").GetBoolean());
+        Assert.True(shown.GetProperty("has_provider_webhook_secret").GetBoolean());
+        Assert.Equal(7.5, shown.GetProperty("silence_duration").GetDouble());
+        Assert.Equal(12, shown.GetProperty("infra_issues_timeout").GetDouble());
+        Assert.Equal(["ssn"], shown.GetProperty("redact_fields").EnumerateArray().Select(e => e.GetString()));
+        Assert.DoesNotContain("whsec_123", shown.GetRawText());
+        Assert.DoesNotContain("vapi_1", shown.GetRawText());
+        Assert.False(shown.TryGetProperty("webhook_secret", out _));
+
+        // Left out, the new fields have their defaults (null thresholds mean metrics.md's 10 s).
+        var bare = await SendAsync(HttpMethod.Get, $"{Agents}1/", null);
+        Assert.Empty(bare.GetProperty("metrics").EnumerateArray());
+        Assert.Empty(bare.GetProperty("topic_nodes").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, bare.GetProperty("webhook_url").ValueKind);
+        Assert.False(bare.GetProperty("has_webhook_secret").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, bare.GetProperty("silence_duration").ValueKind);
+        Assert.Equal(JsonValueKind.Null, bare.GetProperty("infra_issues_timeout").ValueKind);
+    }
+
+    public static TheoryData<string, string, string> BadAgentFields() => new()
+    {
+        { """{"topic_nodes": [{"name": "A"}, {"name": " a "}]}""", "topic_nodes", "item 1: the name \"a\" is used twice; names must be unique." },
+        { """{"topic_nodes": [{"description": "no name"}]}""", "topic_nodes", "item 0: name: This field is required." },
+        { """{"dropoff_nodes": [{"name": ""}]}""", "dropoff_nodes", "item 0: name: This field may not be blank." },
+        { """{"dropoff_nodes": ["Greeting"]}""", "dropoff_nodes", "item 0: expected an object {\"name\", \"description\"}." },
+        { """{"dropoff_nodes": {"name": "x"}}""", "dropoff_nodes", "Expected a list of {\"name\", \"description\"} objects." },
+        { $$"""{"topic_nodes": [{"name": "{{new string('t', 256)}}"}]}""", "topic_nodes", "item 0: name: Ensure this field has no more than 255 characters." },
+        { $$"""{"topic_nodes": [{{string.Join(",", Enumerable.Range(0, 101).Select(i => $"{{\"name\": \"t{i}\"}}"))}}]}""", "topic_nodes", "Ensure this field has no more than 100 elements." },
+        { """{"webhook_url": "ftp://hooks.example/x"}""", "webhook_url", "Enter a valid absolute http or https URL." },
+        { """{"webhook_url": "/relative/path"}""", "webhook_url", "Enter a valid absolute http or https URL." },
+        { """{"webhook_url": 5}""", "webhook_url", "Not a valid string." },
+        { """{"webhook_secret": ["x"]}""", "webhook_secret", "Not a valid string." },
+        { """{"silence_duration": 0}""", "silence_duration", "Must be a number of seconds greater than 0 and at most 3600." },
+        { """{"silence_duration": -2}""", "silence_duration", "Must be a number of seconds greater than 0 and at most 3600." },
+        { """{"infra_issues_timeout": "soon"}""", "infra_issues_timeout", "A valid number is required." },
+        { """{"infra_issues_timeout": 100000}""", "infra_issues_timeout", "Must be a number of seconds greater than 0 and at most 3600." },
+        { """{"metrics": [987654]}""", "metrics", "metric 987654 does not exist in this project" },
+        { """{"metrics": [1]}""", "metrics", "metric 1 is predefined: predefined metrics run on every call and are not enabled per agent" },
+        { """{"metrics": ["x"]}""", "metrics", "Incorrect type. Expected pk value, received \"x\"." },
+        { """{"metrics": "1001"}""", "metrics", "Expected a list of ids but got type \"str\"." },
+        { """{"redact_fields": ["ssn"], "provider": {"redact_fields": ["person_name"]}}""", "redact_fields", "Give redact_fields or provider.redact_fields, not both with different values." },
+        { """{"provider": {"redact_fields": ["shoe_size"]}}""", "redact_fields", "\"shoe_size\" is not a valid choice." },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadAgentFields))]
+    public async Task A_bad_agent_field_is_a_400_naming_it_on_create_patch_and_put(string fields, string field, string message)
+    {
+        var withName = fields.Insert(1, "\"agent_name\": \"Bad bot\", ");
+        foreach (var (method, path, body) in new[] { (HttpMethod.Post, Agents, withName), (HttpMethod.Patch, $"{Agents}1/", fields), (HttpMethod.Put, $"{Agents}1/", withName) })
+        {
+            var errors = await SendAsync(method, path, body, HttpStatusCode.BadRequest);
+            Assert.Equal([field], errors.EnumerateObject().Select(p => p.Name));
+            Assert.Contains(message, errors.GetProperty(field).EnumerateArray().Select(e => e.GetString()));
+        }
+        Assert.Equal(1, (await SendAsync(HttpMethod.Get, Agents, null)).GetProperty("count").GetInt64());
+    }
+
+    [Fact]
+    public async Task Put_replaces_every_field_but_keeps_write_only_secrets_unless_sent()
+    {
+        var metric = await CreateMetricAsync();
+        var id = (await SendAsync(HttpMethod.Post, Agents, $$"""
+            {"agent_name": "Old", "description": "Old text", "assistant_id": "asst_put", "redact_fields": ["ssn"],
+             "metrics": [{{metric}}], "topic_nodes": [{"name": "T"}], "webhook_url": "https://a.example/h", "webhook_secret": "s1",
+             "provider_webhook_secret": "p1", "silence_duration": 3}
+            """, HttpStatusCode.Created)).GetProperty("id").GetInt64();
+
+        var replaced = await SendAsync(HttpMethod.Put, $"{Agents}{id}/", """{"agent_name": "New", "provider": {"redact_fields": ["person_name"]}}""");
+
+        Assert.Equal("New", replaced.GetProperty("agent_name").GetString());
+        Assert.Equal("", replaced.GetProperty("description").GetString());
+        Assert.Equal(JsonValueKind.Null, replaced.GetProperty("assistant_id").ValueKind);
+        Assert.Equal(["person_name"], replaced.GetProperty("redact_fields").EnumerateArray().Select(e => e.GetString()));
+        Assert.Empty(replaced.GetProperty("metrics").EnumerateArray());
+        Assert.Empty(replaced.GetProperty("topic_nodes").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, replaced.GetProperty("webhook_url").ValueKind);
+        Assert.Equal(JsonValueKind.Null, replaced.GetProperty("silence_duration").ValueKind);
+        Assert.True(replaced.GetProperty("has_webhook_secret").GetBoolean());
+        Assert.True(replaced.GetProperty("has_provider_webhook_secret").GetBoolean());
+        Assert.Empty((await SendAsync(HttpMethod.Get, $"/test_framework/v1/metrics/{metric}/", null)).GetProperty("agents").EnumerateArray());
+
+        var cleared = await SendAsync(HttpMethod.Put, $"{Agents}{id}/", """{"agent_name": "New", "webhook_secret": null, "provider_webhook_secret": ""}""");
+        Assert.False(cleared.GetProperty("has_webhook_secret").GetBoolean());
+        Assert.False(cleared.GetProperty("has_provider_webhook_secret").GetBoolean());
+
+        var errors = await SendAsync(HttpMethod.Put, $"{Agents}{id}/", """{"description": "no name"}""", HttpStatusCode.BadRequest);
+        Assert.Equal(["This field is required."], errors.GetProperty("agent_name").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.PutAsJsonAsync($"{Agents}987654/", new { agent_name = "x" })).StatusCode);
+        // PUT keeps assistant ids unique in the project too.
+        var taken = await SendAsync(HttpMethod.Put, $"{Agents}{id}/", """{"agent_name": "New", "assistant_id": "demo-assistant"}""", HttpStatusCode.BadRequest);
+        Assert.True(taken.TryGetProperty("assistant_id", out _), taken.ToString());
+    }
+
+    [Fact]
+    public async Task Patch_accepts_the_nested_provider_redact_fields()
+    {
+        var patched = await SendAsync(HttpMethod.Patch, $"{Agents}1/", """{"provider": {"redact_fields": ["email_address"]}}""");
+        Assert.Equal(["email_address"], patched.GetProperty("redact_fields").EnumerateArray().Select(e => e.GetString()));
+
+        // A provider object without redact_fields changes nothing.
+        var unchanged = await SendAsync(HttpMethod.Patch, $"{Agents}1/", """{"provider": {"name": "vapi"}}""");
+        Assert.Equal(["email_address"], unchanged.GetProperty("redact_fields").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task Delete_keeps_the_agents_calls_and_later_calls_naming_it_are_400_as_for_an_unknown_agent()
+    {
+        var id = (await SendAsync(HttpMethod.Post, Agents, """{"agent_name": "Short-lived bot", "assistant_id": "asst_gone"}""", HttpStatusCode.Created))
+            .GetProperty("id").GetInt64();
+        var call = await EvaluatedAsync("before-delete", id);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteAsync($"{Agents}{id}/")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"{Agents}{id}/")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.DeleteAsync($"{Agents}{id}/")).StatusCode);
+        var kept = await SendAsync(HttpMethod.Get, $"/observability/v2/call-logs/{call.GetProperty("id").GetInt64()}/", null);
+        Assert.Equal(id, kept.GetProperty("agent").GetInt64());
+        Assert.Equal("Short-lived bot", kept.GetProperty("agent_name").GetString());
+
+        var byId = await SendAsync(HttpMethod.Post, "/observability/v1/observe/", Calls.Body("after-delete", id).ToJsonString(), HttpStatusCode.BadRequest);
+        Assert.Equal($"Invalid pk \"{id}\" - object does not exist.", byId.GetProperty("agent")[0].GetString());
+        var body = Calls.Body("after-delete-assistant");
+        body.Remove("agent");
+        body["assistant_id"] = "asst_gone";
+        var byAssistant = await SendAsync(HttpMethod.Post, "/observability/v1/observe/", body.ToJsonString(), HttpStatusCode.BadRequest);
+        Assert.Equal("No agent with assistant_id \"asst_gone\" in this project.", byAssistant.GetProperty("assistant_id")[0].GetString());
+    }
+
+    private async Task<long> CreateMetricAsync() =>
+        (await SendAsync(HttpMethod.Post, "/test_framework/v1/metrics/",
+            """{"name": "Booked", "type": "llm_judge", "eval_type": "binary", "prompt": "Did the agent book a table?"}""",
+            HttpStatusCode.Created)).GetProperty("id").GetInt64();
+
+    private async Task<JsonElement> SendAsync(HttpMethod method, string path, string? body, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var request = new HttpRequestMessage(method, path)
+        {
+            Content = body is null ? null : new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        var response = await _client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{method} {path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
     }
 
     private async Task<long> CreateAgentAsync(string name, object rubric)

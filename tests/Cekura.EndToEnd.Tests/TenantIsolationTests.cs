@@ -15,9 +15,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Cekura.EndToEnd.Tests;
 
 /// <summary>
-/// Tenant isolation, endpoint by endpoint. Tenant A (the bootstrap key, project 1) owns an agent, a call with a
-/// recording and a call from a provider webhook; another tenant's key, with A's ids in hand, must never read, filter
-/// by, reference or change them. Each case gets a fresh second tenant, so cases that let it store things (reusing
+/// Tenant isolation, endpoint by endpoint. Tenant A (the bootstrap key, project 1) owns an agent, a metric enabled on
+/// it, a call with a recording and a call from a provider webhook; another tenant's key, with A's ids in hand, must
+/// never read, filter by, reference or change them. Each case gets a fresh second tenant, so cases that let it store things (reusing
 /// A's call_id or assistant_id) cannot change what the others see.
 /// </summary>
 public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClassFixture<TenantIsolationTests.TenantA>
@@ -43,6 +43,17 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
         new("GET", "/test_framework/v1/aiagents/", "agent_list_shows_none_of_As_agents", AgentList),
         new("GET", "/test_framework/v1/aiagents/{id:long}/", "agent_detail_of_As_agent_is_404", AgentDetail),
         new("PATCH", "/test_framework/v1/aiagents/{id:long}/", "agent_patch_of_As_agent_is_404", AgentPatch),
+        new("PUT", "/test_framework/v1/aiagents/{id:long}/", "agent_put_of_As_agent_is_404", AgentPut),
+        new("DELETE", "/test_framework/v1/aiagents/{id:long}/", "agent_delete_of_As_agent_is_404", AgentDelete),
+        new("POST", "/test_framework/v1/aiagents/", "agent_enabling_As_metric_is_400_and_stores_nothing", AgentNamingAsMetric),
+        new("POST", "/test_framework/v1/metrics/", "metric_enabled_on_As_agent_is_400_and_stores_nothing", MetricNamingAsAgent),
+        new("GET", "/test_framework/v1/metrics/", "metric_list_shows_none_of_As_metrics_under_any_filter", MetricList),
+        new("GET", "/test_framework/v1/metrics/{id:long}/", "metric_detail_of_As_metric_is_404", MetricDetail),
+        new("PATCH", "/test_framework/v1/metrics/{id:long}/", "metric_patch_of_As_metric_is_404_and_own_metric_cannot_enable_on_As_agent", MetricPatch),
+        new("PUT", "/test_framework/v1/metrics/{id:long}/", "metric_put_of_As_metric_is_404", MetricPut),
+        new("DELETE", "/test_framework/v1/metrics/{id:long}/", "metric_delete_of_As_metric_is_404", MetricDelete),
+        new("GET", "/test_framework/v1/predefined-metrics-external/", "predefined_metrics_are_the_same_catalogue_for_every_tenant", PredefinedMetricList),
+        new("POST", "/observability/v1/observe/", "send_call_naming_As_metric_is_400_and_stores_nothing", SendCallNamingAsMetric),
         new("POST", "/observability/v1/{provider}/observe/", "webhook_naming_As_agent_is_400", WebhookNamingAsAgent),
         new("POST", "/observability/v1/{provider}/observe/", "webhook_naming_As_assistant_is_400", WebhookNamingAsAssistant),
         new("POST", "/observability/v1/{provider}/observe/", "webhook_reusing_As_provider_call_id_makes_a_new_call", WebhookReusingAsCallId),
@@ -259,6 +270,110 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
         }
     }
 
+    private static async Task AgentPut(TenantA a, OtherTenant b)
+    {
+        foreach (var id in new[] { a.AgentId, TenantA.DemoAgentId })
+        {
+            await AssertNotFoundAsync(await b.Client.PutAsJsonAsync($"/test_framework/v1/aiagents/{id}/", new { agent_name = "taken over" }));
+        }
+    }
+
+    private static async Task AgentDelete(TenantA a, OtherTenant b)
+    {
+        foreach (var id in new[] { a.AgentId, TenantA.DemoAgentId, 987654L })
+        {
+            await AssertNotFoundAsync(await b.Client.DeleteAsync($"/test_framework/v1/aiagents/{id}/"));
+        }
+    }
+
+    private static async Task AgentNamingAsMetric(TenantA a, OtherTenant b)
+    {
+        var created = await b.Client.PostAsJsonAsync("/test_framework/v1/aiagents/", new { agent_name = "B bot", metrics = new[] { a.MetricId } });
+        var errors = await AssertStatusAsync(HttpStatusCode.BadRequest, created);
+        Assert.Equal($"metric {a.MetricId} does not exist in this project", errors.GetProperty("metrics")[0].GetString());
+        Assert.Equal(0, (await AssertStatusAsync(HttpStatusCode.OK, await b.Client.GetAsync("/test_framework/v1/aiagents/"))).GetProperty("count").GetInt64());
+
+        // Nor can B's own agent take it on later.
+        var agent = await b.CreateAgentAsync("B bot", assistantId: null);
+        var patched = await b.Client.PatchAsJsonAsync($"/test_framework/v1/aiagents/{agent}/", new { metrics = new[] { a.MetricId } });
+        Assert.Equal($"metric {a.MetricId} does not exist in this project",
+            (await AssertStatusAsync(HttpStatusCode.BadRequest, patched)).GetProperty("metrics")[0].GetString());
+    }
+
+    private static async Task MetricNamingAsAgent(TenantA a, OtherTenant b)
+    {
+        foreach (var (field, value) in new (string, object)[] { ("agents", new[] { a.AgentId }), ("agents", new[] { TenantA.DemoAgentId }), ("agent", a.AgentId) })
+        {
+            var body = new Dictionary<string, object> { ["name"] = "B metric", ["type"] = "llm_judge", ["eval_type"] = "binary", ["prompt"] = "p", [field] = value };
+            var errors = await AssertStatusAsync(HttpStatusCode.BadRequest, await b.Client.PostAsJsonAsync("/test_framework/v1/metrics/", body));
+            Assert.Matches("^agent [0-9]+ does not exist in this project$", errors.GetProperty(field)[0].GetString());
+        }
+        Assert.Equal(0, (await AssertStatusAsync(HttpStatusCode.OK, await b.Client.GetAsync("/test_framework/v1/metrics/"))).GetProperty("count").GetInt64());
+
+        // B's own metric gets its own id, and A's agents do not gain it.
+        var own = await b.CreateMetricAsync();
+        Assert.NotEqual(a.MetricId, own);
+    }
+
+    private static async Task MetricList(TenantA a, OtherTenant b)
+    {
+        foreach (var query in new[] { "", "?page_size=100", $"?agent_id={a.AgentId}", $"?agent_id={TenantA.DemoAgentId}" })
+        {
+            var page = await AssertStatusAsync(HttpStatusCode.OK, await b.Client.GetAsync($"/test_framework/v1/metrics/{query}"));
+            Assert.Equal(0, page.GetProperty("count").GetInt64());
+            Assert.Empty(page.GetProperty("results").EnumerateArray());
+        }
+        // B's own metric lists only B's agents, even filtered by A's agent.
+        var own = await b.CreateMetricAsync();
+        var mine = await AssertStatusAsync(HttpStatusCode.OK, await b.Client.GetAsync("/test_framework/v1/metrics/"));
+        Assert.Equal(own, Assert.Single(mine.GetProperty("results").EnumerateArray()).GetProperty("id").GetInt64());
+        var filtered = await AssertStatusAsync(HttpStatusCode.OK, await b.Client.GetAsync($"/test_framework/v1/metrics/?agent_id={a.AgentId}"));
+        Assert.Equal(0, filtered.GetProperty("count").GetInt64());
+    }
+
+    private static async Task MetricDetail(TenantA a, OtherTenant b)
+    {
+        await AssertNotFoundAsync(await b.Client.GetAsync($"/test_framework/v1/metrics/{a.MetricId}/"));
+        await AssertNotFoundAsync(await b.Client.GetAsync("/test_framework/v1/metrics/987654/"));
+    }
+
+    private static async Task MetricPatch(TenantA a, OtherTenant b)
+    {
+        await AssertNotFoundAsync(await b.Client.PatchAsJsonAsync($"/test_framework/v1/metrics/{a.MetricId}/", new { name = "taken over", agents = Array.Empty<long>() }));
+        var own = await b.CreateMetricAsync();
+        var errors = await AssertStatusAsync(HttpStatusCode.BadRequest,
+            await b.Client.PatchAsJsonAsync($"/test_framework/v1/metrics/{own}/", new { agents = new[] { a.AgentId } }));
+        Assert.Equal($"agent {a.AgentId} does not exist in this project", errors.GetProperty("agents")[0].GetString());
+    }
+
+    private static async Task MetricPut(TenantA a, OtherTenant b) =>
+        await AssertNotFoundAsync(await b.Client.PutAsJsonAsync($"/test_framework/v1/metrics/{a.MetricId}/",
+            new { name = "taken over", type = "llm_judge", eval_type = "binary", prompt = "p", agents = Array.Empty<long>() }));
+
+    private static async Task MetricDelete(TenantA a, OtherTenant b)
+    {
+        await AssertNotFoundAsync(await b.Client.DeleteAsync($"/test_framework/v1/metrics/{a.MetricId}/"));
+        await AssertNotFoundAsync(await b.Client.DeleteAsync("/test_framework/v1/metrics/987654/"));
+    }
+
+    private static async Task PredefinedMetricList(TenantA a, OtherTenant b)
+    {
+        var mine = await (await a.Client.GetAsync("/test_framework/v1/predefined-metrics-external/")).Content.ReadAsStringAsync();
+        var theirs = await AssertStatusAsync(HttpStatusCode.OK, await b.Client.GetAsync("/test_framework/v1/predefined-metrics-external/"));
+        Assert.Equal(mine, theirs.GetRawText());
+        Assert.DoesNotContain(theirs.GetProperty("results").EnumerateArray(), m => m.GetProperty("id").GetInt64() == a.MetricId);
+    }
+
+    private static async Task SendCallNamingAsMetric(TenantA a, OtherTenant b)
+    {
+        var agent = await b.CreateAgentAsync("B bot", assistantId: null);
+        var body = Calls.Body("b-names-a-metric", agent);
+        body["metric_ids"] = $"1,{a.MetricId}";
+        var errors = await AssertStatusAsync(HttpStatusCode.BadRequest, await Calls.PostCallAsync(b.Client, body));
+        Assert.Equal($"metric {a.MetricId} does not exist in this project", errors.GetProperty("metric_ids")[0].GetString());
+        await AssertStoresNothingAsync(a, b);
+    }
+
     private static async Task WebhookNamingAsAgent(TenantA a, OtherTenant b)
     {
         var query = $"?agent_id={a.AgentId}";
@@ -415,6 +530,15 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
             Assert.Equal(ProjectId, agent.GetProperty("project").GetInt64());
             return agent.GetProperty("id").GetInt64();
         }
+
+        public async Task<long> CreateMetricAsync()
+        {
+            var response = await Client.PostAsJsonAsync("/test_framework/v1/metrics/",
+                new { name = "B metric", type = "llm_judge", eval_type = "binary", prompt = "Did it help?" });
+            var metric = await AssertStatusAsync(HttpStatusCode.Created, response);
+            Assert.Equal(ProjectId, metric.GetProperty("project").GetInt64());
+            return metric.GetProperty("id").GetInt64();
+        }
     }
 
     /// <summary>Tenant A's data, made once through the API with the bootstrap key, and what A sees of it.</summary>
@@ -429,9 +553,16 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
         private long _lastProject = 1;
         private string _snapshot = "";
 
-        public EmbeddedHost Host { get; } = new();
+        // A's key reads its whole snapshot after every case (over 700 requests within a minute), more than the
+        // default per-key rate allows; the limiter is not what these cases test.
+        public EmbeddedHost Host { get; } = new(new Dictionary<string, string?>
+        {
+            ["Gateway:RateLimit:PerMinute"] = "100000",
+            ["Gateway:RateLimit:Burst"] = "10000",
+        });
         public HttpClient Client { get; private set; } = null!;
         public long AgentId { get; private set; }
+        public long MetricId { get; private set; }
         public long CallId { get; private set; }
         public long WebhookCallId { get; private set; }
         public string RecordingUrl { get; private set; } = "";
@@ -442,6 +573,10 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
             var agent = await AssertStatusAsync(HttpStatusCode.Created, await Client.PostAsJsonAsync("/test_framework/v1/aiagents/",
                 new { agent_name = "Tenant A bot", assistant_id = AssistantId }));
             AgentId = agent.GetProperty("id").GetInt64();
+            // A's own metric, enabled on A's agent (so A's agent view and metric view both show the link).
+            var metric = await AssertStatusAsync(HttpStatusCode.Created, await Client.PostAsJsonAsync("/test_framework/v1/metrics/",
+                new { name = "A metric", type = "custom_code", eval_type = "binary", custom_code = "_result = true;", agents = new[] { AgentId } }));
+            MetricId = metric.GetProperty("id").GetInt64();
 
             using var form = Multipart(Calls.Body(CallIdText, AgentId), Wav.Tone(1.0));
             CallId = (await AssertStatusAsync(HttpStatusCode.Created, await Client.PostAsync("/observability/v1/observe/", form))).GetProperty("id").GetInt64();
@@ -494,6 +629,7 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
                      {
                          "/observability/v2/call-logs/", $"/observability/v2/call-logs/{CallId}/", $"/observability/v2/call-logs/{WebhookCallId}/",
                          "/test_framework/v1/aiagents/", $"/test_framework/v1/aiagents/{AgentId}/",
+                         "/test_framework/v1/metrics/", $"/test_framework/v1/metrics/{MetricId}/",
                      })
             {
                 var response = await Client.GetAsync(path);

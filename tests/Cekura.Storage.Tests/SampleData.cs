@@ -2,6 +2,7 @@ using System.Text.Json;
 using Cekura.Contracts;
 using Cekura.Contracts.Agents;
 using Cekura.Contracts.Calls;
+using Cekura.Contracts.Metrics;
 using Cekura.Contracts.Tenancy;
 
 namespace Cekura.Storage.Tests;
@@ -97,6 +98,29 @@ internal static class SampleData
         AssistantId = assistantId,
         AssistantProvider = assistantId is null ? null : "vapi",
         RedactFields = ["credit_card"],
+        MetricIds = [1001, 5_000_000_000],
+        TopicNodes = [new("Booking", "Caller wants a table"), new("Hours ✓", "")],
+        DropoffNodes = [new("Greeting", "Before the agent asks how it can help")],
+        WebhookUrl = "https://hooks.example/cekura?x=1",
+        WebhookSecret = "whsec_1",
+        SilenceDurationSeconds = 7.5,
+        InfraIssuesTimeoutSeconds = 12,
+        CreatedAt = Time,
+        UpdatedAt = Time.AddMinutes(1),
+    };
+
+    public static MetricDefinition Metric(long projectId = 1, string name = "Politeness") => new()
+    {
+        OrganizationId = 9,
+        ProjectId = projectId,
+        Name = name,
+        Description = "Was the agent polite — \"always\"?",
+        Type = MetricTypes.LlmJudge,
+        EvalType = MetricEvalTypes.Enum,
+        EnumValues = ["polite", "neutral", "rude"],
+        Prompt = "Judge {{transcript}}",
+        CustomCode = "_result = data.call_duration > 60;",
+        Configuration = Json("""{"model":"gpt-4o","temperature":0.1,"big":9007199254740993,"nested":{"list":[1,"a",null]}}"""),
         CreatedAt = Time,
         UpdatedAt = Time.AddMinutes(1),
     };

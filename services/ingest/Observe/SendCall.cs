@@ -4,7 +4,7 @@ using Cekura.Ingest.Recordings;
 
 namespace Cekura.Ingest.Observe;
 
-/// <summary>A Send Calls request that passed every field rule; only the agent is still to be resolved.</summary>
+/// <summary>A Send Calls request that passed every field rule; the agent and custom metric ids are still to be checked against the project.</summary>
 public sealed record SendCall
 {
     public required string CallId { get; init; }

@@ -1,4 +1,5 @@
 using Cekura.Contracts.Agents;
+using Cekura.Contracts.Metrics;
 using Cekura.Contracts.Tenancy;
 using Cekura.Hosting.Storage;
 using Cekura.Ingest.Api;
@@ -15,11 +16,12 @@ public sealed record AcceptedCall(SendCall Call, Agent Agent, VerifiedRecording?
 }
 
 /// <summary>
-/// Send Calls after the body is read: validate every field, resolve the agent, then store and start processing.
+/// Send Calls after the body is read: validate every field, resolve the agent and check custom <c>metric_ids</c>
+/// against the project, then store and start processing.
 /// The JSON/form endpoint and the providers' native webhooks both come through here, so they share every rule.
 /// </summary>
 public sealed class SendCallHandler(
-    SendCallValidator validator, IAgentStore agents, CallIngestor ingestor, SafeRecordingFetcher fetcher,
+    SendCallValidator validator, IAgentStore agents, IMetricStore metrics, CallIngestor ingestor, SafeRecordingFetcher fetcher,
     IOptions<RecordingFetchOptions> fetchOptions, RecordingVerifier verifier)
 {
     public async Task<(AcceptedCall? Accepted, FieldErrors Errors)> ValidateAsync(
@@ -32,7 +34,8 @@ public sealed class SendCallHandler(
             return (null, errors);
         }
         var agent = await ResolveAgentAsync(tenant.ProjectId, call, errors, cancellationToken);
-        return agent is null ? (null, errors) : (new AcceptedCall(call, agent), errors);
+        await CheckCustomMetricsAsync(tenant.ProjectId, call, errors, cancellationToken);
+        return agent is null || errors.Any ? (null, errors) : (new AcceptedCall(call, agent), errors);
     }
 
     /// <summary>
@@ -114,6 +117,21 @@ public sealed class SendCallHandler(
         await using var stream = body.Recording.OpenReadStream();
         var read = await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken);
         return header[..read];
+    }
+
+    /// <summary><c>metric_ids</c> at or above the first custom id must be metrics of the key's project.</summary>
+    private async Task CheckCustomMetricsAsync(long projectId, SendCall call, FieldErrors errors, CancellationToken cancellationToken)
+    {
+        var custom = call.MetricIds.Where(id => id >= MetricDefinition.FirstCustomId).ToList();
+        if (custom.Count == 0)
+        {
+            return;
+        }
+        var found = (await metrics.GetManyAsync(projectId, custom, cancellationToken)).Select(m => m.Id).ToHashSet();
+        foreach (var id in custom.Where(id => !found.Contains(id)))
+        {
+            errors.Add("metric_ids", SendCallValidator.UnknownMetric(id));
+        }
     }
 
     private async Task<Agent?> ResolveAgentAsync(long projectId, SendCall call, FieldErrors errors, CancellationToken cancellationToken)

@@ -23,6 +23,9 @@ public sealed class SendCallValidator(TranscriptParsers parsers, SpeechToTextOpt
         + "SpeechToText__Model; until then send transcript_json with its transcript_type.";
 
     private const string Required = "This field is required.";
+
+    /// <summary>The <c>metric_ids</c> message for an id that is neither predefined nor a metric of the key's project.</summary>
+    public static string UnknownMetric(long id) => $"metric {id} does not exist in this project";
     private const string Blank = "This field may not be blank.";
 
     public (SendCall? Call, FieldErrors Errors) Validate(SendCallBody body, ReadOnlySpan<byte> recordingHeader)
@@ -307,9 +310,10 @@ public sealed class SendCallValidator(TranscriptParsers parsers, SpeechToTextOpt
             {
                 errors.Add(field, $"\"{part}\" is not a metric id: use comma-separated integers such as \"118,119\".");
             }
-            else if (PredefinedMetrics.Find(id) is null)
+            else if (id < MetricDefinition.FirstCustomId && PredefinedMetrics.Find(id) is null)
             {
-                errors.Add(field, $"Unknown metric id {id}.");
+                // Below the first custom id only the catalogue exists; custom ids are checked against the project's metrics later.
+                errors.Add(field, UnknownMetric(id));
             }
             else
             {

@@ -1,7 +1,14 @@
 namespace Cekura.Contracts.Metrics;
 
-/// <summary>A metric that ships with the system; its id is stable across installations.</summary>
-public sealed record PredefinedMetric(long Id, string Name, string Type, string Description);
+/// <summary>
+/// A metric that ships with the system; its id is stable across installations. <see cref="Type"/> is the kind of value
+/// it reports (<c>numeric</c>, <c>binary</c> or <c>enum</c>, as a custom metric's eval type).
+/// </summary>
+public sealed record PredefinedMetric(long Id, string Name, string Type, string Description)
+{
+    /// <summary>The categories an <c>enum</c> metric reports; empty for the others.</summary>
+    public IReadOnlyList<string> EnumValues { get; init; } = [];
+}
 
 /// <summary>
 /// The catalogue of predefined metrics: ingest validates <c>metric_ids</c> against it, evaluation computes them.
@@ -61,7 +68,10 @@ public static class PredefinedMetrics
     public static readonly PredefinedMetric CallEndReason = new(
         12, "Call End Reason", "enum",
         "call_ended_reason mapped to customer_ended, agent_ended, transfer, voicemail, timeout, no_answer, error or other; " +
-        "not evaluated when the call has no end reason.");
+        "not evaluated when the call has no end reason.")
+    {
+        EnumValues = ["customer_ended", "agent_ended", "transfer", "voicemail", "timeout", "no_answer", "error", "other"],
+    };
 
     public static readonly PredefinedMetric TurnCounts = new(
         13, "Turn Counts", "numeric",

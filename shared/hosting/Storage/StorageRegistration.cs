@@ -30,6 +30,7 @@ public static class StorageRegistration
                 services.AddSingleton<IDataKeyStore, MongoDataKeyStore>();
                 services.AddSingleton<ICallStore>(sp => new SealingCallStore(sp.GetRequiredService<MongoCallStore>(), sp.GetRequiredService<IDataKeyStore>()));
                 services.AddSingleton<IAgentStore, MongoAgentStore>();
+                services.AddSingleton<IMetricStore, MongoMetricStore>();
                 services.AddSingleton<IApiKeyStore, MongoApiKeyStore>();
                 services.AddSingleton<ITenancyStore, MongoTenancyStore>();
                 services.AddSingleton<IWebhookOutbox, MongoWebhookOutbox>();
@@ -40,6 +41,7 @@ public static class StorageRegistration
                 services.AddSingleton<IDataKeyStore>(_ => new SqliteDataKeyStore(options.SqliteKeysPath));
                 services.AddSingleton<ICallStore>(sp => new SealingCallStore(sp.GetRequiredService<SqliteCallStore>(), sp.GetRequiredService<IDataKeyStore>()));
                 services.AddSingleton<IAgentStore, SqliteAgentStore>();
+                services.AddSingleton<IMetricStore, SqliteMetricStore>();
                 services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
                 services.AddSingleton<ITenancyStore, SqliteTenancyStore>();
                 services.AddSingleton<IWebhookOutbox, SqliteWebhookOutbox>();

@@ -621,8 +621,13 @@ public sealed class SendCallValidatorTests
         Assert.Empty(Form(FormWith("metric_ids", "")).Accepted().MetricIds);
 
     [Fact]
-    public void Metric_ids_with_an_unknown_id_is_rejected_naming_it() =>
-        Json(With("metric_ids", "1,99")).Rejected(("metric_ids", "Unknown metric id 99."));
+    public void Metric_ids_with_an_id_below_the_custom_range_outside_the_catalogue_is_rejected_naming_it() =>
+        Json(With("metric_ids", "1,99")).Rejected(("metric_ids", "metric 99 does not exist in this project"));
+
+    // Custom metrics are the project's: the handler looks them up after the field rules (EndToEnd MetricsApiTests).
+    [Fact]
+    public void Metric_ids_in_the_custom_range_pass_the_field_rules() =>
+        Assert.Equal([1L, 1001L, 5_000_000_000L], Json(With("metric_ids", "1,1001,5000000000")).Accepted().MetricIds);
 
     [Theory]
     [InlineData("a")]
@@ -688,7 +693,7 @@ public sealed class SendCallValidatorTests
             ("dynamic_variables", "Value must be valid JSON."),
             ("timestamp", BadTimestamp),
             ("redact_fields", "\"nickname\" is not a valid choice."),
-            ("metric_ids", "Unknown metric id 99."),
+            ("metric_ids", "metric 99 does not exist in this project"),
             ("main_agent_channel_index", "Must be between 0 and 1."));
     }
 

@@ -74,6 +74,49 @@ public sealed class MongoAgentStore(MongoStoreContext context) : IAgentStore
         return (total, docs.Select(d => MongoDocuments.FromBson<Agent>(d["doc"].AsBsonDocument)).ToList());
     }
 
+    public async Task<bool> DeleteAsync(long projectId, long id, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        var result = await context.Agents.DeleteOneAsync(Filter.Eq("project_id", projectId) & Filter.Eq("_id", id), cancellationToken);
+        return result.DeletedCount == 1;
+    }
+
+    public async Task<IReadOnlyList<Agent>> ListEnablingAsync(
+        long projectId, IReadOnlyCollection<long> metricIds, CancellationToken cancellationToken)
+    {
+        if (metricIds.Count == 0)
+        {
+            return [];
+        }
+        await context.EnsureInitializedAsync(cancellationToken);
+        // On an array field, $in matches a document when any element equals any of the ids.
+        var docs = await context.Agents.Find(Filter.Eq("project_id", projectId) & Filter.In("doc.metric_ids", metricIds))
+            .Sort(Builders<BsonDocument>.Sort.Ascending("_id"))
+            .ToListAsync(cancellationToken);
+        return docs.Select(d => MongoDocuments.FromBson<Agent>(d["doc"].AsBsonDocument)).ToList();
+    }
+
+    public async Task SetMetricAgentsAsync(
+        long projectId, long metricId, IReadOnlyCollection<long> agentIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        // Two atomic multi-document updates (each document changes in one step, so a concurrent change to another
+        // field of the same agent is kept). Each filter only matches agents that actually change, so UpdatedAt moves
+        // only on those.
+        var update = Builders<BsonDocument>.Update;
+        var project = Filter.Eq("project_id", projectId);
+        var metric = MongoDocuments.Integer(metricId);
+        var updatedAt = MongoDocuments.Value(now);
+        await context.Agents.UpdateManyAsync(
+            project & Filter.In("_id", agentIds) & Filter.Ne("doc.metric_ids", metric),
+            update.Push("doc.metric_ids", metric).Set("doc.updated_at", updatedAt),
+            cancellationToken: cancellationToken);
+        await context.Agents.UpdateManyAsync(
+            project & Filter.Nin("_id", agentIds) & Filter.Eq("doc.metric_ids", metric),
+            update.Pull("doc.metric_ids", metric).Set("doc.updated_at", updatedAt),
+            cancellationToken: cancellationToken);
+    }
+
     private async Task<Agent?> FindOneAsync(FilterDefinition<BsonDocument> filter, CancellationToken cancellationToken)
     {
         await context.EnsureInitializedAsync(cancellationToken);

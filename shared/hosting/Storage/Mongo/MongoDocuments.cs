@@ -28,6 +28,13 @@ internal static class MongoDocuments
         return JsonSerializer.Deserialize<T>(buffer.WrittenSpan, CekuraJson.Options)!;
     }
 
+    /// <summary>An integer as <see cref="ToBson{T}"/> writes it inside a document (Int32 when it fits), for queries on it.</summary>
+    public static BsonValue Integer(long value) =>
+        value is >= int.MinValue and <= int.MaxValue ? new BsonInt32((int)value) : new BsonInt64(value);
+
+    /// <summary>A value as <see cref="ToBson{T}"/> writes it inside a document (a date becomes its ISO string).</summary>
+    public static BsonValue Value<T>(T value) => ToBsonValue(JsonSerializer.SerializeToElement(value, CekuraJson.Options));
+
     public static BsonValue UnixMs(DateTimeOffset? value) =>
         value is { } v ? new BsonInt64(v.ToUnixTimeMilliseconds()) : BsonNull.Value;
 

@@ -23,6 +23,8 @@ public sealed class MongoStoreContext(MongoStoreOptions options) : IDisposable
 
     internal IMongoCollection<BsonDocument> Agents => Database.GetCollection<BsonDocument>("agents");
 
+    internal IMongoCollection<BsonDocument> Metrics => Database.GetCollection<BsonDocument>("metrics");
+
     internal IMongoCollection<BsonDocument> ApiKeys => Database.GetCollection<BsonDocument>("api_keys");
 
     internal IMongoCollection<BsonDocument> Organizations => Database.GetCollection<BsonDocument>("organizations");
@@ -100,6 +102,15 @@ public sealed class MongoStoreContext(MongoStoreOptions options) : IDisposable
                     Name = "agents_project_assistant_id",
                     PartialFilterExpression = Builders<BsonDocument>.Filter.Type("assistant_id", "string"),
                 }),
+            cancellationToken: cancellationToken);
+
+        // Finds the agents that enable a metric (a multikey index over each agent's metric ids).
+        await Agents.Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("project_id").Ascending("doc.metric_ids"), new CreateIndexOptions { Name = "agents_project_metric_ids" }),
+            cancellationToken: cancellationToken);
+        await Metrics.Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(keys.Ascending("project_id").Ascending("_id"), new CreateIndexOptions { Name = "metrics_project" }),
             cancellationToken: cancellationToken);
 
         await ApiKeys.Indexes.CreateManyAsync(

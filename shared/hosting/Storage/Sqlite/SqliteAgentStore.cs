@@ -75,13 +75,87 @@ public sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
         command.Parameters.AddWithValue("$project", projectId);
         command.Parameters.AddWithValue("$limit", pageSize);
         command.Parameters.AddWithValue("$offset", (long)(page - 1) * pageSize);
+        return (total, await ReadAllAsync(command, cancellationToken));
+    }
+
+    public async Task<bool> DeleteAsync(long projectId, long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var delete = connection.CreateCommand();
+        delete.CommandText = "DELETE FROM agents WHERE project_id = $project AND id = $id";
+        delete.Parameters.AddWithValue("$project", projectId);
+        delete.Parameters.AddWithValue("$id", id);
+        return await delete.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<IReadOnlyList<Agent>> ListEnablingAsync(
+        long projectId, IReadOnlyCollection<long> metricIds, CancellationToken cancellationToken)
+    {
+        if (metricIds.Count == 0)
+        {
+            return [];
+        }
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = EnablingAgents + " ORDER BY id";
+        command.Parameters.AddWithValue("$project", projectId);
+        command.Parameters.AddWithValue("$metrics", JsonSerializer.Serialize(metricIds));
+        return await ReadAllAsync(command, cancellationToken);
+    }
+
+    public async Task SetMetricAgentsAsync(
+        long projectId, long metricId, IReadOnlyCollection<long> agentIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // BEGIN IMMEDIATE: the read and the rewrite of each agent happen under the write lock, so a concurrent change
+        // to the same agent (a PATCH, or another metric's enabling) is not lost.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var select = connection.CreateCommand();
+        select.Transaction = transaction;
+        select.CommandText = EnablingAgents + " OR (project_id = $project AND id IN (SELECT value FROM json_each($agents)))";
+        select.Parameters.AddWithValue("$project", projectId);
+        select.Parameters.AddWithValue("$metrics", JsonSerializer.Serialize(new[] { metricId }));
+        select.Parameters.AddWithValue("$agents", JsonSerializer.Serialize(agentIds));
+        var wanted = agentIds.ToHashSet();
+        foreach (var agent in await ReadAllAsync(select, cancellationToken))
+        {
+            var enabled = wanted.Contains(agent.Id);
+            if (agent.MetricIds.Contains(metricId) == enabled)
+            {
+                continue;
+            }
+            var changed = agent with
+            {
+                MetricIds = enabled ? [.. agent.MetricIds, metricId] : agent.MetricIds.Where(m => m != metricId).ToList(),
+                UpdatedAt = now,
+            };
+            await using var update = connection.CreateCommand();
+            update.Transaction = transaction;
+            update.CommandText = "UPDATE agents SET doc = $doc WHERE project_id = $project AND id = $id";
+            update.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(changed, CekuraJson.Options));
+            update.Parameters.AddWithValue("$project", projectId);
+            update.Parameters.AddWithValue("$id", agent.Id);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The project's agents whose metric_ids hold one of the ids in the JSON array <c>$metrics</c>.</summary>
+    private const string EnablingAgents = """
+        SELECT doc FROM agents WHERE project_id = $project AND EXISTS (
+            SELECT 1 FROM json_each(agents.doc, '$.metric_ids') AS enabled
+            WHERE enabled.value IN (SELECT value FROM json_each($metrics)))
+        """;
+
+    private static async Task<IReadOnlyList<Agent>> ReadAllAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
         var agents = new List<Agent>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             agents.Add(JsonSerializer.Deserialize<Agent>(reader.GetString(0), CekuraJson.Options)!);
         }
-        return (total, agents);
+        return agents;
     }
 
     private async Task<Agent?> QuerySingleAsync(string sql, long projectId, object value, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Cekura.Contracts.Metrics;
 using Microsoft.Data.Sqlite;
 
 namespace Cekura.Hosting.Storage.Sqlite;
@@ -105,7 +106,9 @@ public sealed class SqliteDatabase
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private const string Schema = """
+    // Custom metric ids start at MetricDefinition.FirstCustomId (1001): AUTOINCREMENT continues from the sequence row
+    // seeded here, and never reuses an id, even that of a deleted metric.
+    private static readonly string Schema = $$"""
         CREATE TABLE IF NOT EXISTS calls (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             project_id INTEGER NOT NULL,
@@ -128,6 +131,15 @@ public sealed class SqliteDatabase
             doc TEXT NOT NULL,
             UNIQUE (project_id, assistant_id)
         );
+        CREATE TABLE IF NOT EXISTS metrics (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            project_id INTEGER NOT NULL,
+            doc TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS metrics_project ON metrics (project_id, id);
+        INSERT INTO sqlite_sequence (name, seq)
+            SELECT 'metrics', max({{MetricDefinition.FirstCustomId - 1}}, coalesce((SELECT max(id) FROM metrics), 0))
+            WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'metrics');
         CREATE TABLE IF NOT EXISTS api_keys (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             prefix TEXT NOT NULL,

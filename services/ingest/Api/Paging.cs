@@ -1,0 +1,49 @@
+using System.Globalization;
+using Cekura.Ingest.CallLogs;
+using Microsoft.AspNetCore.Http.Extensions;
+
+namespace Cekura.Ingest.Api;
+
+/// <summary>Django REST framework's page-number pagination: <c>?page=&amp;page_size=</c> and <c>{count, next, previous, results}</c>.</summary>
+public static class Paging
+{
+    public const int MaxPageSize = 100;
+
+    /// <summary>The page and page size asked for, or messages under <c>page</c> / <c>page_size</c>.</summary>
+    public static (int Page, int PageSize) Read(HttpRequest request, int defaultPageSize, FieldErrors errors) =>
+        ((int)Integer(request, "page", 1, int.MaxValue, errors, 1), (int)Integer(request, "page_size", 1, MaxPageSize, errors, defaultPageSize));
+
+    /// <summary>An optional positive integer query parameter; null when absent.</summary>
+    public static long? OptionalId(HttpRequest request, string name, FieldErrors errors) =>
+        string.IsNullOrEmpty(request.Query[name]) ? null : Integer(request, name, 1, long.MaxValue, errors, 0);
+
+    /// <summary>One page of results, with links that keep the request's other query parameters.</summary>
+    public static Page<T> Of<T>(HttpRequest request, long count, int page, int pageSize, IReadOnlyList<T> items) => new(
+        count,
+        (long)page * pageSize < count ? Url(request, page + 1, pageSize) : null,
+        page > 1 ? Url(request, page - 1, pageSize) : null,
+        items);
+
+    private static long Integer(HttpRequest request, string name, long min, long max, FieldErrors errors, long fallback)
+    {
+        var text = request.Query[name].ToString();
+        if (string.IsNullOrEmpty(text))
+        {
+            return fallback;
+        }
+        if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            errors.Add(name, $"Must be an integer between {min} and {max}.");
+            return fallback;
+        }
+        return value;
+    }
+
+    private static string Url(HttpRequest request, int page, int pageSize)
+    {
+        var query = request.Query.ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
+        query["page"] = page.ToString(CultureInfo.InvariantCulture);
+        query["page_size"] = pageSize.ToString(CultureInfo.InvariantCulture);
+        return $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{new QueryBuilder(query).ToQueryString()}";
+    }
+}
