@@ -1,6 +1,7 @@
 using System.Globalization;
-using Cekura.Ingest.CallLogs;
 using Microsoft.AspNetCore.Http.Extensions;
+
+using Cekura.Hosting.Calls.Views;
 
 namespace Cekura.Ingest.Api;
 

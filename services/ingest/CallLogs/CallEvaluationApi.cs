@@ -49,10 +49,10 @@ public static class CallEvaluationApi
     }
 
     private static async Task<IResult> EvaluateMetricsAsync(
-        HttpContext http, ICallStore store, CallLogWriter writer, CallEventPublisher publisher, CallLogViews views,
-        TimeProvider clock, ILoggerFactory loggers)
+        HttpContext http, ICallStore store, IMetricStore metrics, CallLogWriter writer, CallEventPublisher publisher,
+        CallLogViews views, TimeProvider clock, ILoggerFactory loggers)
     {
-        var (body, refusal) = await JsonBody.ReadObjectAsync(http);
+        var (body, refusal) = await JsonFields.ReadObjectAsync(http);
         if (refusal is not null)
         {
             return refusal;
@@ -60,7 +60,10 @@ public static class CallEvaluationApi
         var errors = new FieldErrors();
         var ids = IdList(body, "call_logs", "call log", errors);
         var metricIds = IdList(body, "metrics", "metric", errors);
-        foreach (var unknown in metricIds.Where(m => PredefinedMetrics.Find(m) is null))
+        var custom = metricIds.Where(m => PredefinedMetrics.Find(m) is null).ToList();
+        var known = custom.Count == 0 ? []
+            : (await metrics.GetManyAsync(http.Tenant().ProjectId, custom, http.RequestAborted)).Select(m => m.Id).ToHashSet();
+        foreach (var unknown in custom.Where(m => !known.Contains(m)))
         {
             errors.Add("metrics", $"Metric {unknown} does not exist in this project.");
         }
@@ -88,7 +91,7 @@ public static class CallEvaluationApi
         HttpContext http, ICallStore store, IAgentStore agents, CallLogWriter writer, CallEventPublisher publisher,
         CallLogViews views, TimeProvider clock, ILoggerFactory loggers)
     {
-        var (body, refusal) = await JsonBody.ReadObjectAsync(http);
+        var (body, refusal) = await JsonFields.ReadObjectAsync(http);
         if (refusal is not null)
         {
             return refusal;
@@ -98,7 +101,7 @@ public static class CallEvaluationApi
         long? agentId = null;
         if (body.TryGetProperty("agent_id", out var agentValue) && agentValue.ValueKind != JsonValueKind.Null)
         {
-            if (!TryId(agentValue, out var id))
+            if (JsonFields.Id(agentValue) is not { } id)
             {
                 errors.Add("agent_id", "A valid integer is required.");
             }
@@ -232,7 +235,7 @@ public static class CallEvaluationApi
         var ids = new List<long>();
         foreach (var item in value.EnumerateArray())
         {
-            if (TryId(item, out var id))
+            if (JsonFields.Id(item) is { } id)
             {
                 ids.Add(id);
             }
@@ -250,17 +253,5 @@ public static class CallEvaluationApi
             errors.Add(field, $"At most {MaxCallLogs} ids per request.");
         }
         return ids.Distinct().ToList();
-    }
-
-    /// <summary>A positive integer, as a JSON number or a string of digits (Cekura's clients send both).</summary>
-    private static bool TryId(JsonElement value, out long id)
-    {
-        id = 0;
-        return value.ValueKind switch
-        {
-            JsonValueKind.Number => value.TryGetInt64(out id) && id > 0,
-            JsonValueKind.String => long.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0,
-            _ => false,
-        };
     }
 }

@@ -54,7 +54,7 @@ public static class CallLogChangesApi
         {
             return ApiErrors.NotFound();
         }
-        var (body, refusal) = await JsonBody.ReadObjectAsync(http);
+        var (body, refusal) = await JsonFields.ReadObjectAsync(http);
         if (refusal is not null)
         {
             return refusal;
@@ -152,7 +152,7 @@ public static class CallLogChangesApi
 
     private static async Task<IResult> DeleteManyAsync(HttpContext http, ICallStore store, CallLogDeleter deleter)
     {
-        var (body, refusal) = await JsonBody.ReadObjectAsync(http);
+        var (body, refusal) = await JsonFields.ReadObjectAsync(http);
         if (refusal is not null)
         {
             return refusal;

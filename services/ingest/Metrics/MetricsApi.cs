@@ -1,3 +1,4 @@
+using Cekura.Hosting.Calls.Views;
 using System.ComponentModel;
 using System.Text.Json;
 using Cekura.Contracts.Metrics;
