@@ -15,20 +15,22 @@ namespace Cekura.Evaluation;
 /// Computes the call's metrics, then its success and status under the agent's rubric (a human review, once made,
 /// is kept), then announces <c>CallEvaluated</c>.
 /// </summary>
-public sealed class CallRedactedConsumer(CallStageRunner runner, IAgentStore agents) : IConsumer<CallRedacted>
+public sealed class CallRedactedConsumer(CallStageRunner runner, IAgentStore agents, CallMetrics callMetrics) : IConsumer<CallRedacted>
 {
     public Task Consume(ConsumeContext<CallRedacted> context) =>
         runner.RunAsync(context.Message.CallLogId, CallStage.Redacted, CallStage.Evaluated, EvaluateAsync, context.CancellationToken);
 
     private async Task<StageOutcome> EvaluateAsync(CallLog call, CancellationToken cancellationToken)
     {
-        var verdict = CallEvaluator.Evaluate(call.TranscriptObject, call.RecordingData, call.DurationSeconds, call.CallEndedReason);
-        var metrics = MetricResults.Merge(call.Metrics, verdict.Metrics, call.PendingMetricIds);
         var agent = await agents.GetAsync(call.ProjectId, call.AgentId, cancellationToken);
+        var results = await callMetrics.EvaluateAsync(call, agent, cancellationToken);
+        var metrics = MetricResults.Merge(call.Metrics, results.Metrics, call.PendingMetricIds);
         var rubric = RubricEvaluator.Apply(agent?.Rubric, metrics);
         return StageOutcome.Advance(c => c with
         {
             Metrics = metrics,
+            Topic = results.Classified ? results.Topic : c.Topic,
+            DropoffPoint = results.Classified ? results.DropoffPoint : c.DropoffPoint,
             PendingMetricIds = null,
             EvaluationCount = c.EvaluationCount + 1,
             Success = c.IsReviewed ? c.Success : rubric.Success,

@@ -22,7 +22,11 @@ namespace Cekura.Evaluation.Metrics;
 public sealed record CallVerdict(IReadOnlyList<MetricResult> Metrics, bool Success);
 
 /// <summary>Thresholds of the binary timing metrics, in seconds (metrics.md: both default to 10 s).</summary>
-public sealed record MetricThresholds(double SilenceDurationSeconds = 10, double InfraIssuesTimeoutSeconds = 10);
+public sealed record MetricThresholds(
+    double SilenceDurationSeconds = MetricThresholds.DefaultSeconds, double InfraIssuesTimeoutSeconds = MetricThresholds.DefaultSeconds)
+{
+    public const double DefaultSeconds = 10;
+}
 
 /// <summary>Runs the deterministic predefined metrics on a call. Plain C#, unit-tested directly.</summary>
 public static class CallEvaluator

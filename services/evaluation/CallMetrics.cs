@@ -1,0 +1,80 @@
+using Cekura.Contracts.Agents;
+using Cekura.Contracts.Calls;
+using Cekura.Contracts.Metrics;
+using Cekura.Evaluation.Llm.Classification;
+using Cekura.Evaluation.Llm.Judge;
+using Cekura.Evaluation.Metrics;
+using Cekura.Hosting.Storage;
+
+namespace Cekura.Evaluation;
+
+/// <summary>One evaluation's fresh results: every metric it ran, and the classifications when it made them.</summary>
+public sealed record EvaluationResults(IReadOnlyList<MetricResult> Metrics, bool Classified, string? Topic, string? DropoffPoint);
+
+/// <summary>
+/// Runs what a call's evaluation consists of: the predefined catalogue (with the agent's thresholds), the custom
+/// metrics its agent enables plus those its <c>metric_ids</c> name (LLM judges), and the topic and drop-off
+/// classifications against the agent's nodes. A partial evaluation (<see cref="CallLog.PendingMetricIds"/>) runs
+/// only the custom metrics it names and leaves the classifications alone.
+/// </summary>
+public sealed class CallMetrics(
+    IMetricStore metricStore, LlmJudge judge, TopicClassifier topics, DropoffClassifier dropoffs, ILogger<CallMetrics> logger)
+{
+    public async Task<EvaluationResults> EvaluateAsync(CallLog call, Agent? agent, CancellationToken cancellationToken)
+    {
+        var thresholds = new MetricThresholds(
+            agent?.SilenceDurationSeconds ?? MetricThresholds.DefaultSeconds, agent?.InfraIssuesTimeoutSeconds ?? MetricThresholds.DefaultSeconds);
+        var catalogue = CallEvaluator.Evaluate(
+            call.TranscriptObject, call.RecordingData, call.DurationSeconds, call.CallEndedReason, thresholds).Metrics;
+
+        var only = call.PendingMetricIds?.ToHashSet();
+        var customIds = (agent?.MetricIds ?? []).Concat(call.MetricIds)
+            .Where(id => PredefinedMetrics.Find(id) is null && (only is null || only.Contains(id)))
+            .Distinct().ToList();
+        var definitions = customIds.Count == 0
+            ? []
+            : await metricStore.GetManyAsync(call.ProjectId, customIds, cancellationToken);
+        foreach (var gone in customIds.Except(definitions.Select(d => d.Id)))
+        {
+            // Deleted since it was enabled or named: there is nothing left to run, and no name to show.
+            logger.LogInformation("Call log {CallLogId}: metric {MetricId} no longer exists and is skipped", call.Id, gone);
+        }
+
+        var transcript = TranscriptText.Render(call.TranscriptObject);
+        var context = new JudgeContext(transcript, agent?.Description, call.DynamicVariables, call.Metadata);
+        // The judges share the client's per-process concurrency cap, so they may all be started at once.
+        var judged = await Task.WhenAll(definitions
+            .Where(d => d.Type == MetricTypes.LlmJudge)
+            .Select(d => JudgeAsync(d, context, cancellationToken)));
+        var metrics = catalogue.Concat(judged).ToList();
+
+        if (only is not null)
+        {
+            return new EvaluationResults(metrics, Classified: false, null, null);
+        }
+        var topic = await topics.ClassifyAsync(Nodes(agent?.TopicNodes), transcript, cancellationToken);
+        var dropoff = await dropoffs.ClassifyAsync(Nodes(agent?.DropoffNodes), transcript, cancellationToken);
+        return new EvaluationResults(metrics, Classified: true, topic.Node, dropoff.Node);
+    }
+
+    private async Task<MetricResult> JudgeAsync(MetricDefinition metric, JudgeContext context, CancellationToken cancellationToken)
+    {
+        // Cekura's field for the criterion is the prompt; a metric made with a description only is judged by that.
+        var criterion = string.IsNullOrWhiteSpace(metric.Prompt) ? metric.Description : metric.Prompt;
+        var outcome = await judge.EvaluateAsync(
+            new JudgeRequest(metric.Name, criterion, metric.EvalType, metric.EnumValues), context, cancellationToken);
+        return new MetricResult
+        {
+            Id = metric.Id,
+            Name = metric.Name,
+            Type = metric.EvalType,
+            Score = outcome.Score,
+            Value = outcome.Value,
+            Enum = outcome.Enum,
+            Explanation = outcome.Explanation,
+        };
+    }
+
+    private static IReadOnlyList<ClassificationNode> Nodes(IReadOnlyList<AgentNode>? nodes) =>
+        nodes?.Select(n => new ClassificationNode(n.Name, n.Description)).ToList() ?? [];
+}
