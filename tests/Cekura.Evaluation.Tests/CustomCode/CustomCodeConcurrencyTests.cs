@@ -37,18 +37,27 @@ public sealed class CustomCodeConcurrencyTests
         Assert.True(SpinWait.SpinUntil(() => runner.ActiveRuns == 0, TimeSpan.FromMinutes(1)), "the cancelled run kept its slot");
     }
 
+    /// <summary>
+    /// With one slot held by a runaway, a run on the same runner waits: a run on an independent runner, started after
+    /// it, finishes first. Once the runaway is cancelled, the waiting run gets the slot and completes.
+    /// </summary>
     [Fact]
     public async Task Runs_beyond_the_concurrency_cap_wait_for_a_slot_and_then_run()
     {
-        using var runner = new CustomCodeRunner(new CustomCodeOptions { MaxConcurrency = 1, TimeoutMs = 120_000, MaxStatements = int.MaxValue - 1 });
+        var options = new CustomCodeOptions { MaxConcurrency = 1, TimeoutMs = 120_000, MaxStatements = int.MaxValue - 1 };
+        using var runner = new CustomCodeRunner(options);
+        using var independent = new CustomCodeRunner(options);
         using var stopRunaway = new CancellationTokenSource();
         var runaway = runner.RunAsync(SampleCall.Request("while (true) {}"), stopRunaway.Token);
-        Assert.True(SpinWait.SpinUntil(() => runner.ActiveRuns == 1, TimeSpan.FromMinutes(1)), "the runaway script never started");
+        Assert.True(SpinWait.SpinUntil(() => runner.ActiveRuns == 1 || runaway.IsCompleted, TimeSpan.FromMinutes(1)),
+            "the runaway script never started");
 
         var waiting = runner.RunAsync(SampleCall.Request("_result = 1;"), CancellationToken.None);
-        var first = await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromMilliseconds(200)));
-        Assert.NotSame(waiting, first);
+        var later = await independent.RunAsync(SampleCall.Request("_result = 2;"), CancellationToken.None);
 
+        Assert.Equal(2, later.Score);
+        Assert.False(waiting.IsCompleted);
+        Assert.False(runaway.IsCompleted);
         stopRunaway.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runaway);
         Assert.Equal(1, (await waiting.WaitAsync(TimeSpan.FromMinutes(1))).Score);

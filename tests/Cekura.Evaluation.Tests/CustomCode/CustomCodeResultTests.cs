@@ -161,6 +161,19 @@ public sealed class CustomCodeResultTests : IDisposable
         Assert.Equal(0, outcome.Score);
     }
 
+    /// <summary>The runner's warm-up metric must itself succeed, or it stops early and warms less than it should.</summary>
+    [Fact]
+    public async Task The_warm_up_metric_succeeds_on_a_call()
+    {
+        using var stream = typeof(CustomCodeRunner).Assembly.GetManifestResourceStream("Cekura.Evaluation.CustomCode.Warmup.js")!;
+        var code = await new StreamReader(stream).ReadToEndAsync();
+
+        var outcome = await Run(code, CustomCodeEvalTypes.Binary);
+
+        Assert.True(outcome.Evaluated, outcome.Error);
+        Assert.Equal(1, outcome.Score);
+    }
+
     [Fact]
     public async Task Each_run_gets_a_fresh_engine_so_prototype_pollution_does_not_leak_into_the_next_run()
     {
