@@ -1,8 +1,10 @@
 using Cekura.Contracts.Agents;
 using Cekura.Contracts.Calls;
 using Cekura.Contracts.Metrics;
+using Cekura.Evaluation.CustomCode;
 using Cekura.Evaluation.Llm.Classification;
 using Cekura.Evaluation.Llm.Judge;
+using Cekura.Evaluation.Llm.Prompts;
 using Cekura.Evaluation.Metrics;
 using Cekura.Hosting.Storage;
 
@@ -13,12 +15,13 @@ public sealed record EvaluationResults(IReadOnlyList<MetricResult> Metrics, bool
 
 /// <summary>
 /// Runs what a call's evaluation consists of: the predefined catalogue (with the agent's thresholds), the custom
-/// metrics its agent enables plus those its <c>metric_ids</c> name (LLM judges), and the topic and drop-off
+/// metrics its agent enables plus those its <c>metric_ids</c> name (LLM judges, then custom code), and the topic and drop-off
 /// classifications against the agent's nodes. A partial evaluation (<see cref="CallLog.PendingMetricIds"/>) runs
 /// only the custom metrics it names and leaves the classifications alone.
 /// </summary>
 public sealed class CallMetrics(
-    IMetricStore metricStore, LlmJudge judge, TopicClassifier topics, DropoffClassifier dropoffs, ILogger<CallMetrics> logger)
+    IMetricStore metricStore, LlmJudge judge, CustomCodeRunner customCode, TopicClassifier topics, DropoffClassifier dropoffs,
+    ILogger<CallMetrics> logger)
 {
     public async Task<EvaluationResults> EvaluateAsync(CallLog call, Agent? agent, CancellationToken cancellationToken)
     {
@@ -48,6 +51,17 @@ public sealed class CallMetrics(
             .Select(d => JudgeAsync(d, context, cancellationToken)));
         var metrics = catalogue.Concat(judged).ToList();
 
+        // Custom code runs last, so its data.metrics holds every other result of this evaluation (and, in a partial
+        // one, the call's earlier results for the metrics not re-run). Its runner caps concurrency the same way.
+        var scripts = definitions.Where(d => d.Type == MetricTypes.CustomCode).ToList();
+        if (scripts.Count > 0)
+        {
+            var earlier = MetricResults.Merge(call.Metrics, metrics, only is null ? null : [.. only]);
+            var description = agent is null ? null : PromptTemplate.RenderDynamic(agent.Description, call.DynamicVariables);
+            var data = CustomCodeData.FromCall(call, transcript, description, earlier).ToJson();
+            metrics.AddRange(await Task.WhenAll(scripts.Select(d => RunAsync(d, data, cancellationToken))));
+        }
+
         if (only is not null)
         {
             return new EvaluationResults(metrics, Classified: false, null, null);
@@ -72,6 +86,23 @@ public sealed class CallMetrics(
             Value = outcome.Value,
             Enum = outcome.Enum,
             Explanation = outcome.Explanation,
+        };
+    }
+
+    private async Task<MetricResult> RunAsync(MetricDefinition metric, string data, CancellationToken cancellationToken)
+    {
+        var outcome = await customCode.RunAsync(
+            new CustomCodeRequest(metric.CustomCode ?? "", metric.EvalType, metric.EnumValues, data), cancellationToken);
+        return new MetricResult
+        {
+            Id = metric.Id,
+            Name = metric.Name,
+            Type = metric.EvalType,
+            Score = outcome.Score,
+            Value = outcome.Value,
+            Enum = outcome.Enum,
+            // A failed run is "not evaluated" with its reason first, then whatever _explanation the code had set.
+            Explanation = outcome.Error is { } error ? [$"Not evaluated: {error}", .. outcome.Explanation] : outcome.Explanation,
         };
     }
 

@@ -45,7 +45,7 @@ public static class IngestModule
         builder.Services.AddSingleton<TranscriptParsers>();
         builder.Services.AddSingleton(sp => new SendCallValidator(
             sp.GetRequiredService<TranscriptParsers>(), sp.GetRequiredService<IOptions<SpeechToTextOptions>>().Value));
-        builder.Services.AddSingleton<CallLogViews>();
+        builder.Services.TryAddSingleton<CallLogViews>();
         builder.Services.AddScoped<CallLogDeleter>();
         builder.Services.AddScoped<CallIngestor>();
         builder.Services.AddScoped<SendCallHandler>();

@@ -216,7 +216,8 @@ public static class CallLogChangesApi
 /// Deletes a call with everything stored for it. The blobs and the data key go first: a crash in between leaves a
 /// call whose recording is gone (the delete can be repeated), never a recording no call points to.
 /// </summary>
-public sealed class CallLogDeleter(ICallStore store, IBlobStore blobs, IDataKeyStore keys, ILogger<CallLogDeleter> logger)
+public sealed class CallLogDeleter(
+    ICallStore store, IBlobStore blobs, IDataKeyStore keys, IWebhookOutbox webhooks, ILogger<CallLogDeleter> logger)
 {
     public async Task DeleteAsync(CallLog call, CancellationToken cancellationToken)
     {
@@ -228,6 +229,8 @@ public sealed class CallLogDeleter(ICallStore store, IBlobStore blobs, IDataKeyS
         {
             await keys.DestroyAsync(keyId, cancellationToken);
         }
+        // A queued completion webhook carries the call's detail: it goes with the call.
+        await webhooks.DeleteForCallLogsAsync(call.ProjectId, [call.Id], cancellationToken);
         await store.DeleteAsync(call.Id, cancellationToken);
         logger.LogInformation("Call log {CallLogId} deleted with its recording", call.Id);
     }

@@ -12,6 +12,12 @@ public sealed class CekuraOptions
 
     public string Targets { get; set; } = "all";
 
+    /// <summary>
+    /// The API's public origin (e.g. <c>https://calls.example.com</c>), for links in what is sent without a request
+    /// to take them from: the completion webhook's <c>voice_recording_url</c>. Unset, that link is null.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
     public IReadOnlySet<string> TargetSet =>
         Targets.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)
             ? Modules.ToHashSet()
