@@ -261,6 +261,36 @@ public sealed class AgentsApiTests : IAsyncLifetime
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    [Fact]
+    public async Task A_rubric_may_rule_on_the_projects_own_metrics_and_refuses_ones_it_does_not_have()
+    {
+        var metric = await (await _client.PostAsJsonAsync("/test_framework/v1/metrics/", new
+        {
+            name = "Said goodbye", type = "custom_code", eval_type = "binary",
+            custom_code = "_result = data.transcript_json.some(t => /goodbye/i.test(t.content)); _explanation = 'looked for goodbye';",
+        })).ReadJsonAsync();
+        var id = metric.GetProperty("id").GetInt64();
+
+        var unknown = await _client.PostAsJsonAsync("/test_framework/v1/aiagents/", new
+        {
+            agent_name = "Unknown metric bot", rubric = new { rules = new object[] { new { metric = id + 100, @operator = "eq", value = true } } },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal($"rule 0: metric {id + 100} does not exist in this project.", (await unknown.ReadJsonAsync()).GetProperty("rubric")[0].GetString());
+
+        var response = await _client.PostAsJsonAsync("/test_framework/v1/aiagents/", new
+        {
+            agent_name = "Goodbye bot", metrics = new[] { id }, rubric = new { rules = new object[] { new { metric = id, @operator = "eq", value = true } } },
+        });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var call = await EvaluatedAsync("rubric-custom", (await response.ReadJsonAsync()).GetProperty("id").GetInt64());
+
+        var result = call.GetProperty("evaluation").GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("id").GetInt64() == id);
+        Assert.False(result.GetProperty("value").GetBoolean());
+        Assert.False(call.GetProperty("success").GetBoolean());
+        Assert.Equal("failure", call.GetProperty("status").GetString());
+    }
+
     private async Task<long> CreateAgentAsync(string name, object rubric)
     {
         var response = await _client.PostAsJsonAsync("/test_framework/v1/aiagents/", new { agent_name = name, rubric });

@@ -250,10 +250,23 @@ public static class AgentsApi
         };
     }
 
-    /// <summary>The agent's <c>metrics</c>, when sent, must be custom metrics of its project.</summary>
+    /// <summary>
+    /// The agent's <c>metrics</c>, when sent, must be custom metrics of its project; so must the custom metrics its
+    /// rubric's rules name.
+    /// </summary>
     private static async Task CheckMetricsAsync(
         JsonElement body, Agent agent, IMetricStore metrics, FieldErrors errors, CancellationToken cancellationToken)
     {
+        if (body.HasValue("rubric") && !errors.Has("rubric") && agent.Rubric is { } rubric)
+        {
+            var named = rubric.Rules.Select(r => r.Metric).Where(id => PredefinedMetrics.Find(id) is null).Distinct().ToList();
+            var exists = named.Count == 0 ? []
+                : (await metrics.GetManyAsync(agent.ProjectId, named, cancellationToken)).Select(m => m.Id).ToHashSet();
+            foreach (var (rule, index) in rubric.Rules.Select((r, i) => (r, i)).Where(x => named.Contains(x.r.Metric) && !exists.Contains(x.r.Metric)))
+            {
+                errors.Add("rubric", $"rule {index}: metric {rule.Metric} does not exist in this project.");
+            }
+        }
         if (!body.HasValue("metrics") || errors.Has("metrics") || agent.MetricIds.Count == 0)
         {
             return;
@@ -405,10 +418,11 @@ public static class AgentsApi
                 continue;
             }
             long metric = 0;
+            // Custom ids (from MetricDefinition.FirstCustomId) are checked against the project in CheckMetricsAsync.
             if (!rule.TryGetProperty("metric", out var m) || m.ValueKind != JsonValueKind.Number || !m.TryGetInt64(out metric)
-                || PredefinedMetrics.Find(metric) is null)
+                || (PredefinedMetrics.Find(metric) is null && metric < MetricDefinition.FirstCustomId))
             {
-                errors.Add("rubric", $"{at}: metric must be the id of a predefined metric ({string.Join(", ", PredefinedMetrics.All.Select(p => p.Id))}).");
+                errors.Add("rubric", $"{at}: metric must be the id of a predefined metric ({string.Join(", ", PredefinedMetrics.All.Select(p => p.Id))}) or of one of the project's metrics.");
             }
             var comparison = rule.TryGetProperty("operator", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : "";
             if (!RubricOperators.Comparisons.Contains(comparison))
