@@ -18,7 +18,7 @@ public static class EvaluationModule
     {
         // "Llm": {"BaseUrl": "...", "ApiKey": "...", "Model": "..."}: judges, topic and drop-off; without it they are "not evaluated".
         builder.Services.AddLlm();
-        // "CustomCode": {"TimeoutMs": 1000, "MemoryLimitMb": 128, ...}: the Jint sandbox for custom_code metrics.
+        // "CustomCode": {"TimeoutMs": 1000, "MemoryLimitMb": 32, ...}: the Jint sandbox for custom_code metrics.
         builder.Services.AddCustomCode();
         builder.Services.AddSingleton<CallMetrics>();
         // "Webhooks": {...}: the completion webhook's outbox dispatcher runs beside the evaluation stage.

@@ -4,7 +4,7 @@ namespace Cekura.Evaluation.CustomCode;
 
 /// <summary>
 /// The custom_code sandbox's limits. Section <c>CustomCode</c>:
-/// <code>{"CustomCode": {"TimeoutMs": 1000, "MemoryLimitMb": 128, "MaxRecursionDepth": 64, "MaxStatements": 10000000,
+/// <code>{"CustomCode": {"TimeoutMs": 1000, "MemoryLimitMb": 32, "MaxRecursionDepth": 64, "MaxStatements": 10000000,
 ///                 "RegexTimeoutMs": 100, "MaxCodeLength": 100000, "MaxConcurrency": 2}}</code>
 /// </summary>
 public sealed class CustomCodeOptions
@@ -20,7 +20,7 @@ public sealed class CustomCodeOptions
     /// not what it keeps, so a loop that creates and drops many strings uses it up too.
     /// </summary>
     [Range(1, 4096)]
-    public int MemoryLimitMb { get; set; } = 128;
+    public int MemoryLimitMb { get; set; } = 32;
 
     /// <summary>How many times one function may be on the call stack at once.</summary>
     [Range(1, 10_000)]

@@ -25,7 +25,7 @@ public sealed class CustomCodeRegistrationTests
         var options = provider.GetRequiredService<IOptions<CustomCodeOptions>>().Value;
         Assert.Equal(250, options.TimeoutMs);
         Assert.Equal(3, options.MaxConcurrency);
-        Assert.Equal(128, options.MemoryLimitMb);
+        Assert.Equal(32, options.MemoryLimitMb);
         var runner = provider.GetRequiredService<CustomCodeRunner>();
         Assert.Same(runner, provider.GetRequiredService<CustomCodeRunner>());
         var outcome = await runner.RunAsync(SampleCall.Request("for (;;) {}"), CancellationToken.None);
