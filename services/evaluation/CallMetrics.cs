@@ -20,7 +20,7 @@ public sealed record EvaluationResults(IReadOnlyList<MetricResult> Metrics, bool
 /// only the custom metrics it names and leaves the classifications alone.
 /// </summary>
 public sealed class CallMetrics(
-    IMetricStore metricStore, LlmJudge judge, CustomCodeRunner customCode, TopicClassifier topics, DropoffClassifier dropoffs,
+    IMetricStore metricStore, LlmJudge judge, Lazy<CustomCodeRunner> customCode, TopicClassifier topics, DropoffClassifier dropoffs,
     ILogger<CallMetrics> logger)
 {
     public async Task<EvaluationResults> EvaluateAsync(CallLog call, Agent? agent, CancellationToken cancellationToken)
@@ -91,7 +91,7 @@ public sealed class CallMetrics(
 
     private async Task<MetricResult> RunAsync(MetricDefinition metric, string data, CancellationToken cancellationToken)
     {
-        var outcome = await customCode.RunAsync(
+        var outcome = await customCode.Value.RunAsync(
             new CustomCodeRequest(metric.CustomCode ?? "", metric.EvalType, metric.EnumValues, data), cancellationToken);
         return new MetricResult
         {

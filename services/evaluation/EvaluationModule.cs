@@ -20,6 +20,9 @@ public static class EvaluationModule
         builder.Services.AddLlm();
         // "CustomCode": {"TimeoutMs": 1000, "MemoryLimitMb": 32, ...}: the Jint sandbox for custom_code metrics.
         builder.Services.AddCustomCode();
+        // Created on the first custom_code metric: the runner warms its engine up (about a second of compiling), which
+        // a process whose projects have no custom code should not pay.
+        builder.Services.AddSingleton(sp => new Lazy<CustomCodeRunner>(sp.GetRequiredService<CustomCodeRunner>));
         builder.Services.AddSingleton<CallMetrics>();
         // "Webhooks": {...}: the completion webhook's outbox dispatcher runs beside the evaluation stage.
         builder.AddCompletionWebhooks();
