@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Cekura.Ingest.Transcripts;
-using Cekura.Ingest.Transcripts.Cekura;
+using Cekura.Ingest.Providers.Cekura;
 
 namespace Cekura.Ingest.Tests.Transcripts;
 
