@@ -32,6 +32,10 @@ public sealed class TranscriptFormatSnifferTests
         Assert.Null(TranscriptFormatSniffer.Guess(JsonDocument.Parse(json).RootElement));
 
     [Fact]
+    public void Livekit_list_form_with_number_timestamps_is_not_taken_for_pipecat() =>
+        Assert.Null(TranscriptFormatSniffer.Guess(JsonDocument.Parse("""[{"role": "assistant", "content": "Hi", "timestamp": 0.52}]""").RootElement));
+
+    [Fact]
     public void Another_providers_transcript_sent_as_cekura_names_the_type_to_use()
     {
         var vapi = JsonDocument.Parse("""[{"role": "bot", "message": "Hi there", "time": 1700000000000, "secondsFromStart": 0.5}]""").RootElement;

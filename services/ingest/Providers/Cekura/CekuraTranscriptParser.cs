@@ -44,7 +44,7 @@ public sealed class CekuraTranscriptParser : TranscriptParser
         var (start, end) = JsonValues.ReadStartEnd(item, problems);
 
         var data = role is TranscriptRoles.FunctionCall or TranscriptRoles.FunctionCallResult
-            ? ReadFunctionData(item, role, problems)
+            ? FunctionEntries.ReadData(item, role, isResult: role == TranscriptRoles.FunctionCallResult, problems)
             : null;
         if (role is TranscriptRoles.MainAgent or TranscriptRoles.TestingAgent && !JsonValues.TryGetProperty(item, "content", out _))
         {
@@ -82,34 +82,5 @@ public sealed class CekuraTranscriptParser : TranscriptParser
         }
         problems.Add($"content must be a string, got {JsonValues.Describe(value)}");
         return "";
-    }
-
-    private static FunctionCallData? ReadFunctionData(JsonElement item, string role, List<string> problems)
-    {
-        var payloadName = role == TranscriptRoles.FunctionCall ? "arguments" : "result";
-        if (!JsonValues.TryGetProperty(item, "data", out var data) || data.ValueKind != JsonValueKind.Object)
-        {
-            problems.Add($"a '{role}' entry needs data {{id, name, {payloadName}}}");
-            return null;
-        }
-        var id = JsonValues.ReadText(data, "id");
-        var name = JsonValues.ReadText(data, "name");
-        if (string.IsNullOrEmpty(id))
-        {
-            problems.Add("data.id is required");
-        }
-        if (string.IsNullOrEmpty(name))
-        {
-            problems.Add("data.name is required");
-        }
-        // arguments is a JSON string in this format; an object sent instead is kept as its JSON text.
-        var payload = JsonValues.ReadText(data, payloadName);
-        if (id is null or "" || name is null or "")
-        {
-            return null;
-        }
-        return role == TranscriptRoles.FunctionCall
-            ? new FunctionCallData { Id = id, Name = name, Arguments = payload ?? "" }
-            : new FunctionCallData { Id = id, Name = name, Result = payload ?? "", IsError = JsonValues.ReadBool(data, "is_error") };
     }
 }

@@ -7,17 +7,22 @@ namespace Cekura.Ingest.Providers.LiveKit;
 
 /// <summary>
 /// LiveKit Agents (<c>livekit</c>): <c>session.history.to_dict()</c> = <c>{"items": [...]}</c>, a
-/// <c>SessionReport.to_dict()</c> with <c>chat_history.items</c>, or (as a courtesy) a bare <c>[{role, content}]</c>
-/// list. Items are discriminated by <c>type</c> (missing means <c>message</c>): <c>message</c> turns of role
-/// <c>assistant</c>/<c>user</c> (<c>system</c>/<c>developer</c> dropped), <c>function_call</c> and
-/// <c>function_call_output</c> paired by <c>call_id</c>; every other type (<c>agent_handoff</c>,
-/// <c>agent_config_update</c>, later additions) is skipped.
+/// <c>SessionReport.to_dict()</c> with <c>chat_history.items</c>, or Cekura's documented list form
+/// <c>[{role, content, timestamp}]</c>. Items are discriminated by <c>type</c> (missing means <c>message</c>):
+/// <c>message</c> turns of role <c>assistant</c>/<c>user</c> (<c>system</c>/<c>developer</c> dropped),
+/// <c>function_call</c> and <c>function_call_output</c> paired by <c>call_id</c>; every other type
+/// (<c>agent_handoff</c>, <c>agent_config_update</c>, later additions) is skipped. Messages of role <c>tool_call</c> /
+/// <c>tool_call_result</c> with <c>data</c> (Cekura's documented tool entries) are function entries; any other role
+/// is skipped, never rejected.
 /// </summary>
 /// <remarks>
-/// Times are epoch seconds: a message starts at <c>metrics.started_speaking_at</c> (else <c>created_at</c>) and ends at
-/// <c>metrics.stopped_speaking_at</c>; function items have <c>created_at</c> only. The zero point is the report's
-/// <c>audio_recording_started_at</c>, else the earliest time in the payload; a time before the recording started is
-/// clamped to 0. Times are rounded to microseconds, which removes the noise of subtracting two epoch floats.
+/// LiveKit's own times are epoch seconds: a message starts at <c>metrics.started_speaking_at</c> (else
+/// <c>created_at</c>) and ends at <c>metrics.stopped_speaking_at</c>; function items have <c>created_at</c> only. The
+/// zero point is the report's <c>audio_recording_started_at</c>, else the earliest time in the payload; a time before
+/// the recording started is clamped to 0. Times are rounded to microseconds, which removes the noise of subtracting two
+/// epoch floats. The list form's <c>timestamp</c> is already seconds from the call start and gives the start only:
+/// such a turn ends at the next turn's start, capped by the speaking-rate estimate, and the last one is left for the
+/// recording to close. One transcript uses one of the two clocks.
 /// </remarks>
 public sealed class LiveKitTranscriptParser : TranscriptParser
 {
@@ -28,8 +33,18 @@ public sealed class LiveKitTranscriptParser : TranscriptParser
 
     public override IReadOnlyList<string> Types { get; } = [TranscriptType];
 
-    /// <summary>One kept item with epoch times, before the zero point is known.</summary>
-    private sealed record Pending(string Role, string Content, double? Start, double? End, FunctionCallData? Data);
+    /// <summary>
+    /// Seconds from a call's start stay far below this (it is 115 days); epoch seconds of any real call are far above it
+    /// (it is April 1970). A <c>timestamp</c> above it is an epoch time sent where the list form wants seconds from the start.
+    /// </summary>
+    private const double SecondsFromStartCeiling = 1e7;
+
+    /// <summary>
+    /// One kept item before the zero point is known: times in epoch seconds, or, when <paramref name="FromCallStart"/>,
+    /// already in seconds from the call start (the list form's <c>timestamp</c>).
+    /// </summary>
+    private sealed record Pending(
+        int Index, string Role, string Content, double? Start, double? End, FunctionCallData? Data, bool FromCallStart = false);
 
     /// <summary>The earliest epoch time among the items read, kept or dropped: the zero point when the report has none.</summary>
     private sealed class Earliest
@@ -54,21 +69,51 @@ public sealed class LiveKitTranscriptParser : TranscriptParser
         var callNames = CallNamesById(items);
         var earliest = new Earliest();
         var problems = new TranscriptProblems();
-        var pending = ReadEntries<Pending>(items, problems, (item, _, output, itemProblems) =>
+        var pending = ReadEntries<Pending>(items, problems, (item, index, output, itemProblems) =>
         {
-            if (ParseItem(item, callNames, itemProblems, earliest) is { } entry)
+            if (ParseItem(item, index, callNames, itemProblems, earliest) is { } entry)
             {
                 output.Add(entry);
             }
         });
+        if (problems.Count == 0)
+        {
+            CheckOneClock(pending, problems);
+        }
         problems.ThrowIfAny();
 
         var zero = recordingStart ?? earliest.Value ?? 0;
-        var entries = pending.Select(p => new TranscriptEntry
+        var entries = pending.Select(p => p.FromCallStart
+            ? new TranscriptEntry { Role = p.Role, Content = p.Content, StartTime = p.Start, EndTime = p.End, Data = p.Data }
+            : new TranscriptEntry
+            {
+                Role = p.Role, Content = p.Content, StartTime = Relative(p.Start, zero), EndTime = Relative(p.End, zero), Data = p.Data,
+            }).ToList();
+        var ordered = TranscriptOrder.ByStartTime(entries);
+        return pending.Any(p => p.FromCallStart)
+            ? StartOnlyTurns.CloseByNextStart(ordered, StartOnlyTurns.EstimatedEnd, estimateLast: false)
+            : ordered;
+    }
+
+    /// <summary>
+    /// Epoch times and the list form's seconds from the call start have different zero points, so one transcript uses
+    /// one of them; the entries of the less used clock (the <c>timestamp</c> ones on a tie) are named.
+    /// </summary>
+    private static void CheckOneClock(List<Pending> pending, TranscriptProblems problems)
+    {
+        var fromStart = pending.Where(p => p.FromCallStart).Select(p => p.Index).ToList();
+        var epoch = pending.Where(p => !p.FromCallStart && (p.Start ?? p.End) is not null).Select(p => p.Index).ToList();
+        if (fromStart.Count == 0 || epoch.Count == 0)
         {
-            Role = p.Role, Content = p.Content, StartTime = Relative(p.Start, zero), EndTime = Relative(p.End, zero), Data = p.Data,
-        }).ToList();
-        return TranscriptOrder.ByStartTime(entries);
+            return;
+        }
+        var odd = fromStart.Count <= epoch.Count
+            ? fromStart.Select(i => $"entry {i}: timestamp is seconds from the call start but other entries have epoch times (created_at, metrics); use one or the other")
+            : epoch.Select(i => $"entry {i}: created_at/metrics are epoch times but other entries use timestamp seconds from the call start; use one or the other");
+        foreach (var problem in odd.Take(TranscriptFormatException.MaxProblems))
+        {
+            problems.Add(problem);
+        }
     }
 
     private static double? Relative(double? epochSeconds, double zero) =>
@@ -126,7 +171,7 @@ public sealed class LiveKitTranscriptParser : TranscriptParser
         return names;
     }
 
-    private static Pending? ParseItem(JsonElement item, Dictionary<string, string> callNames, List<string> problems, Earliest earliest)
+    private static Pending? ParseItem(JsonElement item, int index, Dictionary<string, string> callNames, List<string> problems, Earliest earliest)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
@@ -145,16 +190,25 @@ public sealed class LiveKitTranscriptParser : TranscriptParser
         }
         return type switch
         {
-            "message" => ParseMessage(item, problems, earliest),
-            "function_call" => ParseFunctionCall(item, problems, earliest),
-            "function_call_output" => ParseFunctionOutput(item, callNames, problems, earliest),
+            "message" => ParseMessage(item, index, problems, earliest),
+            "function_call" => ParseFunctionCall(item, index, problems, earliest),
+            "function_call_output" => ParseFunctionOutput(item, index, callNames, problems, earliest),
             _ => null, // agent_handoff, agent_config_update and kinds added later carry no speech.
         };
     }
 
-    private static Pending? ParseMessage(JsonElement item, List<string> problems, Earliest earliest)
+    private static Pending? ParseMessage(JsonElement item, int index, List<string> problems, Earliest earliest)
     {
-        var role = ReadRole(item, problems, out var dropped);
+        var roleName = ReadRoleName(item, problems);
+        switch (roleName)
+        {
+            case FunctionEntries.ToolCall or FunctionEntries.ToolCallResult:
+                return ParseDocumentedToolEntry(item, index, roleName, problems, earliest);
+            case not (null or "assistant" or "user" or "system" or "developer"):
+                // A role we do not use (one LiveKit adds later, another format's) carries nothing for us: skip it unread.
+                return null;
+        }
+        var role = roleName switch { "assistant" => TranscriptRoles.MainAgent, "user" => TranscriptRoles.TestingAgent, _ => null };
         var content = ReadContent(item, problems);
 
         double? started = null, stopped = null;
@@ -176,9 +230,16 @@ public sealed class LiveKitTranscriptParser : TranscriptParser
             problems.Add(string.Create(CultureInfo.InvariantCulture,
                 $"metrics.stopped_speaking_at {b} is before metrics.started_speaking_at {a}"));
         }
+        var fromCallStart = ReadSecondsFromCallStart(item, problems);
         if (problems.Count > 0)
         {
             return null;
+        }
+        var keep = role is not null && !string.IsNullOrWhiteSpace(content);
+        if (fromCallStart is { } offset)
+        {
+            // The list form's own clock; the epoch times beside it, if any, are not this transcript's.
+            return keep ? new Pending(index, role!, content, offset, null, null, FromCallStart: true) : null;
         }
 
         earliest.See(started, stopped, created);
@@ -186,14 +247,52 @@ public sealed class LiveKitTranscriptParser : TranscriptParser
         // A user message is created after its speech is transcribed: without started_speaking_at, an end before
         // created_at says nothing about the turn's length.
         var end = start is { } s && stopped is { } e && e >= s ? stopped : null;
-        if (dropped || role is null || string.IsNullOrWhiteSpace(content))
+        return keep ? new Pending(index, role!, content, start, end, null) : null;
+    }
+
+    /// <summary>Cekura's documented <c>{role: "tool_call" | "tool_call_result", data}</c>, at its <c>timestamp</c> or <c>created_at</c>.</summary>
+    private static Pending? ParseDocumentedToolEntry(JsonElement item, int index, string role, List<string> problems, Earliest earliest)
+    {
+        var data = FunctionEntries.ReadData(item, role, isResult: role == FunctionEntries.ToolCallResult, problems);
+        var fromCallStart = ReadSecondsFromCallStart(item, problems);
+        var created = ReadEpoch(item, "created_at", "", problems);
+        if (problems.Count > 0 || data is null)
         {
             return null;
         }
-        return new Pending(role, content, start, end, null);
+        var canonical = FunctionEntries.CanonicalToolRole(role)!;
+        if (fromCallStart is { } offset)
+        {
+            return new Pending(index, canonical, "", offset, null, data, FromCallStart: true);
+        }
+        earliest.See(created);
+        return new Pending(index, canonical, "", created, null, data);
     }
 
-    private static Pending? ParseFunctionCall(JsonElement item, List<string> problems, Earliest earliest)
+    /// <summary>The list form's <c>timestamp</c>: seconds from the call start; null when absent.</summary>
+    private static double? ReadSecondsFromCallStart(JsonElement item, List<string> problems)
+    {
+        JsonValues.TryReadNumber(item, "timestamp", out var value, out var problem);
+        if (problem is not null)
+        {
+            problems.Add(problem);
+            return null;
+        }
+        if (value < 0)
+        {
+            problems.Add("timestamp must not be negative");
+            return null;
+        }
+        if (value >= SecondsFromStartCeiling)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture,
+                $"timestamp {value} is not seconds from the call start (it looks like an epoch time): send epoch seconds as created_at"));
+            return null;
+        }
+        return value;
+    }
+
+    private static Pending? ParseFunctionCall(JsonElement item, int index, List<string> problems, Earliest earliest)
     {
         var id = ReadRequiredId(item, "call_id", problems);
         var name = ReadRequiredId(item, "name", problems);
@@ -204,10 +303,10 @@ public sealed class LiveKitTranscriptParser : TranscriptParser
         }
         earliest.See(created);
         var data = new FunctionCallData { Id = id, Name = name, Arguments = JsonValues.ReadText(item, "arguments") ?? "" };
-        return new Pending(TranscriptRoles.FunctionCall, "", created, null, data);
+        return new Pending(index, TranscriptRoles.FunctionCall, "", created, null, data);
     }
 
-    private static Pending? ParseFunctionOutput(JsonElement item, Dictionary<string, string> callNames, List<string> problems, Earliest earliest)
+    private static Pending? ParseFunctionOutput(JsonElement item, int index, Dictionary<string, string> callNames, List<string> problems, Earliest earliest)
     {
         var id = ReadRequiredId(item, "call_id", problems);
         var name = ReadOptionalId(item, "name", problems);
@@ -226,33 +325,23 @@ public sealed class LiveKitTranscriptParser : TranscriptParser
         {
             Id = id, Name = name, Result = JsonValues.ReadText(item, "output") ?? "", IsError = JsonValues.ReadBool(item, "is_error"),
         };
-        return new Pending(TranscriptRoles.FunctionCallResult, "", created, null, data);
+        return new Pending(index, TranscriptRoles.FunctionCallResult, "", created, null, data);
     }
 
-    private static string? ReadRole(JsonElement item, List<string> problems, out bool dropped)
+    /// <summary>The role as written; null, with the problem, when it is missing or not a string.</summary>
+    private static string? ReadRoleName(JsonElement item, List<string> problems)
     {
-        dropped = false;
         if (!JsonValues.TryGetProperty(item, "role", out var value))
         {
             problems.Add("role is required");
             return null;
         }
-        switch (value.ValueKind == JsonValueKind.String ? value.GetString() : null)
+        if (value.ValueKind != JsonValueKind.String)
         {
-            case "assistant":
-                return TranscriptRoles.MainAgent;
-            case "user":
-                return TranscriptRoles.TestingAgent;
-            case "system" or "developer":
-                dropped = true;
-                return null;
-            case { } other:
-                problems.Add($"role '{other}' is not one of 'assistant', 'user', 'system', 'developer'");
-                return null;
-            default:
-                problems.Add($"role must be a string, got {JsonValues.Describe(value)}");
-                return null;
+            problems.Add($"role must be a string, got {JsonValues.Describe(value)}");
+            return null;
         }
+        return value.GetString()!;
     }
 
     /// <summary>

@@ -16,17 +16,19 @@ namespace Cekura.Ingest.Providers.Pipecat;
 /// <c>Z</c> or an offset;</item>
 /// <item>the LLM context in OpenAI form: <c>assistant</c> with <c>tool_calls</c>, <c>role: tool</c> with
 /// <c>tool_call_id</c>, <c>system</c>/<c>developer</c> dropped, <c>content</c> a string or <c>[{type: text, text}]</c>;</item>
-/// <item>our own timed form <c>{role, content, start_time, end_time}</c> in seconds (not a Pipecat shape; our convention).</item>
+/// <item>Cekura's documented forms (not Pipecat shapes): timed <c>{role, content, start_time, end_time}</c> in seconds, and
+/// tool entries <c>{role: "tool_call", data: {id, name, arguments}}</c> / <c>{role: "tool_call_result", data: {id, name,
+/// result}}</c>, kept as function entries.</item>
 /// </list>
+/// Any other role is skipped, never rejected.
 /// The root is that list, or an object with <c>messages</c> (the native endpoint's body), optionally with a
 /// <c>context</c> list beside it whose tool calls are placed among the messages by matching the surrounding turns.
 /// Times: ISO timestamps relative to the earliest one, end = next turn's start capped by a speaking-rate
-/// estimate; messages without a time are untimed. Tool entries carry no time.
+/// estimate; messages without a time are untimed. Tool entries carry a time only when written with one.
 /// </summary>
 public sealed class PipecatTranscriptParser : TranscriptParser
 {
     private const string Shapes = "a list of Pipecat messages {role, content, timestamp?} or an object with a \"messages\" list";
-    private const string RoleList = "'assistant', 'user', 'tool', 'system', 'developer'";
 
     private static readonly Regex IsoDateTime = new(@"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", RegexOptions.CultureInvariant);
 
@@ -130,7 +132,12 @@ public sealed class PipecatTranscriptParser : TranscriptParser
             problems.Add("role is required");
             return [];
         }
-        var role = roleValue.ValueKind == JsonValueKind.String ? roleValue.GetString()! : null;
+        if (roleValue.ValueKind != JsonValueKind.String)
+        {
+            problems.Add($"role must be a string, got {JsonValues.Describe(roleValue)}");
+            return [];
+        }
+        var role = roleValue.GetString()!;
         switch (role)
         {
             case "system" or "developer":
@@ -139,11 +146,32 @@ public sealed class PipecatTranscriptParser : TranscriptParser
                 return ReadTurn(message, role, problems, stamps);
             case "tool":
                 return ReadToolResult(message, problems);
+            case FunctionEntries.ToolCall or FunctionEntries.ToolCallResult:
+                return ReadDocumentedToolEntry(message, role, problems, stamps);
             default:
-                var shown = role is null ? JsonValues.Describe(roleValue) : $"'{role}'";
-                problems.Add($"role {shown} is not one of {RoleList}");
+                // A role we do not use (one Pipecat adds later, another format's) carries nothing for us: skip it.
                 return [];
         }
+    }
+
+    /// <summary>Cekura's documented <c>{role: "tool_call" | "tool_call_result", data}</c>, timed like a turn when it has a time.</summary>
+    private static List<Item> ReadDocumentedToolEntry(JsonElement message, string role, List<string> problems, List<DateTimeOffset> stamps)
+    {
+        var (start, end, stamp, seconds) = ReadTimes(message, problems);
+        var data = FunctionEntries.ReadData(message, role, isResult: role == FunctionEntries.ToolCallResult, problems);
+        if (problems.Count > 0 || data is null)
+        {
+            return [];
+        }
+        if (stamp is { } s)
+        {
+            stamps.Add(s);
+        }
+        var entry = new TranscriptEntry
+        {
+            Role = FunctionEntries.CanonicalToolRole(role)!, Content = "", StartTime = start, EndTime = end, Data = data,
+        };
+        return [new Item("", entry, stamp, seconds, null)];
     }
 
     private static List<Item> ReadTurn(JsonElement message, string role, List<string> problems, List<DateTimeOffset> stamps)

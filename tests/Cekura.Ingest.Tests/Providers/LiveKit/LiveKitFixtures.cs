@@ -135,5 +135,24 @@ public static class LiveKitFixtures
         ]
         """;
 
+    /// <summary>
+    /// Cekura's documented list form: <c>{role, content, timestamp}</c> with <c>timestamp</c> in seconds from the call
+    /// start, content a string or a list of strings, and its <c>tool_call</c> / <c>tool_call_result</c> entries.
+    /// </summary>
+    public const string DocumentedListForm = """
+        [
+          { "role": "system", "content": "You are Ava, the scheduler for Bloom Dental." },
+          { "role": "assistant", "content": "Thanks for calling Bloom Dental, this is Ava.", "timestamp": 0.52 },
+          { "role": "user", "content": ["Hi, can I move my cleaning", "to Friday?"], "timestamp": 4.6 },
+          { "role": "tool_call", "content": "", "timestamp": 8.0,
+            "data": { "id": "call_Qm2x81", "name": "find_slots", "arguments": "{\"day\": \"friday\"}" } },
+          { "role": "tool_call_result", "content": "", "timestamp": 8.8,
+            "data": { "id": "call_Qm2x81", "name": "find_slots", "result": "{\"slots\": [\"10:00\", \"14:30\"]}" } },
+          { "role": "assistant", "content": "Friday works, I have ten o'clock or two thirty.", "timestamp": 9.4 },
+          { "role": "user", "content": "Two thirty, please.", "timestamp": 13.1 }
+        ]
+        """;
+
+    /// <summary>The parser tests' fixtures of LiveKit's own shapes; also the parser benchmark's LiveKit input.</summary>
     public static readonly string[] All = [NormalCall, ToolCallsReport, QuirksHistory, BareList];
 }

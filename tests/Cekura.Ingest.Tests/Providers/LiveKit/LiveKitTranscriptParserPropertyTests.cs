@@ -35,4 +35,14 @@ public sealed class LiveKitTranscriptParserPropertyTests
         Assert.True(outcomes.Parsed > 300, $"only {outcomes.Parsed} parsed");
         Assert.True(outcomes.Rejected > 300, $"only {outcomes.Rejected} rejected");
     }
+
+    [Fact]
+    public void Mutated_documented_list_forms_either_parse_or_are_a_transcript_format_error()
+    {
+        var random = new RandomJson(2026);
+        var outcomes = Run(1000, _ => Mutated(LiveKitFixtures.DocumentedListForm, random, DropNullOrReplaceSlot), ParsesCanonical(Parser));
+
+        Assert.True(outcomes.Parsed > 100, $"only {outcomes.Parsed} parsed");
+        Assert.True(outcomes.Rejected > 100, $"only {outcomes.Rejected} rejected");
+    }
 }

@@ -99,6 +99,108 @@ public sealed class LiveKitTranscriptParserTests
             Agent("Sure, what day works for you?", null, null),
         ], Parse(LiveKitFixtures.BareList));
 
+    // Cekura's documented LiveKit list form (transcript-formats.md): [{role: assistant|user, content, timestamp}], timestamp =
+    // the turn's start in seconds from the call's start, content a string or a list of strings.
+
+    [Fact]
+    public void Documented_list_form_is_timed_from_its_timestamps_and_each_turn_ends_by_the_next_or_the_speaking_estimate() =>
+        AssertEntries(
+        [
+            // 8 words at 150 a minute = 3.2 s: ends at 0.52 + 3.2, before the next turn starts
+            Agent("Thanks for calling Bloom Dental, this is Ava.", 0.52, 3.72),
+            // the next turn starts sooner than the estimate (4.6 + 3.2): it ends there
+            Caller("Hi, can I move my cleaning to Friday?", 4.6, 7.1),
+            // the last turn stays open: the recording's end closes it
+            Agent("Friday works, I have ten o'clock or two thirty.", 7.1, null),
+        ], Parse("""
+            [{"role": "assistant", "content": "Thanks for calling Bloom Dental, this is Ava.", "timestamp": 0.52},
+             {"role": "user", "content": "Hi, can I move my cleaning to Friday?", "timestamp": 4.6},
+             {"role": "assistant", "content": ["Friday works,", "I have ten o'clock or two thirty."], "timestamp": 7.1}]
+            """));
+
+    [Fact]
+    public void Documented_list_form_fixture_with_tool_entries() =>
+        AssertEntries(
+        [
+            Agent("Thanks for calling Bloom Dental, this is Ava.", 0.52, 3.72),
+            Caller("Hi, can I move my cleaning to Friday?", 4.6, 7.8),
+            Call(8.0, "call_Qm2x81", "find_slots", """{"day": "friday"}"""),
+            Result(8.8, "call_Qm2x81", "find_slots", """{"slots": ["10:00", "14:30"]}"""),
+            Agent("Friday works, I have ten o'clock or two thirty.", 9.4, 13.0),
+            Caller("Two thirty, please.", 13.1, null),
+        ], Parse(LiveKitFixtures.DocumentedListForm));
+
+    [Fact]
+    public void Documented_list_form_gives_the_same_timed_turns_through_the_registry()
+    {
+        using var document = JsonDocument.Parse("""
+            [{"role": "assistant", "content": "Hello.", "timestamp": 0}, {"role": "user", "content": "Hi.", "timestamp": "0.8"}]
+            """);
+
+        AssertEntries([Agent("Hello.", 0, 0.8), Caller("Hi.", 0.8, null)],
+            new TranscriptParsers([Parser]).Parse("livekit", document.RootElement));
+    }
+
+    [Fact]
+    public void Documented_tool_entries_are_function_entries_at_their_timestamp_or_after_the_turn_before_them() =>
+        AssertEntries(
+        [
+            Caller("Book me for six today, the name is John.", 19.16, 22.76), // 9 words: 3.6 s; tool entries do not end a turn
+            Call(null, "call_5otWH44dxeXEHY8RlhYYaFbV", "bookUserAppointment", """{"name": "John", "datetime": "2024-10-17T18:00:00"}"""),
+            Result(24.6, "call_5otWH44dxeXEHY8RlhYYaFbV", "bookUserAppointment", "No result returned."),
+            Agent("You're booked for 6 PM today.", 27.08, null),
+        ], Parse("""
+            [{"role": "user", "content": "Book me for six today, the name is John.", "timestamp": 19.16},
+             {"role": "tool_call", "data": {"id": "call_5otWH44dxeXEHY8RlhYYaFbV", "name": "bookUserAppointment", "arguments": "{\"name\": \"John\", \"datetime\": \"2024-10-17T18:00:00\"}"}},
+             {"role": "tool_call_result", "timestamp": 24.6, "data": {"id": "call_5otWH44dxeXEHY8RlhYYaFbV", "name": "bookUserAppointment", "result": "No result returned."}},
+             {"role": "assistant", "content": "You're booked for 6 PM today.", "timestamp": 27.08}]
+            """));
+
+    [Fact]
+    public void Documented_tool_entries_work_in_items_too_and_keep_the_error_flag() =>
+        AssertEntries([Agent("One moment.", 0, 1), Call(0.5, "c1", "f", "{}"), Result(0.75, "c1", "f", "timeout", isError: true)], Parse("""
+            {"items": [{"type": "message", "role": "assistant", "content": ["One moment."], "metrics": {"started_speaking_at": 100, "stopped_speaking_at": 101}},
+                       {"role": "tool_call", "created_at": 100.5, "data": {"id": "c1", "name": "f", "arguments": "{}"}},
+                       {"role": "tool_call_result", "created_at": 100.75, "data": {"id": "c1", "name": "f", "result": "timeout", "is_error": true}}]}
+            """));
+
+    [Theory]
+    [InlineData("""{"role": "tool_call"}""", "a 'tool_call' entry needs data {id, name, arguments}")]
+    [InlineData("""{"role": "tool_call_result", "data": ["ok"]}""", "a 'tool_call_result' entry needs data {id, name, result}")]
+    [InlineData("""{"role": "tool_call", "data": {"id": "", "name": "f"}}""", "data.id is required")]
+    [InlineData("""{"role": "tool_call", "data": {"id": "c1"}}""", "data.name is required")]
+    public void Documented_tool_entry_without_its_data_is_rejected_naming_the_field(string entry, string problem) =>
+        Assert.Equal([$"entry 1: {problem}"], Problems($$$"""[{{{Hello}}}, {{{entry}}}]"""));
+
+    [Theory]
+    [InlineData("true", "timestamp must be a number of seconds, got the boolean true")]
+    [InlineData("-1", "timestamp must not be negative")]
+    [InlineData("1760710083.12", "timestamp 1760710083.12 is not seconds from the call start (it looks like an epoch time): send epoch seconds as created_at")]
+    public void Bad_list_form_timestamps_are_rejected(string timestamp, string problem) =>
+        Assert.Equal([$"entry 1: {problem}"], Problems($$$"""[{{{Hello}}}, {"role": "user", "content": "Hi", "timestamp": {{{timestamp}}}}]"""));
+
+    [Fact]
+    public void Timestamps_mixed_with_epoch_times_are_rejected_naming_the_odd_entries() =>
+        Assert.Equal(["entry 2: timestamp is seconds from the call start but other entries have epoch times (created_at, metrics); use one or the other"],
+            Problems("""
+                [{"role": "assistant", "content": "a", "created_at": 1760710083.1},
+                 {"type": "function_call", "call_id": "c", "name": "f", "created_at": 1760710084.2},
+                 {"role": "user", "content": "b", "timestamp": 3.5}]
+                """));
+
+    [Fact]
+    public void Pipecat_messages_sent_as_livekit_are_named_as_pipecat() =>
+        Assert.Equal(
+        [
+            "this looks like a pipecat transcript, not livekit: set transcript_type to \"pipecat\"",
+            "entry 0: timestamp must be a number of seconds, got the string \"2025-10-17T14:08:03.120+00:00\"",
+        ], Problems("""[{"role": "assistant", "content": "Hi", "timestamp": "2025-10-17T14:08:03.120+00:00"}]"""));
+
+    [Fact]
+    public void Retell_turns_sent_as_livekit_are_named_as_retell_rather_than_skipped_silently() =>
+        Assert.Equal(["this looks like a retell transcript, not livekit: set transcript_type to \"retell\""],
+            Problems("""[{"role": "agent", "content": "Hi", "words": [{"word": "Hi", "start": 0.1, "end": 0.3}]}]"""));
+
     [Fact]
     public void Items_object_and_its_bare_list_give_the_same_transcript()
     {
@@ -222,9 +324,9 @@ public sealed class LiveKitTranscriptParserTests
     [InlineData("bot")]
     [InlineData("Assistant")]
     [InlineData("tool")]
-    public void Role_outside_livekit_roles_is_rejected(string role) =>
-        Assert.Equal([$"entry 1: role '{role}' is not one of 'assistant', 'user', 'system', 'developer'"],
-            Problems($$$"""{"items": [{{{Hello}}}, {"type": "message", "role": "{{{role}}}", "content": ["Hi"]}]}"""));
+    public void Role_outside_livekit_roles_is_skipped_without_a_problem(string role) =>
+        AssertEntries([Agent("Hello.", null, null)],
+            Parse($$$"""{"items": [{{{Hello}}}, {"type": "message", "role": "{{{role}}}", "content": {"not": "read"}, "created_at": "never"}]}"""));
 
     [Fact]
     public void Missing_role_is_rejected() =>
@@ -296,11 +398,11 @@ public sealed class LiveKitTranscriptParserTests
     [Fact]
     public void More_than_twenty_problems_are_capped_at_twenty()
     {
-        var bad = string.Join(", ", Enumerable.Repeat("""{"type": "message", "role": "bot", "content": 7}""", 30));
+        var bad = string.Join(", ", Enumerable.Repeat("""{"type": "message", "role": "user", "content": 7, "created_at": "x"}""", 30));
         var problems = Problems($$$"""{"items": [{{{bad}}}]}""");
 
         Assert.Equal(20, problems.Count);
-        Assert.Equal("entry 0: role 'bot' is not one of 'assistant', 'user', 'system', 'developer'", problems[0]);
-        Assert.Equal("entry 9: content must be a list of strings, got the number 7", problems[19]);
+        Assert.Equal("entry 0: content must be a list of strings, got the number 7", problems[0]);
+        Assert.Equal("entry 9: created_at must be a number of seconds, got the string \"x\"", problems[19]);
     }
 }

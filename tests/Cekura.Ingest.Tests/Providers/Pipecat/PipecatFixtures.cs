@@ -100,5 +100,20 @@ internal static class PipecatFixtures
         }
         """;
 
+    /// <summary>Cekura's documented tool entries <c>{role: "tool_call" | "tool_call_result", data}</c> among transcript messages.</summary>
+    public const string DocumentedToolEntries = """
+        {
+          "messages": [
+            { "role": "assistant", "content": "Thanks for calling Bloom Dental, this is Ava.", "timestamp": "2025-10-17T14:08:03.120+00:00" },
+            { "role": "user", "content": "Hi, can I move my cleaning to Friday?", "user_id": "+16505550188", "timestamp": "2025-10-17T14:08:06.710+00:00" },
+            { "role": "tool_call", "data": { "id": "call_Qm2x81", "name": "find_slots", "arguments": "{\"day\": \"friday\"}" } },
+            { "role": "tool_call_result", "data": { "id": "call_Qm2x81", "name": "find_slots", "result": "{\"slots\": [\"10:00\", \"14:30\"]}" } },
+            { "role": "assistant_thought", "content": "Offer both slots.", "timestamp": "2025-10-17T14:08:10.900+00:00" },
+            { "role": "assistant", "content": "Friday works, I have ten o'clock or two thirty.", "timestamp": "2025-10-17T14:08:11.400+00:00", "interrupted": false }
+          ]
+        }
+        """;
+
+    /// <summary>The parser tests' fixtures of Pipecat shapes; also the parser benchmark's Pipecat input.</summary>
     public static readonly string[] All = [NormalCall, LlmContextWithTools, MessagesWithContext, TurnEventQuirks, OwnTimedForm];
 }

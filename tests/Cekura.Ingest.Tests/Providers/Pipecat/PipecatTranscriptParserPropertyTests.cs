@@ -36,5 +36,15 @@ public sealed class PipecatTranscriptParserPropertyTests
         Assert.True(outcomes.Rejected > 300, $"only {outcomes.Rejected} rejected");
     }
 
+    [Fact]
+    public void Mutated_documented_tool_entries_either_parse_or_are_a_transcript_format_error()
+    {
+        var random = new RandomJson(2027);
+        var outcomes = Run(1000, _ => Mutated(PipecatFixtures.DocumentedToolEntries, random, DropReplaceNullOrStringifyNode), ParsesLooselyCanonical);
+
+        Assert.True(outcomes.Parsed > 100, $"only {outcomes.Parsed} parsed");
+        Assert.True(outcomes.Rejected > 100, $"only {outcomes.Rejected} rejected");
+    }
+
     private static void ParsesLooselyCanonical(JsonElement root, string json) => AssertLooselyCanonical(Parser.Parse(root), json);
 }
