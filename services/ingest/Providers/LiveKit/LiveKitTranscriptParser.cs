@@ -76,10 +76,7 @@ public sealed class LiveKitTranscriptParser : TranscriptParser
                 output.Add(entry);
             }
         });
-        if (problems.Count == 0)
-        {
-            CheckOneClock(pending, problems);
-        }
+        var fromCallStart = problems.Count == 0 && CheckOneClock(pending, problems);
         problems.ThrowIfAny();
 
         var zero = recordingStart ?? earliest.Value ?? 0;
@@ -90,30 +87,39 @@ public sealed class LiveKitTranscriptParser : TranscriptParser
                 Role = p.Role, Content = p.Content, StartTime = Relative(p.Start, zero), EndTime = Relative(p.End, zero), Data = p.Data,
             }).ToList();
         var ordered = TranscriptOrder.ByStartTime(entries);
-        return pending.Any(p => p.FromCallStart)
-            ? StartOnlyTurns.CloseByNextStart(ordered, StartOnlyTurns.EstimatedEnd, estimateLast: false)
-            : ordered;
+        return fromCallStart ? StartOnlyTurns.CloseByNextStart(ordered, StartOnlyTurns.EstimatedEnd, estimateLast: false) : ordered;
     }
 
     /// <summary>
-    /// Epoch times and the list form's seconds from the call start have different zero points, so one transcript uses
-    /// one of them; the entries of the less used clock (the <c>timestamp</c> ones on a tie) are named.
+    /// Whether the transcript is timed by the list form's seconds from the call start. Epoch times have another zero
+    /// point, so one transcript uses one of the two; when both appear, the entries of the less used clock (the
+    /// <c>timestamp</c> ones on a tie) are named.
     /// </summary>
-    private static void CheckOneClock(List<Pending> pending, TranscriptProblems problems)
+    private static bool CheckOneClock(List<Pending> pending, TranscriptProblems problems)
     {
-        var fromStart = pending.Where(p => p.FromCallStart).Select(p => p.Index).ToList();
-        var epoch = pending.Where(p => !p.FromCallStart && (p.Start ?? p.End) is not null).Select(p => p.Index).ToList();
-        if (fromStart.Count == 0 || epoch.Count == 0)
+        int fromStart = 0, epoch = 0;
+        foreach (var p in pending)
         {
-            return;
+            if (p.FromCallStart)
+            {
+                fromStart++;
+            }
+            else if ((p.Start ?? p.End) is not null)
+            {
+                epoch++;
+            }
         }
-        var odd = fromStart.Count <= epoch.Count
-            ? fromStart.Select(i => $"entry {i}: timestamp is seconds from the call start but other entries have epoch times (created_at, metrics); use one or the other")
-            : epoch.Select(i => $"entry {i}: created_at/metrics are epoch times but other entries use timestamp seconds from the call start; use one or the other");
-        foreach (var problem in odd.Take(TranscriptFormatException.MaxProblems))
+        if (fromStart > 0 && epoch > 0)
         {
-            problems.Add(problem);
+            var nameFromStart = fromStart <= epoch;
+            foreach (var p in pending.Where(p => p.FromCallStart == nameFromStart && (p.Start ?? p.End) is not null).Take(TranscriptFormatException.MaxProblems))
+            {
+                problems.Add(nameFromStart
+                    ? $"entry {p.Index}: timestamp is seconds from the call start but other entries have epoch times (created_at, metrics); use one or the other"
+                    : $"entry {p.Index}: created_at/metrics are epoch times but other entries use timestamp seconds from the call start; use one or the other");
+            }
         }
+        return fromStart > 0;
     }
 
     private static double? Relative(double? epochSeconds, double zero) =>
