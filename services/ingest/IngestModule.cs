@@ -7,15 +7,9 @@ using Cekura.Hosting.Calls.Views;
 using Cekura.Ingest.CallLogs;
 using Cekura.Ingest.Metrics;
 using Cekura.Ingest.Observe;
+using Cekura.Ingest.Providers;
 using Cekura.Ingest.Recordings;
 using Cekura.Ingest.Transcripts;
-using Cekura.Ingest.Transcripts.Cekura;
-using Cekura.Ingest.Transcripts.Deepgram;
-using Cekura.Ingest.Transcripts.ElevenLabs;
-using Cekura.Ingest.Transcripts.LiveKit;
-using Cekura.Ingest.Transcripts.Pipecat;
-using Cekura.Ingest.Transcripts.Retell;
-using Cekura.Ingest.Transcripts.Vapi;
 using Cekura.Ingest.Webhooks;
 using Microsoft.AspNetCore.Http.Features;
 using Cekura.Speech.Audio;
@@ -35,14 +29,7 @@ public static class IngestModule
     {
         builder.ConfigureCekuraBus();
         builder.Services.AddHostedService<OutboxRelay>();
-        builder.Services.AddSingleton<ITranscriptParser, CekuraTranscriptParser>();
-        builder.Services.AddSingleton<ITranscriptParser, VapiTranscriptParser>();
-        builder.Services.AddSingleton<ITranscriptParser, RetellTranscriptParser>();
-        builder.Services.AddSingleton<ITranscriptParser, ElevenLabsTranscriptParser>();
-        builder.Services.AddSingleton<ITranscriptParser, LiveKitTranscriptParser>();
-        builder.Services.AddSingleton<ITranscriptParser, PipecatTranscriptParser>();
-        builder.Services.AddSingleton<ITranscriptParser, DeepgramTranscriptParser>();
-        builder.Services.AddSingleton<TranscriptParsers>();
+        AddTranscriptProviders(builder.Services);
         builder.Services.AddSingleton(sp => new SendCallValidator(
             sp.GetRequiredService<TranscriptParsers>(), sp.GetRequiredService<IOptions<SpeechToTextOptions>>().Value));
         builder.Services.TryAddSingleton<CallLogViews>();
@@ -56,16 +43,25 @@ public static class IngestModule
         builder.Services.AddSingleton(sp => new SafeRecordingFetcher(sp.GetRequiredService<IOptions<RecordingFetchOptions>>()));
         builder.Services.AddScoped<WebhookRecordings>();
         AddRecordingChecks(builder.Services);
-        builder.Services.AddSingleton<IProviderWebhook, VapiWebhook>();
-        builder.Services.AddSingleton<IProviderWebhook, RetellWebhook>();
-        builder.Services.AddSingleton<IProviderWebhook, ElevenLabsWebhook>();
-        builder.Services.AddSingleton<IProviderWebhook>(EnvelopeWebhook.LiveKit());
-        builder.Services.AddSingleton<IProviderWebhook>(EnvelopeWebhook.Pipecat());
         builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxRequestBytes);
         // Ingest's own ceiling; the gateway applies the per-kind limits (JSON vs uploads) in front of it.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = Math.Max(MaxRequestBytes, k.Limits.MaxRequestBodySize ?? 0));
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<CekuraDocumentTransformer>());
         return builder;
+    }
+
+    /// <summary>Each provider's transcript parser and native webhook, from the one list in <see cref="TranscriptProviders"/>.</summary>
+    private static void AddTranscriptProviders(IServiceCollection services)
+    {
+        foreach (var provider in TranscriptProviders.All)
+        {
+            services.AddSingleton(provider.Parser);
+            if (provider.Webhook is { } webhook)
+            {
+                services.AddSingleton(webhook);
+            }
+        }
+        services.AddSingleton<TranscriptParsers>();
     }
 
     /// <summary>ffprobe/ffmpeg, the recording limits, and whether a speech-to-text backend exists (for none-mono).</summary>

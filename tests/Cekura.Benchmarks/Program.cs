@@ -1,20 +1,20 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Cekura.Ingest.Tests.Transcripts.Deepgram;
-using Cekura.Ingest.Tests.Transcripts.ElevenLabs;
-using Cekura.Ingest.Tests.Transcripts.LiveKit;
-using Cekura.Ingest.Tests.Transcripts.Pipecat;
-using Cekura.Ingest.Tests.Transcripts.Retell;
-using Cekura.Ingest.Tests.Transcripts.Vapi;
+using Cekura.Ingest.Tests.Providers.Deepgram;
+using Cekura.Ingest.Tests.Providers.ElevenLabs;
+using Cekura.Ingest.Tests.Providers.LiveKit;
+using Cekura.Ingest.Tests.Providers.Pipecat;
+using Cekura.Ingest.Tests.Providers.Retell;
+using Cekura.Ingest.Tests.Providers.Vapi;
 using Cekura.Ingest.Transcripts;
-using Cekura.Ingest.Transcripts.Cekura;
-using Cekura.Ingest.Transcripts.Deepgram;
-using Cekura.Ingest.Transcripts.ElevenLabs;
-using Cekura.Ingest.Transcripts.LiveKit;
-using Cekura.Ingest.Transcripts.Pipecat;
-using Cekura.Ingest.Transcripts.Retell;
-using Cekura.Ingest.Transcripts.Vapi;
+using Cekura.Ingest.Providers.Cekura;
+using Cekura.Ingest.Providers.Deepgram;
+using Cekura.Ingest.Providers.ElevenLabs;
+using Cekura.Ingest.Providers.LiveKit;
+using Cekura.Ingest.Providers.Pipecat;
+using Cekura.Ingest.Providers.Retell;
+using Cekura.Ingest.Providers.Vapi;
 
 if (args.Length > 0 && args[0] == "redaction-bench")
 {

@@ -170,6 +170,37 @@ public sealed class ProviderWebhookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cekura_documented_livekit_list_form_and_pipecat_tool_entries_are_ingested()
+    {
+        var livekit = await PostAsync("livekit", """
+            {"call_id": "lk-list-1", "history": [
+              {"role": "assistant", "content": "Hello, how can I help?", "timestamp": 0.5},
+              {"role": "user", "content": ["Book a table", "for two."], "timestamp": 3.0},
+              {"role": "tool_call", "data": {"id": "call_1", "name": "book_table", "arguments": "{\"people\": 2}"}},
+              {"role": "tool_call_result", "data": {"id": "call_1", "name": "book_table", "result": "booked"}},
+              {"role": "agent_handoff_note", "content": "not a role we use"}]}
+            """, "?agent_id=1");
+        var lk = (await Calls.WaitForStageAsync(_client, livekit.GetProperty("id").GetInt64(), "evaluated")).GetProperty("transcript_object");
+        Assert.Equal(["Main Agent", "Testing Agent", "Function Call", "Function Call Result"], lk.EnumerateArray().Select(e => e.GetProperty("role").GetString()));
+        Assert.Equal(0.5, lk[0].GetProperty("start_time").GetDouble(), 3);
+        Assert.Equal(2.5, lk[0].GetProperty("end_time").GetDouble(), 3); // five words at 150 a minute, before the next turn
+        Assert.Equal(3.0, lk[1].GetProperty("start_time").GetDouble(), 3);
+        Assert.Equal("book_table", lk[3].GetProperty("data").GetProperty("name").GetString());
+
+        var pipecat = await PostAsync("pipecat", """
+            {"call_id": "pc-tools-1", "messages": [
+              {"role": "assistant", "content": "Hello!", "timestamp": "2026-11-20T10:00:00.500Z"},
+              {"role": "tool_call", "data": {"id": "call_2", "name": "lookup", "arguments": "{}"}},
+              {"role": "tool_call_result", "data": {"id": "call_2", "name": "lookup", "result": "found", "is_error": false}},
+              {"role": "assistant_thought", "content": "not a role we use"},
+              {"role": "user", "content": "Thanks.", "timestamp": "2026-11-20T10:00:02Z"}]}
+            """, "?agent_id=1");
+        var pc = (await Calls.WaitForStageAsync(_client, pipecat.GetProperty("id").GetInt64(), "evaluated")).GetProperty("transcript_object");
+        Assert.Equal(["Main Agent", "Function Call", "Function Call Result", "Testing Agent"], pc.EnumerateArray().Select(e => e.GetProperty("role").GetString()));
+        Assert.False(pc[2].GetProperty("data").GetProperty("is_error").GetBoolean());
+    }
+
+    [Fact]
     public async Task Signed_webhooks_are_verified_when_the_agent_has_the_providers_secret()
     {
         var retellBody = RetellEvent("call_ended", "agent_signed", analysis: null);

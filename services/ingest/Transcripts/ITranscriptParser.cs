@@ -32,6 +32,9 @@ public sealed record TranscriptContext
 
     /// <summary>The channel (or speaker) index of the agent, when the client gave <c>main_agent_channel_index</c>.</summary>
     public int? MainAgentChannelIndex { get; init; }
+
+    /// <summary>The <c>transcript_type</c> as the client sent it (an alias such as <c>vocera</c> included), for error messages.</summary>
+    public string? TranscriptType { get; init; }
 }
 
 /// <summary>A transcript rejected for its content; each message names the entry and the problem.</summary>

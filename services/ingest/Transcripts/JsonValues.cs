@@ -54,6 +54,37 @@ public static class JsonValues
     public static string? ReadText(JsonElement obj, string name) =>
         TryGetProperty(obj, name, out var value) ? AsText(value) : null;
 
+    /// <summary>An id given as a string or a number, as text; null when absent or of another kind.</summary>
+    public static string? ReadId(JsonElement obj, string name) =>
+        TryGetProperty(obj, name, out var value) && value.ValueKind is JsonValueKind.String or JsonValueKind.Number ? AsText(value) : null;
+
+    /// <summary>
+    /// <c>start_time</c>/<c>end_time</c> in seconds from the call start (Cekura's own timed form), each optional; a
+    /// problem for a value that is not a number, a negative time or an end before the start.
+    /// </summary>
+    public static (double? Start, double? End) ReadStartEnd(JsonElement item, List<string> problems)
+    {
+        TryReadNumber(item, "start_time", out var start, out var startProblem);
+        TryReadNumber(item, "end_time", out var end, out var endProblem);
+        if (startProblem is not null)
+        {
+            problems.Add(startProblem);
+        }
+        if (endProblem is not null)
+        {
+            problems.Add(endProblem);
+        }
+        if (start < 0 || end < 0)
+        {
+            problems.Add("times must not be negative");
+        }
+        else if (start is { } s && end is { } e && e < s)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"end_time {e} is before start_time {s}"));
+        }
+        return (start, end);
+    }
+
     public static string AsText(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => value.GetString()!,

@@ -3,7 +3,7 @@ using Cekura.Contracts.Calls;
 
 namespace Cekura.Ingest.Transcripts;
 
-/// <summary>Finds the parser for a <c>transcript_type</c>; formats are added by registering another <see cref="ITranscriptParser"/>.</summary>
+/// <summary>Finds the parser for a <c>transcript_type</c>; formats are added in <see cref="Providers.TranscriptProviders"/>.</summary>
 public sealed class TranscriptParsers(IEnumerable<ITranscriptParser> parsers)
 {
     private readonly Dictionary<string, ITranscriptParser> _byType =
@@ -16,18 +16,7 @@ public sealed class TranscriptParsers(IEnumerable<ITranscriptParser> parsers)
 
     public ParsedTranscript ParseWithAgent(JsonElement transcript, string transcriptType, TranscriptContext? context = null)
     {
-        ParsedTranscript parsed;
-        try
-        {
-            parsed = _byType[transcriptType].ParseWithAgent(transcript, context ?? TranscriptContext.None);
-        }
-        catch (TranscriptFormatException e) when (!e.Problems.Any(p => p.StartsWith("this looks like", StringComparison.Ordinal))
-                                                  && TranscriptFormatSniffer.Guess(transcript) is { } guess
-                                                  && !TranscriptFormatSniffer.SameFormat(guess, transcriptType))
-        {
-            throw new TranscriptFormatException(
-                [$"this looks like a {guess} transcript, not {transcriptType}: set transcript_type to \"{guess}\"", .. e.Problems]);
-        }
+        var parsed = _byType[transcriptType].ParseWithAgent(transcript, (context ?? TranscriptContext.None) with { TranscriptType = transcriptType });
         if (!parsed.Entries.Any(e => e.IsSpeech))
         {
             throw new TranscriptFormatException(

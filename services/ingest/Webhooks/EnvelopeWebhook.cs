@@ -7,14 +7,11 @@ namespace Cekura.Ingest.Webhooks;
 /// LiveKit and Pipecat have no post-call webhook of their own: the user's shutdown hook posts the session history
 /// (LiveKit <c>{items}</c> / a SessionReport; Pipecat <c>{messages}</c> / context) with our envelope fields beside it:
 /// <c>call_id</c>, <c>recording_url</c>, <c>customer_number</c>, <c>ended_reason</c>, <c>started_at</c>,
-/// <c>assistant_id</c>, <c>metadata</c>, <c>dynamic_variables</c> (Send Calls names are accepted too).
+/// <c>assistant_id</c>, <c>metadata</c>, <c>dynamic_variables</c> (Send Calls names are accepted too). Each such provider
+/// makes one in its folder, naming the fields of its own body that can stand in for <c>call_id</c>.
 /// </summary>
 public sealed class EnvelopeWebhook(string provider, params string[] fallbackCallIdFields) : IProviderWebhook
 {
-    public static EnvelopeWebhook LiveKit() => new("livekit", "room_id", "room", "job_id");
-
-    public static EnvelopeWebhook Pipecat() => new("pipecat");
-
     public string Provider => provider;
 
     public WebhookEvent Read(JsonElement body)

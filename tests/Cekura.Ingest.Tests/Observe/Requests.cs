@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Cekura.Ingest.Observe;
 using Cekura.Ingest.Recordings;
 using Cekura.Ingest.Transcripts;
-using Cekura.Ingest.Transcripts.Cekura;
+using Cekura.Ingest.Providers.Cekura;
 using Cekura.Speech.SpeechToText;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Cekura.Ingest.Transcripts;
-using Cekura.Ingest.Transcripts.Cekura;
+using Cekura.Ingest.Providers.Cekura;
 
 namespace Cekura.Ingest.Tests.Transcripts;
 
@@ -30,6 +30,10 @@ public sealed class TranscriptFormatSnifferTests
     [InlineData("\"text\"")]
     public void Unknown_shapes_are_not_guessed(string json) =>
         Assert.Null(TranscriptFormatSniffer.Guess(JsonDocument.Parse(json).RootElement));
+
+    [Fact]
+    public void Livekit_list_form_with_number_timestamps_is_not_taken_for_pipecat() =>
+        Assert.Null(TranscriptFormatSniffer.Guess(JsonDocument.Parse("""[{"role": "assistant", "content": "Hi", "timestamp": 0.52}]""").RootElement));
 
     [Fact]
     public void Another_providers_transcript_sent_as_cekura_names_the_type_to_use()
