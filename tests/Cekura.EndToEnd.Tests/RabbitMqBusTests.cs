@@ -65,13 +65,16 @@ public sealed class RabbitMqBusTests(RabbitMqFixture rabbit)
         Assert.NotNull(before.OutboxPublishedAt);
 
         var bus = host.Services.GetRequiredService<IBus>();
+        var consumed = new ConsumedCounter(id);
+        using var observing = bus.ConnectConsumeObserver(consumed);
         for (var i = 0; i < 3; i++)
         {
             await bus.Publish(new CallReceived { CallLogId = id, ProjectId = 1 });
             await bus.Publish(new CallTranscribed { CallLogId = id, ProjectId = 1 });
             await bus.Publish(new CallRedacted { CallLogId = id, ProjectId = 1 });
         }
-        await WaitForEmptyQueuesAsync();
+        // Every redelivered event has been consumed to the end (not merely taken off its queue).
+        await consumed.WaitForAsync(9, TimeSpan.FromSeconds(60));
 
         var after = (await store.GetAsync(id, CancellationToken.None))!;
         Assert.Equal(before.Version, after.Version);
@@ -113,9 +116,16 @@ public sealed class RabbitMqBusTests(RabbitMqFixture rabbit)
         Assert.Equal("Transcription failed: injected store outage", failed.GetProperty("error_message").GetString());
         Assert.Equal(JsonNull, failed.GetProperty("success").ValueKind);
 
+        // The call records the fault before MassTransit moves the message to the error queue: wait for it to arrive.
         await using var check = await Connect();
         await using var checkChannel = await check.CreateChannelAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         var parked = await checkChannel.BasicGetAsync("transcription_error", autoAck: true);
+        while (parked is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            parked = await checkChannel.BasicGetAsync("transcription_error", autoAck: true);
+        }
         Assert.NotNull(parked);
         Assert.Contains("call-received", System.Text.Encoding.UTF8.GetString(parked.Body.Span));
     }
@@ -127,26 +137,41 @@ public sealed class RabbitMqBusTests(RabbitMqFixture rabbit)
         HostName = rabbit.Host, Port = rabbit.Port, UserName = rabbit.Username, Password = rabbit.Password,
     }.CreateConnectionAsync();
 
-    private async Task WaitForEmptyQueuesAsync()
+    /// <summary>Counts the stage events about one call that consumers have finished with (successfully or not).</summary>
+    private sealed class ConsumedCounter(long callLogId) : IConsumeObserver
     {
-        await using var connection = await Connect();
-        await using var channel = await connection.CreateChannelAsync();
-        for (var i = 0; i < 100; i++)
+        private int _count;
+
+        public async Task WaitForAsync(int count, TimeSpan timeout)
         {
-            var pending = 0u;
-            foreach (var queue in new[] { "transcription", "redaction", "evaluation" })
+            var deadline = DateTime.UtcNow + timeout;
+            while (Volatile.Read(ref _count) < count)
             {
-                var q = await channel.QueueDeclarePassiveAsync(queue);
-                pending += q.MessageCount;
+                Assert.True(DateTime.UtcNow < deadline, $"{_count} of {count} events consumed");
+                await Task.Delay(50);
             }
-            if (pending == 0)
-            {
-                // Unacknowledged deliveries are not counted as ready; give in-flight consumers a moment to finish.
-                await Task.Delay(500);
-                return;
-            }
-            await Task.Delay(100);
         }
-        throw new TimeoutException("stage queues did not drain");
+
+        public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
+
+        public Task PostConsume<T>(ConsumeContext<T> context) where T : class => Count(context.Message);
+
+        public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Count(context.Message);
+
+        private Task Count(object message)
+        {
+            var id = message switch
+            {
+                CallReceived m => m.CallLogId,
+                CallTranscribed m => m.CallLogId,
+                CallRedacted m => m.CallLogId,
+                _ => 0,
+            };
+            if (id == callLogId)
+            {
+                Interlocked.Increment(ref _count);
+            }
+            return Task.CompletedTask;
+        }
     }
 }
