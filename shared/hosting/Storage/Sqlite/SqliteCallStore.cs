@@ -50,14 +50,16 @@ public sealed class SqliteCallStore(SqliteDatabase database) : ICallStore
         return stored;
     }
 
-    public async Task<CallLog?> GetAsync(long id, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT doc FROM calls WHERE id = $id";
-        command.Parameters.AddWithValue("$id", id);
-        return await command.ExecuteScalarAsync(cancellationToken) is string doc ? Deserialize(doc) : null;
-    }
+    public async Task<CallLog?> GetAsync(long projectId, long id, CancellationToken cancellationToken) =>
+        await QuerySingleAsync("SELECT doc FROM calls WHERE id = $id AND project_id = $project",
+            [new("$id", id), new("$project", projectId)], cancellationToken);
+
+    public async Task<CallLog?> FindByCallIdAsync(long projectId, string callId, CancellationToken cancellationToken) =>
+        await QuerySingleAsync("SELECT doc FROM calls WHERE project_id = $project AND call_id = $call_id",
+            [new("$project", projectId), new("$call_id", callId)], cancellationToken);
+
+    public async Task<CallLog?> GetForWorkerAsync(long id, CancellationToken cancellationToken) =>
+        await QuerySingleAsync("SELECT doc FROM calls WHERE id = $id", [new("$id", id)], cancellationToken);
 
     public async Task<CallLog?> ReplaceAsync(CallLog updated, CancellationToken cancellationToken)
     {
@@ -67,7 +69,7 @@ public sealed class SqliteCallStore(SqliteDatabase database) : ICallStore
         command.CommandText = """
             UPDATE calls SET agent_id = $agent, ts = $ts, stage = $stage, stage_changed_at = $changed,
                 outbox_published_at = $published, version = $next, doc = $doc
-            WHERE id = $id AND version = $expected
+            WHERE id = $id AND project_id = $project AND version = $expected
             """;
         AddIndexedColumns(command, next);
         command.Parameters.AddWithValue("$next", next.Version);
@@ -77,12 +79,13 @@ public sealed class SqliteCallStore(SqliteDatabase database) : ICallStore
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? next : null;
     }
 
-    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(long projectId, long id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM calls WHERE id = $id";
+        command.CommandText = "DELETE FROM calls WHERE id = $id AND project_id = $project";
         command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$project", projectId);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -107,11 +110,16 @@ public sealed class SqliteCallStore(SqliteDatabase database) : ICallStore
             where.Append(" AND instr(lower(call_id), lower($search)) > 0");
             parameters.Add(new("$search", query.Search));
         }
-        if (query.CallIds is { Count: > 0 } callIds)
+        if (query.Ids is { Count: > 0 } ids)
         {
-            var names = callIds.Select((_, i) => $"$cid{i}").ToList();
-            where.Append($" AND call_id IN ({string.Join(",", names)})");
-            parameters.AddRange(callIds.Select((c, i) => new SqliteParameter(names[i], c)));
+            var names = ids.Select((_, i) => $"$id{i}").ToList();
+            where.Append($" AND id IN ({string.Join(",", names)})");
+            parameters.AddRange(ids.Select((id, i) => new SqliteParameter(names[i], id)));
+        }
+        if (query.Filter is { } filter)
+        {
+            where.Append(" AND ");
+            new SqliteCallFilter(parameters).Append(where, filter);
         }
 
         await using var count = connection.CreateCommand();
@@ -119,8 +127,14 @@ public sealed class SqliteCallStore(SqliteDatabase database) : ICallStore
         count.Parameters.AddRange(parameters.Select(Clone));
         var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
 
+        // The page's ids first, from the indexes alone; only then the (large) documents of those ids. Sorting or
+        // skipping full rows would read every candidate's document.
         await using var page = connection.CreateCommand();
-        page.CommandText = $"SELECT doc FROM calls WHERE {where} ORDER BY ts DESC, id DESC LIMIT $limit OFFSET $offset";
+        page.CommandText = $"""
+            SELECT doc FROM calls WHERE id IN (
+                SELECT id FROM calls WHERE {where} ORDER BY ts DESC, id DESC LIMIT $limit OFFSET $offset)
+            ORDER BY ts DESC, id DESC
+            """;
         page.Parameters.AddRange(parameters.Select(Clone));
         page.Parameters.AddWithValue("$limit", query.PageSize);
         page.Parameters.AddWithValue("$offset", (long)(query.Page - 1) * query.PageSize);
@@ -142,6 +156,15 @@ public sealed class SqliteCallStore(SqliteDatabase database) : ICallStore
         command.Parameters.AddWithValue("$stalled", stalledBefore.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$limit", limit);
         return await ReadDocsAsync(command, cancellationToken);
+    }
+
+    private async Task<CallLog?> QuerySingleAsync(string sql, SqliteParameter[] parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddRange(parameters);
+        return await command.ExecuteScalarAsync(cancellationToken) is string doc ? Deserialize(doc) : null;
     }
 
     private static async Task<long?> FindIdAsync(
