@@ -82,6 +82,15 @@ public abstract partial class StoreContract
         ["or"] = (Or(C(FilterField.Topic, FilterOp.Eq, T("sales")), M("tier", FilterOp.Eq, T("silver"))), ["c2", "c5"]),
         ["and of or"] = (And(C(FilterField.Success, FilterOp.Eq, B(false)),
             Or(C(FilterField.Duration, FilterOp.Gt, R(500)), M("tier", FilterOp.Eq, T("silver")))), ["c2", "c4"]),
+        ["and: the driving condition with a look-up of every kind"] = (And(C(FilterField.AgentId, FilterOp.Eq, I(7)),
+            C(FilterField.Success, FilterOp.Neq, B(false)), C(FilterField.Status, FilterOp.IsNull, B(false)),
+            C(FilterField.CustomerNumber, FilterOp.In, T("+15550001"), T("+0")), C(FilterField.Topic, FilterOp.IsNull, B(false))), ["c1", "c5"]),
+        ["and: the driving condition with a range and a time condition"] = (And(C(FilterField.CallEndedReason, FilterOp.Eq, T("customer-ended-call")),
+            C(FilterField.Duration, FilterOp.Gte, R(30)), C(FilterField.Timestamp, FilterOp.Lt, At(Time.AddHours(-2)))), ["c4"]),
+        ["and: isnull drives, neq looks up"] = (And(C(FilterField.DropoffPoint, FilterOp.IsNull, B(true)), C(FilterField.Topic, FilterOp.Neq, T("billing"))),
+            ["c3", "c5"]),
+        ["or of ands"] = (Or(And(C(FilterField.AgentId, FilterOp.Eq, I(8)), C(FilterField.Success, FilterOp.Eq, B(false))),
+            And(C(FilterField.AgentId, FilterOp.Eq, I(7)), C(FilterField.IsReviewed, FilterOp.Eq, B(true)))), ["c2", "c5"]),
         ["deep nesting"] = (Or(And(Or(And(Or(C(FilterField.AgentId, FilterOp.Eq, I(9)))))), M("visits", FilterOp.Eq, I(12))), ["c4", "c5"]),
     };
 

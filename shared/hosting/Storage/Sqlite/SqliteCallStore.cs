@@ -92,6 +92,27 @@ public sealed class SqliteCallStore(SqliteDatabase database) : ICallStore
     public async Task<CallPage> ListAsync(CallQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        var (from, where, parameters) = ListCondition(query);
+
+        await using var count = connection.CreateCommand();
+        count.CommandText = CountSql(from, where);
+        count.Parameters.AddRange(parameters.Select(Clone));
+        var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+
+        await using var page = connection.CreateCommand();
+        page.CommandText = PageSql(from, where);
+        page.Parameters.AddRange(parameters.Select(Clone));
+        page.Parameters.AddWithValue("$limit", query.PageSize);
+        page.Parameters.AddWithValue("$offset", (long)(query.Page - 1) * query.PageSize);
+        return new CallPage(total, await ReadDocsAsync(page, cancellationToken));
+    }
+
+    /// <summary>
+    /// The list's table (naming the driving index, see <see cref="SqliteCallFilter"/>), WHERE clause and parameters.
+    /// The agent is one more field condition, so it is answered from its index like the others.
+    /// </summary>
+    internal static (string From, string Where, List<SqliteParameter> Parameters) ListCondition(CallQuery query)
+    {
         var where = new StringBuilder("project_id = $project AND ts >= $from AND ts <= $to");
         var parameters = new List<SqliteParameter>
         {
@@ -99,15 +120,11 @@ public sealed class SqliteCallStore(SqliteDatabase database) : ICallStore
             new("$from", query.From.ToUnixTimeMilliseconds()),
             new("$to", query.To.ToUnixTimeMilliseconds()),
         };
-        if (query.AgentId is { } agentId)
-        {
-            where.Append(" AND agent_id = $agent");
-            parameters.Add(new("$agent", agentId));
-        }
         if (!string.IsNullOrEmpty(query.Search))
         {
-            // instr on lower() instead of LIKE: no wildcard escaping, and '%' or '_' in a call_id stay literal.
-            where.Append(" AND instr(lower(call_id), lower($search)) > 0");
+            // Over the (project_id, call_id) index alone; instr on lower() instead of LIKE: no wildcard escaping,
+            // and '%' or '_' in a call_id stay literal.
+            where.Append(" AND id IN (SELECT id FROM calls WHERE project_id = $project AND instr(lower(call_id), lower($search)) > 0)");
             parameters.Add(new("$search", query.Search));
         }
         if (query.Ids is { Count: > 0 } ids)
@@ -116,30 +133,38 @@ public sealed class SqliteCallStore(SqliteDatabase database) : ICallStore
             where.Append($" AND id IN ({string.Join(",", names)})");
             parameters.AddRange(ids.Select((id, i) => new SqliteParameter(names[i], id)));
         }
-        if (query.Filter is { } filter)
+        CallFilter? filter = query.AgentId is { } agentId
+            ? new FilterCondition(FilterField.AgentId, null, FilterOp.Eq, [new FilterValue.Integer(agentId)])
+            : null;
+        if (query.Filter is { } requested)
         {
-            where.Append(" AND ");
-            new SqliteCallFilter(parameters).Append(where, filter);
+            filter = filter is null ? requested : new FilterGroup(FilterJoin.And, [filter, requested]);
         }
-
-        await using var count = connection.CreateCommand();
-        count.CommandText = $"SELECT count(*) FROM calls WHERE {where}";
-        count.Parameters.AddRange(parameters.Select(Clone));
-        var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
-
-        // The page's ids first, from the indexes alone; only then the (large) documents of those ids. Sorting or
-        // skipping full rows would read every candidate's document.
-        await using var page = connection.CreateCommand();
-        page.CommandText = $"""
-            SELECT doc FROM calls WHERE id IN (
-                SELECT id FROM calls WHERE {where} ORDER BY ts DESC, id DESC LIMIT $limit OFFSET $offset)
-            ORDER BY ts DESC, id DESC
-            """;
-        page.Parameters.AddRange(parameters.Select(Clone));
-        page.Parameters.AddWithValue("$limit", query.PageSize);
-        page.Parameters.AddWithValue("$offset", (long)(query.Page - 1) * query.PageSize);
-        return new CallPage(total, await ReadDocsAsync(page, cancellationToken));
+        var from = "calls";
+        if (filter is not null)
+        {
+            var translation = new SqliteCallFilter(parameters, filter);
+            if (translation.DriverIndex is { } index)
+            {
+                from = $"calls INDEXED BY {index}";
+            }
+            where.Append(" AND ");
+            translation.Append(where, filter);
+        }
+        return (from, where.ToString(), parameters);
     }
+
+    internal static string CountSql(string from, string where) => $"SELECT count(*) FROM {from} WHERE {where}";
+
+    /// <summary>
+    /// The page's ids first, from the indexes alone; only then the (large) documents of those ids. Sorting or
+    /// skipping full rows would read every candidate's document.
+    /// </summary>
+    internal static string PageSql(string from, string where) => $"""
+        SELECT doc FROM calls WHERE id IN (
+            SELECT id FROM {from} WHERE {where} ORDER BY ts DESC, id DESC LIMIT $limit OFFSET $offset)
+        ORDER BY ts DESC, id DESC
+        """;
 
     public async Task<IReadOnlyList<CallLog>> ListOwingEventsAsync(
         DateTimeOffset unconfirmedBefore, DateTimeOffset stalledBefore, int limit, CancellationToken cancellationToken)

@@ -194,7 +194,7 @@ public sealed class SqliteDatabase
             type TEXT NOT NULL,
             atom
         );
-        CREATE INDEX call_metadata_lookup ON call_metadata (project_id, key, type, atom);
+        CREATE INDEX call_metadata_lookup ON call_metadata (project_id, key, type, atom, call_rowid);
         CREATE INDEX call_metadata_call ON call_metadata (call_rowid);
         CREATE TRIGGER calls_metadata_insert AFTER INSERT ON calls BEGIN
             INSERT INTO call_metadata (call_rowid, project_id, key, type, atom)
