@@ -11,7 +11,7 @@ namespace Cekura.Storage.Tests;
 public abstract partial class StoreContract
 {
     /// <summary>Each case: a filter and the call_ids it selects from <see cref="SeedFilterCallsAsync"/>.</summary>
-    private static readonly Dictionary<string, (CallFilter Filter, string[] Expected)> FilterCases = new()
+    protected static readonly Dictionary<string, (CallFilter Filter, string[] Expected)> FilterCases = new()
     {
         ["success eq true"] = (C(FilterField.Success, FilterOp.Eq, B(true)), ["c1", "c5"]),
         ["success eq false"] = (C(FilterField.Success, FilterOp.Eq, B(false)), ["c2", "c4"]),
@@ -110,6 +110,22 @@ public abstract partial class StoreContract
     }
 
     [SkippableFact]
+    public async Task An_empty_id_list_matches_nothing_and_ids_combine_with_a_filter()
+    {
+        await SeedFilterCallsAsync();
+        var all = await Calls.ListAsync(AllOf(1), Ct);
+        var ids = all.Items.Select(c => c.Id).ToList();
+
+        Assert.Equal(0, (await Calls.ListAsync(AllOf(1) with { Ids = [] }, Ct)).Count);
+        var filtered = await Calls.ListAsync(AllOf(1) with
+        {
+            Ids = [ids[0], ids[1], ids[4]],
+            Filter = Or(C(FilterField.Success, FilterOp.Eq, B(true)), M("tier", FilterOp.Eq, T("silver"))),
+        }, Ct);
+        Assert.Equal(["c1", "c2", "c5"], filtered.Items.Select(c => c.CallId));
+    }
+
+    [SkippableFact]
     public async Task Metadata_filters_follow_replace_and_delete()
     {
         var call = await Calls.InsertAsync(MinimalCall(callId: "m") with { Metadata = Json("""{"plan":"free","seats":1}""") }, Ct);
@@ -149,7 +165,7 @@ public abstract partial class StoreContract
     }
 
     /// <summary>Five calls of project 1, newest first c1…c5, and a copy of c1 in project 2 that no filter may return.</summary>
-    private async Task SeedFilterCallsAsync()
+    protected async Task SeedFilterCallsAsync()
     {
         CallLog Call(string id, int hoursAgo, long agentId) => MinimalCall(callId: id, timestamp: Time.AddHours(-hoursAgo), agentId: agentId);
         var c1 = Call("c1", 0, 7) with

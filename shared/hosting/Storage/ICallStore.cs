@@ -64,7 +64,7 @@ public sealed record CallQuery
     /// <summary>Case-insensitive substring of the provider's <c>call_id</c>.</summary>
     public string? Search { get; init; }
 
-    /// <summary>CallLog ids (<see cref="CallLog.Id"/>), as the API's <c>call_ids</c>.</summary>
+    /// <summary>CallLog ids (<see cref="CallLog.Id"/>), as the API's <c>call_ids</c>; an empty list matches nothing.</summary>
     public IReadOnlyList<long>? Ids { get; init; }
 
     /// <summary>The API's <c>filters_v2</c>, already validated.</summary>

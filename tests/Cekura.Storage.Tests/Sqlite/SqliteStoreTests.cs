@@ -51,6 +51,21 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContract
         Assert.Equal(4 * perWriter, (await stores[1].ListAsync(AllOf(1) with { PageSize = 1000 }, Ct)).Items.Count);
     }
 
+    /// <summary>The contract's filter cases again, with every metadata condition taken as matching many calls.</summary>
+    [Theory]
+    [MemberData(nameof(FilterCaseNames))]
+    public async Task Filters_select_the_same_calls_when_metadata_matches_are_many(string filterCase)
+    {
+        await SeedFilterCallsAsync();
+        var store = new SqliteCallStore(new SqliteDatabase(_path), fewMetadataMatches: 0);
+        var (filter, expected) = FilterCases[filterCase];
+
+        var page = await store.ListAsync(AllOf(1) with { Filter = filter }, Ct);
+
+        Assert.Equal(expected, page.Items.Select(c => c.CallId));
+        Assert.Equal(expected.Length, page.Count);
+    }
+
     [Fact]
     public async Task A_file_from_before_the_filter_indexes_is_migrated_and_its_calls_are_filterable()
     {
@@ -120,6 +135,10 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContract
         ["no filter"] = (AllOf(1), ["calls_project_ts"]),
         ["agent_id"] = (AllOf(1) with { AgentId = 3 }, ["calls_project_agent_ts"]),
         ["call_ids"] = (AllOf(1) with { Ids = [1, 2, 3] }, []),
+        ["call_ids and fields"] = (Filtered(new FilterGroup(FilterJoin.And, [
+                Leaf(FilterField.Topic, FilterOp.Eq, new FilterValue.Text("x")),
+                Leaf(FilterField.Duration, FilterOp.Lt, new FilterValue.Real(9))])) with { Ids = [1, 2, 3] },
+            ["calls_project_topic_ts"]),
         ["search"] = (AllOf(1) with { Search = "abc" }, ["sqlite_autoindex_calls_1"]),
         ["success"] = (Filtered(Leaf(FilterField.Success, FilterOp.Eq, new FilterValue.Bool(false))), ["calls_project_success_ts"]),
         ["status in"] = (Filtered(Leaf(FilterField.Status, FilterOp.In, new FilterValue.Text("failure"), new FilterValue.Text("success"))),

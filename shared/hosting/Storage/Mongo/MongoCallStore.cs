@@ -75,7 +75,7 @@ public sealed class MongoCallStore(MongoStoreContext context) : ICallStore
         {
             filter &= Filter.Regex("call_id", new BsonRegularExpression(Regex.Escape(query.Search), "i"));
         }
-        if (query.Ids is { Count: > 0 } ids)
+        if (query.Ids is { } ids)
         {
             filter &= Filter.In("_id", ids);
         }

@@ -16,7 +16,10 @@ namespace Cekura.Hosting.Storage.Sqlite;
 /// <item>with a driver, other equality-like field conditions are point look-ups in their own index
 ///   (<c>EXISTS</c> on project, value, <c>ts</c> and id of the row at hand), in time order as the driver yields rows;</item>
 /// <item>any other field condition is the set of ids its index holds in the time window (<c>id IN (…)</c>);</item>
-/// <item>metadata keys are looked up in <c>call_metadata</c>, one indexed row per top-level key, kept by triggers.</item>
+/// <item>metadata keys are looked up in <c>call_metadata</c>, one indexed row per top-level key, kept by triggers;</item>
+/// <item>when the rows come from a short id list (<c>call_ids</c>, or a metadata condition that matches few calls,
+///   see <see cref="SqliteCallStore"/>), there is no driver; equality-like conditions are look-ups and the others
+///   read the listed rows.</item>
 /// </list>
 /// The choices were measured with the call-list benchmark (tests/Cekura.Benchmarks, <c>call-list</c>).
 /// </summary>
@@ -25,17 +28,25 @@ internal sealed class SqliteCallFilter
     private readonly List<SqliteParameter> _parameters;
     private readonly FilterCondition? _driver;
 
+    /// <summary>Whether the main query yields few enough rows (or rows in time order) for per-row look-ups to pay.</summary>
+    private readonly bool _lookUps;
+
+    private readonly bool _fewRows;
+
     /// <summary>The time window plus the top-level time conditions: what every id set is narrowed to.</summary>
     private readonly string _window;
 
     /// <summary>SQL already written for the top-level time conditions, reused where they appear.</summary>
     private readonly Dictionary<FilterCondition, string> _timeConditions = new(ReferenceEqualityComparer.Instance);
 
-    public SqliteCallFilter(List<SqliteParameter> parameters, CallFilter filter)
+    /// <param name="fewRows">The rows come from a short list of ids (at most a thousand), fetched by primary key.</param>
+    public SqliteCallFilter(List<SqliteParameter> parameters, CallFilter filter, bool fewRows = false)
     {
         _parameters = parameters;
         var topLevel = TopLevel(filter);
-        _driver = Driver(topLevel);
+        _fewRows = fewRows;
+        _driver = fewRows ? null : Driver(topLevel);
+        _lookUps = fewRows || _driver is not null;
         var window = new StringBuilder("ts >= $from AND ts <= $to");
         foreach (var time in topLevel.Where(c => c.Field == FilterField.Timestamp))
         {
@@ -78,8 +89,14 @@ internal sealed class SqliteCallFilter
                 AppendComparison(sql, Column(condition.Field), condition.Op, condition.Values);
                 sql.Append(')');
                 break;
-            case FilterCondition condition when _driver is not null && IsPointLookup(condition.Op):
+            case FilterCondition condition when _lookUps && IsPointLookup(condition.Op):
                 AppendPointLookup(sql, condition);
+                break;
+            case FilterCondition condition when _fewRows:
+                // At most a thousand listed rows: reading their documents costs less than any id set of the field.
+                sql.Append('(');
+                AppendComparison(sql, Column(condition.Field), condition.Op, condition.Values);
+                sql.Append(')');
                 break;
             case FilterCondition condition:
                 sql.Append("id IN (SELECT id FROM calls INDEXED BY ").Append(Index(condition.Field))
@@ -106,6 +123,24 @@ internal sealed class SqliteCallFilter
         FilterField.AgentId => "calls_project_agent_ts",
         _ => null,
     };
+
+    /// <summary>
+    /// A top-level metadata condition whose matches the index lists directly (equality or <c>in</c>), so the store
+    /// can count them first and, when they are few, fetch just those calls.
+    /// </summary>
+    public static FilterCondition? SeekableMetadata(CallFilter? filter) => filter is null
+        ? null
+        : TopLevel(filter).FirstOrDefault(c => c is { Field: FilterField.Metadata, Op: FilterOp.Eq or FilterOp.In });
+
+    /// <summary>Appends the <c>call_metadata</c> condition of a metadata equality or <c>in</c> (rows that match it).</summary>
+    public static void AppendMetadataMatch(StringBuilder sql, List<SqliteParameter> parameters, FilterCondition condition) =>
+        new SqliteCallFilter(parameters).AppendMetadataRows(sql, condition.MetadataKey!, condition.Op, condition.Values);
+
+    private SqliteCallFilter(List<SqliteParameter> parameters)
+    {
+        _parameters = parameters;
+        _window = "";
+    }
 
     /// <summary>The conditions every call must meet: the filter itself, or the direct children of a top-level "and".</summary>
     private static List<FilterCondition> TopLevel(CallFilter filter) => filter switch
@@ -207,16 +242,21 @@ internal sealed class SqliteCallFilter
     /// </summary>
     private void AppendMetadata(StringBuilder sql, FilterCondition condition)
     {
-        var (negate, op, values) = condition.Op switch
+        var (negate, op) = condition.Op switch
         {
-            FilterOp.Neq => (true, FilterOp.Eq, condition.Values),
-            FilterOp.IsNull => (IsNullWanted(condition.Values), FilterOp.IsNull, condition.Values),
-            _ => (false, condition.Op, condition.Values),
+            FilterOp.Neq => (true, FilterOp.Eq),
+            FilterOp.IsNull => (IsNullWanted(condition.Values), FilterOp.IsNull),
+            _ => (false, condition.Op),
         };
-        sql.Append(negate ? "id NOT IN (" : "id IN (")
-            .Append("SELECT call_rowid FROM call_metadata WHERE project_id = $project AND key = ")
-            .Append(Parameter(new FilterValue.Text(condition.MetadataKey!)))
-            .Append(" AND (");
+        sql.Append(negate ? "id NOT IN (" : "id IN (").Append("SELECT call_rowid FROM call_metadata WHERE ");
+        AppendMetadataRows(sql, condition.MetadataKey!, op, condition.Values);
+        sql.Append(')');
+    }
+
+    /// <summary>The <c>call_metadata</c> rows of the key whose value matches (for <c>isnull</c>: whose value is not null).</summary>
+    private void AppendMetadataRows(StringBuilder sql, string key, FilterOp op, IReadOnlyList<FilterValue> values)
+    {
+        sql.Append("project_id = $project AND key = ").Append(Parameter(new FilterValue.Text(key))).Append(" AND (");
         if (op == FilterOp.IsNull)
         {
             sql.Append("type <> 'null'");
@@ -234,7 +274,7 @@ internal sealed class SqliteCallFilter
                 AppendMetadataBranch(sql, branches[i].Key, op, branches[i].ToList());
             }
         }
-        sql.Append("))");
+        sql.Append(')');
     }
 
     private void AppendMetadataBranch(StringBuilder sql, string type, FilterOp op, IReadOnlyList<FilterValue> values)
