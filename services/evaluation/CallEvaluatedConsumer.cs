@@ -23,7 +23,7 @@ public sealed class CallEvaluatedConsumer(
     public async Task Consume(ConsumeContext<CallEvaluated> context)
     {
         var ct = context.CancellationToken;
-        var call = await calls.GetAsync(context.Message.CallLogId, ct);
+        var call = await calls.GetAsync(context.Message.ProjectId, context.Message.CallLogId, ct);
         // Deleted, or back in the chain for a re-evaluation whose own event will announce it.
         if (call is null || call.Stage != CallStage.Evaluated || call.EvaluationCount == 0)
         {

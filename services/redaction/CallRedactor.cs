@@ -88,7 +88,7 @@ public sealed class CallRedactor(
     /// </summary>
     public async Task FinishAsync(long callLogId, CancellationToken cancellationToken)
     {
-        var call = await store.GetAsync(callLogId, cancellationToken);
+        var call = await store.GetForWorkerAsync(callLogId, cancellationToken);
         if (call?.PendingRecordingDeletion is { } key)
         {
             if (key != call.Recording?.BlobKey)

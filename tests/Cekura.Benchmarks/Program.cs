@@ -34,6 +34,12 @@ if (args.Length > 0 && args[0] == "metrics")
     return;
 }
 
+if (args.Length > 0 && args[0] == "call-list")
+{
+    Cekura.Benchmarks.CallList.CallListBenchmarks.Run(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "vad")
 {
     await Cekura.Benchmarks.VoiceActivityBenchmark.RunAsync(args[1..]);
@@ -47,6 +53,7 @@ if (args.Length > 0 && args[0] == "vad")
 // Redaction (transcript and audio masking): see RedactionBenchmarks (dotnet run ... -- redaction-bench [BenchmarkDotNet args]).
 // Redaction precision/recall per type and analysis time: see RedactionQuality (dotnet run ... -- redaction-quality).
 // Evaluation (predefined metrics, custom_code): see MetricsBenchmarks (dotnet run ... -- metrics [BenchmarkDotNet args]).
+// Call-list queries on 100k stored calls, filtered and not: see CallListBenchmarks (dotnet run ... -- call-list).
 var secondsPerFormat = args.Length > 0 && double.TryParse(args[0], out var s) ? s : 2.0;
 var cekura = """
     [{"role": "Testing Agent", "content": "Hello.", "end_time": 1.94, "start_time": 1.44},

@@ -120,7 +120,7 @@ public sealed class ProviderWebhookTests : IAsyncLifetime
         var recording = await _client.GetAsync(new Uri(call.GetProperty("voice_recording_url").GetString()!).PathAndQuery);
         Assert.Equal("audio/mpeg", recording.Content.Headers.ContentType!.MediaType);
         Assert.Equal(audio, await recording.Content.ReadAsByteArrayAsync());
-        var stored = (await _host.Services.GetRequiredService<ICallStore>().GetAsync(result.GetProperty("id").GetInt64(), CancellationToken.None))!.Recording!;
+        var stored = (await _host.Services.GetRequiredService<ICallStore>().GetAsync(1, result.GetProperty("id").GetInt64(), CancellationToken.None))!.Recording!;
         Assert.Equal(("mp3", 16000, 1), (stored.Codec, stored.SampleRate, stored.Channels));
         Assert.InRange(stored.DurationSeconds!.Value, 1.9, 2.1);
     }
@@ -137,7 +137,7 @@ public sealed class ProviderWebhookTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.StartsWith("The decoded bytes are not usable audio: the file is truncated or corrupt",
             (await response.ReadJsonAsync()).GetProperty("data.full_audio")[0].GetString());
-        var call = await _host.Services.GetRequiredService<ICallStore>().GetAsync(result.GetProperty("id").GetInt64(), CancellationToken.None);
+        var call = await _host.Services.GetRequiredService<ICallStore>().GetAsync(1, result.GetProperty("id").GetInt64(), CancellationToken.None);
         Assert.Null(call!.Recording);
         var recordings = Path.Combine(_host.DataDirectory, "recordings");
         Assert.True(!Directory.Exists(recordings) || Directory.GetFiles(recordings, "*", SearchOption.AllDirectories).Length == 0);

@@ -56,11 +56,11 @@ public sealed class RabbitMqBusTests(RabbitMqFixture rabbit)
         await Calls.WaitForStageAsync(client, id, "evaluated");
         var store = host.Services.GetRequiredService<ICallStore>();
         // Evaluated shows before the evaluation stage has noted its own CallEvaluated as published; wait for that last write.
-        var before = (await store.GetAsync(id, CancellationToken.None))!;
+        var before = (await store.GetAsync(1, id, CancellationToken.None))!;
         for (var i = 0; i < 100 && before.OutboxPublishedAt is null; i++)
         {
             await Task.Delay(50);
-            before = (await store.GetAsync(id, CancellationToken.None))!;
+            before = (await store.GetAsync(1, id, CancellationToken.None))!;
         }
         Assert.NotNull(before.OutboxPublishedAt);
 
@@ -76,7 +76,7 @@ public sealed class RabbitMqBusTests(RabbitMqFixture rabbit)
         // Every redelivered event has been consumed to the end (not merely taken off its queue).
         await consumed.WaitForAsync(9, TimeSpan.FromSeconds(60));
 
-        var after = (await store.GetAsync(id, CancellationToken.None))!;
+        var after = (await store.GetAsync(1, id, CancellationToken.None))!;
         Assert.Equal(before.Version, after.Version);
         Assert.Equal(before.UpdatedAt, after.UpdatedAt);
         Assert.Equal(PredefinedMetrics.All.Count, after.Metrics.Count);

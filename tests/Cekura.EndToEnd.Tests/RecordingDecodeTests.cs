@@ -41,7 +41,7 @@ public sealed class RecordingDecodeTests : IAsyncDisposable
 
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         var created = await response.ReadJsonAsync();
-        var call = await host.Services.GetRequiredService<ICallStore>().GetAsync(created.GetProperty("id").GetInt64(), CancellationToken.None);
+        var call = await host.Services.GetRequiredService<ICallStore>().GetAsync(1, created.GetProperty("id").GetInt64(), CancellationToken.None);
         var recording = call!.Recording!;
         Assert.Equal((codec, 2, contentType), (recording.Codec, recording.Channels, recording.ContentType));
         Assert.True(recording.SampleRate is 16000 or 48000, $"sample rate {recording.SampleRate}");

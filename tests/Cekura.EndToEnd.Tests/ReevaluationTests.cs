@@ -153,7 +153,7 @@ public sealed class ReevaluationTests : IAsyncLifetime
     }
 
     private async Task<CallLog> StoredAsync(long id) =>
-        (await _host.Services.GetRequiredService<ICallStore>().GetAsync(id, CancellationToken.None))!;
+        (await _host.Services.GetRequiredService<ICallStore>().GetAsync(1, id, CancellationToken.None))!;
 
     /// <summary>The call once its <paramref name="count"/>th evaluation is recorded (the stage alone can still read "evaluated" from before).</summary>
     private async Task<CallLog> WaitForEvaluationAsync(long id, int count)

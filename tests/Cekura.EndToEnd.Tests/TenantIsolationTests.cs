@@ -140,8 +140,12 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
         // Dedupe still works inside B's project, and names B's call.
         var again = await AssertStatusAsync(HttpStatusCode.Conflict, await Calls.PostCallAsync(b.Client, Calls.Body(TenantA.CallIdText, agent)));
         Assert.Equal(id, again.GetProperty("id").GetInt64());
-        var mine = await AssertStatusAsync(HttpStatusCode.OK, await b.Client.GetAsync($"/observability/v2/call-logs/?call_ids={TenantA.CallIdText}"));
+        var mine = await AssertStatusAsync(HttpStatusCode.OK, await b.Client.GetAsync($"/observability/v2/call-logs/?search={TenantA.CallIdText}"));
         Assert.Equal(id, Assert.Single(mine.GetProperty("results").EnumerateArray()).GetProperty("id").GetInt64());
+        // B's filters reach B's call like any other: what A's isolation cases see as empty is not an empty store.
+        var byMetadata = await AssertStatusAsync(HttpStatusCode.OK, await b.Client.GetAsync(
+            "/observability/v2/call-logs/?filters_v2=" + Uri.EscapeDataString("""{"field": "metadata.customer_id", "op": "eq", "value": "123"}""")));
+        Assert.Equal(id, Assert.Single(byMetadata.GetProperty("results").EnumerateArray()).GetProperty("id").GetInt64());
         await Calls.WaitForStageAsync(b.Client, id, "evaluated");
     }
 
@@ -149,11 +153,21 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
     {
         var from = DateTimeOffset.UtcNow.AddDays(-1).ToString("yyyy-MM-ddTHH:mm:ssZ");
         var to = DateTimeOffset.UtcNow.AddDays(1).ToString("yyyy-MM-ddTHH:mm:ssZ");
+        static string Filter(string json) => "filters_v2=" + Uri.EscapeDataString(json);
         foreach (var query in new[]
                  {
                      "", "page_size=100", $"timestamp_from={from}&timestamp_to={to}", $"agent_id={a.AgentId}",
-                     $"agent_id={TenantA.DemoAgentId}", $"call_ids={TenantA.CallIdText},{TenantA.ConversationId}",
-                     "search=a-", $"search={TenantA.ConversationId}", $"project_id={b.ProjectId}",
+                     $"agent_id={TenantA.DemoAgentId}", $"call_ids={a.CallId},{a.WebhookCallId}", $"call_ids={a.CallId}&agent_id={a.AgentId}",
+                     "search=a-", $"search={TenantA.CallIdText}", $"search={TenantA.ConversationId}", $"project_id={b.ProjectId}",
+                     $"assistant_id={TenantA.AssistantId}", $"assistant_id={TenantA.DemoAssistantId}",
+                     Filter("""{"field": "metadata.customer_id", "op": "eq", "value": "123"}"""),
+                     Filter("""{"field": "metadata.customer_id", "op": "isnull", "value": false}"""),
+                     Filter("""{"field": "metadata.customer_id", "op": "neq", "value": "nobody"}"""),
+                     Filter($$"""{"field": "agent_id", "op": "in", "value": [{{a.AgentId}}, {{TenantA.DemoAgentId}}]}"""),
+                     Filter("""{"field": "success", "op": "isnull", "value": false}"""),
+                     Filter("""{"field": "call_ended_reason", "op": "startswith", "value": "customer"}"""),
+                     Filter("""{"operator": "or", "conditions": [{"field": "is_reviewed", "op": "eq", "value": false}, {"field": "duration", "op": "gte", "value": 0}]}"""),
+                     $"call_ids={a.CallId}&" + Filter("""{"field": "metadata.customer_id", "op": "eq", "value": "123"}"""),
                  })
         {
             var page = await AssertStatusAsync(HttpStatusCode.OK, await b.Client.GetAsync($"/observability/v2/call-logs/?{query}"));
@@ -161,7 +175,7 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
             Assert.Empty(page.GetProperty("results").EnumerateArray());
         }
         await AssertNotFoundAsync(await b.Client.GetAsync("/observability/v2/call-logs/?project_id=1"));
-        await AssertNotFoundAsync(await b.Client.GetAsync($"/observability/v2/call-logs/?project_id=1&call_ids={TenantA.CallIdText}"));
+        await AssertNotFoundAsync(await b.Client.GetAsync($"/observability/v2/call-logs/?project_id=1&call_ids={a.CallId}"));
     }
 
     private static async Task CallLogDetail(TenantA a, OtherTenant b)

@@ -9,7 +9,7 @@ namespace Cekura.Storage.Tests;
 /// The behaviour every call, agent and API key store must share; one subclass per store. xunit makes a new
 /// instance per test, so each test starts from empty stores.
 /// </summary>
-public abstract class StoreContract : IAsyncLifetime
+public abstract partial class StoreContract : IAsyncLifetime
 {
     protected static readonly CancellationToken Ct = CancellationToken.None;
 
@@ -35,7 +35,7 @@ public abstract class StoreContract : IAsyncLifetime
         var call = FullCall();
 
         var stored = await Calls.InsertAsync(call, Ct);
-        var loaded = await Calls.GetAsync(stored.Id, Ct);
+        var loaded = await Calls.GetAsync(1, stored.Id, Ct);
 
         Assert.True(stored.Id > 0);
         Assert.Equal(1, stored.Version);
@@ -63,7 +63,7 @@ public abstract class StoreContract : IAsyncLifetime
     {
         var call = MinimalCall();
 
-        var loaded = await Calls.GetAsync((await Calls.InsertAsync(call, Ct)).Id, Ct);
+        var loaded = await Calls.GetAsync(1, (await Calls.InsertAsync(call, Ct)).Id, Ct);
 
         Assert.NotNull(loaded);
         AssertSameJson(call with { Id = loaded.Id, Version = 1 }, loaded);
@@ -86,7 +86,7 @@ public abstract class StoreContract : IAsyncLifetime
     [SkippableFact]
     public async Task Get_of_an_unknown_id_returns_null()
     {
-        Assert.Null(await Calls.GetAsync(987654, Ct));
+        Assert.Null(await Calls.GetAsync(1, 987654, Ct));
     }
 
     [SkippableFact]
@@ -98,7 +98,7 @@ public abstract class StoreContract : IAsyncLifetime
             () => Calls.InsertAsync(MinimalCall(projectId: 1, callId: "dup") with { Feedback = "second" }, Ct));
 
         Assert.Equal(first.Id, error.ExistingId);
-        Assert.Null((await Calls.GetAsync(first.Id, Ct))!.Feedback);
+        Assert.Null((await Calls.GetAsync(1, first.Id, Ct))!.Feedback);
         Assert.Equal(1, (await Calls.ListAsync(AllOf(1), Ct)).Count);
     }
 
@@ -109,7 +109,43 @@ public abstract class StoreContract : IAsyncLifetime
         var second = await Calls.InsertAsync(MinimalCall(projectId: 2, callId: "shared"), Ct);
 
         Assert.NotEqual(first.Id, second.Id);
-        Assert.Equal(2, (await Calls.GetAsync(second.Id, Ct))!.ProjectId);
+        Assert.Equal(2, (await Calls.GetAsync(2, second.Id, Ct))!.ProjectId);
+    }
+
+    [SkippableFact]
+    public async Task Reads_deletes_and_replaces_are_scoped_to_the_project()
+    {
+        var mine = await Calls.InsertAsync(MinimalCall(projectId: 1, callId: "mine"), Ct);
+
+        Assert.Null(await Calls.GetAsync(2, mine.Id, Ct));
+        Assert.Null(await Calls.FindByCallIdAsync(2, "mine", Ct));
+        Assert.False(await Calls.DeleteAsync(2, mine.Id, Ct));
+        Assert.Null(await Calls.ReplaceAsync(mine with { ProjectId = 2, Feedback = "moved" }, Ct));
+
+        AssertSameJson(mine, await Calls.GetAsync(1, mine.Id, Ct));
+        AssertSameJson(mine, await Calls.FindByCallIdAsync(1, "mine", Ct));
+        AssertSameJson(mine, await Calls.GetForWorkerAsync(mine.Id, Ct));
+    }
+
+    [SkippableFact]
+    public async Task Find_by_call_id_is_an_exact_match_within_the_project()
+    {
+        var stored = await Calls.InsertAsync(MinimalCall(callId: "Call-1%"), Ct);
+        await Calls.InsertAsync(MinimalCall(projectId: 2, callId: "Call-1%"), Ct);
+
+        Assert.Equal(stored.Id, (await Calls.FindByCallIdAsync(1, "Call-1%", Ct))!.Id);
+        Assert.Null(await Calls.FindByCallIdAsync(1, "call-1%", Ct));
+        Assert.Null(await Calls.FindByCallIdAsync(1, "Call-1", Ct));
+        Assert.Null(await Calls.FindByCallIdAsync(1, "Call-1_", Ct));
+    }
+
+    [SkippableFact]
+    public async Task Get_for_worker_reads_any_project_and_null_for_an_unknown_id()
+    {
+        var other = await Calls.InsertAsync(MinimalCall(projectId: 7), Ct);
+
+        Assert.Equal(7, (await Calls.GetForWorkerAsync(other.Id, Ct))!.ProjectId);
+        Assert.Null(await Calls.GetForWorkerAsync(987654, Ct));
     }
 
     // --- calls: compare-and-swap replace ---
@@ -121,7 +157,7 @@ public abstract class StoreContract : IAsyncLifetime
 
         var replaced = await Calls.ReplaceAsync(
             stored with { Stage = CallStage.Transcribed, Feedback = "updated", OutboxPublishedAt = Time.AddMinutes(1) }, Ct);
-        var loaded = await Calls.GetAsync(stored.Id, Ct);
+        var loaded = await Calls.GetAsync(1, stored.Id, Ct);
 
         Assert.NotNull(replaced);
         Assert.Equal(2, replaced.Version);
@@ -138,7 +174,7 @@ public abstract class StoreContract : IAsyncLifetime
         var current = await Calls.ReplaceAsync(stored with { Feedback = "first" }, Ct);
 
         var stale = await Calls.ReplaceAsync(stored with { Feedback = "stale" }, Ct);
-        var loaded = await Calls.GetAsync(stored.Id, Ct);
+        var loaded = await Calls.GetAsync(1, stored.Id, Ct);
 
         Assert.Null(stale);
         Assert.NotNull(loaded);
@@ -154,7 +190,7 @@ public abstract class StoreContract : IAsyncLifetime
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
             Task.Run(() => Calls.ReplaceAsync(stored with { Feedback = $"writer {i}" }, Ct))));
-        var loaded = await Calls.GetAsync(stored.Id, Ct);
+        var loaded = await Calls.GetAsync(1, stored.Id, Ct);
 
         var winner = Assert.Single(results, r => r is not null)!;
         Assert.Equal(2, loaded!.Version);
@@ -165,10 +201,10 @@ public abstract class StoreContract : IAsyncLifetime
     public async Task Replace_of_a_deleted_call_returns_null()
     {
         var stored = await Calls.InsertAsync(MinimalCall(), Ct);
-        await Calls.DeleteAsync(stored.Id, Ct);
+        await Calls.DeleteAsync(1, stored.Id, Ct);
 
         Assert.Null(await Calls.ReplaceAsync(stored with { Feedback = "late" }, Ct));
-        Assert.Null(await Calls.GetAsync(stored.Id, Ct));
+        Assert.Null(await Calls.GetAsync(1, stored.Id, Ct));
     }
 
     // --- calls: delete ---
@@ -179,17 +215,17 @@ public abstract class StoreContract : IAsyncLifetime
         var kept = await Calls.InsertAsync(MinimalCall(), Ct);
         var deleted = await Calls.InsertAsync(MinimalCall(), Ct);
 
-        Assert.True(await Calls.DeleteAsync(deleted.Id, Ct));
-        Assert.False(await Calls.DeleteAsync(deleted.Id, Ct));
-        Assert.Null(await Calls.GetAsync(deleted.Id, Ct));
-        Assert.NotNull(await Calls.GetAsync(kept.Id, Ct));
+        Assert.True(await Calls.DeleteAsync(1, deleted.Id, Ct));
+        Assert.False(await Calls.DeleteAsync(1, deleted.Id, Ct));
+        Assert.Null(await Calls.GetAsync(1, deleted.Id, Ct));
+        Assert.NotNull(await Calls.GetAsync(1, kept.Id, Ct));
     }
 
     [SkippableFact]
     public async Task A_deleted_call_id_can_be_inserted_again()
     {
         var first = await Calls.InsertAsync(MinimalCall(callId: "again"), Ct);
-        await Calls.DeleteAsync(first.Id, Ct);
+        await Calls.DeleteAsync(1, first.Id, Ct);
 
         var second = await Calls.InsertAsync(MinimalCall(callId: "again"), Ct);
 
@@ -271,19 +307,18 @@ public abstract class StoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
-    public async Task List_filters_by_call_ids()
+    public async Task List_filters_by_call_log_ids()
     {
-        foreach (var callId in new[] { "a", "b", "c" })
-        {
-            await Calls.InsertAsync(MinimalCall(callId: callId), Ct);
-        }
-        await Calls.InsertAsync(MinimalCall(projectId: 2, callId: "a"), Ct);
+        var a = await Calls.InsertAsync(MinimalCall(callId: "a"), Ct);
+        await Calls.InsertAsync(MinimalCall(callId: "b"), Ct);
+        var c = await Calls.InsertAsync(MinimalCall(callId: "c"), Ct);
+        var otherProjects = await Calls.InsertAsync(MinimalCall(projectId: 2, callId: "a"), Ct);
 
-        var page = await Calls.ListAsync(AllOf(1) with { CallIds = ["a", "c", "missing"] }, Ct);
+        var page = await Calls.ListAsync(AllOf(1) with { Ids = [a.Id, c.Id, otherProjects.Id, 987654] }, Ct);
 
         Assert.Equal(2, page.Count);
-        Assert.Equal(["a", "c"], page.Items.Select(c => c.CallId).Order());
-        Assert.All(page.Items, c => Assert.Equal(1, c.ProjectId));
+        Assert.Equal([c.Id, a.Id], page.Items.Select(x => x.Id));
+        Assert.All(page.Items, x => Assert.Equal(1, x.ProjectId));
     }
 
     [SkippableFact]
@@ -313,12 +348,17 @@ public abstract class StoreContract : IAsyncLifetime
     public async Task List_combines_filters()
     {
         var match = await Calls.InsertAsync(MinimalCall(callId: "Keep-1", agentId: 11), Ct);
-        await Calls.InsertAsync(MinimalCall(callId: "keep-2", agentId: 12), Ct);
+        var otherAgent = await Calls.InsertAsync(MinimalCall(callId: "keep-2", agentId: 12), Ct);
         await Calls.InsertAsync(MinimalCall(callId: "drop-3", agentId: 11), Ct);
-        await Calls.InsertAsync(MinimalCall(callId: "keep-4", agentId: 11, timestamp: Time.AddDays(-3)), Ct);
+        var tooOld = await Calls.InsertAsync(MinimalCall(callId: "keep-4", agentId: 11, timestamp: Time.AddDays(-3)), Ct);
+        var notListed = await Calls.InsertAsync(MinimalCall(callId: "keep-5", agentId: 11), Ct);
+        await Calls.InsertAsync(MinimalCall(callId: "keep-6", agentId: 11) with { Topic = "other" }, Ct);
 
-        var page = await Calls.ListAsync(
-            AllOf(1) with { From = Time.AddDays(-1), AgentId = 11, Search = "KEEP", CallIds = ["Keep-1", "keep-2", "keep-4"] }, Ct);
+        var page = await Calls.ListAsync(AllOf(1) with
+        {
+            From = Time.AddDays(-1), AgentId = 11, Search = "KEEP", Ids = [match.Id, otherAgent.Id, tooOld.Id, notListed.Id + 1],
+            Filter = new FilterCondition(FilterField.Topic, null, FilterOp.IsNull, [new FilterValue.Bool(true)]),
+        }, Ct);
 
         Assert.Equal(1, page.Count);
         Assert.Equal(match.Id, Assert.Single(page.Items).Id);

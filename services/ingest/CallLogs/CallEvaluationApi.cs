@@ -77,7 +77,7 @@ public static class CallEvaluationApi
         foreach (var call in calls)
         {
             var now = call;
-            var changed = await writer.UpdateAsync(call.Id, c => CallReevaluation.EvaluateMetrics(c, metricIds, clock.GetUtcNow()), http.RequestAborted);
+            var changed = await writer.UpdateAsync(call, c => CallReevaluation.EvaluateMetrics(c, metricIds, clock.GetUtcNow()), http.RequestAborted);
             if (changed is not null)
             {
                 now = await PublishAsync(changed, store, publisher, logger, http.RequestAborted);
@@ -140,7 +140,7 @@ public static class CallEvaluationApi
         async Task RerunAsync(CallLog call)
         {
             var now = call;
-            var changed = await writer.UpdateAsync(call.Id, c => CallReevaluation.Rerun(c, clock.GetUtcNow()), http.RequestAborted);
+            var changed = await writer.UpdateAsync(call, c => CallReevaluation.Rerun(c, clock.GetUtcNow()), http.RequestAborted);
             if (changed is not null)
             {
                 now = await PublishAsync(changed, store, publisher, logger, http.RequestAborted);
@@ -190,7 +190,7 @@ public static class CallEvaluationApi
         try
         {
             return await publisher.PublishOwedAsync(call, cancellationToken)
-                ?? await store.GetAsync(call.Id, cancellationToken) ?? call;
+                ?? await store.GetAsync(call.ProjectId, call.Id, cancellationToken) ?? call;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -205,8 +205,8 @@ public static class CallEvaluationApi
         var calls = new List<CallLog>();
         foreach (var id in ids)
         {
-            var call = await store.GetAsync(id, http.RequestAborted);
-            if (call is null || call.ProjectId != http.Tenant().ProjectId)
+            var call = await store.GetAsync(http.Tenant().ProjectId, id, http.RequestAborted);
+            if (call is null)
             {
                 errors.Add("call_logs", $"Call log {id} does not exist in this project.");
             }

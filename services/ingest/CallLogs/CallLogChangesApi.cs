@@ -49,8 +49,8 @@ public static class CallLogChangesApi
         long id, HttpContext http, ICallStore store, CallLogWriter writer, CallEventPublisher publisher, CallLogViews views,
         TimeProvider clock, ILoggerFactory loggers)
     {
-        var call = await store.GetAsync(id, http.RequestAborted);
-        if (call is null || call.ProjectId != http.Tenant().ProjectId)
+        var call = await store.GetAsync(http.Tenant().ProjectId, id, http.RequestAborted);
+        if (call is null)
         {
             return ApiErrors.NotFound();
         }
@@ -64,7 +64,7 @@ public static class CallLogChangesApi
         {
             return ApiErrors.Fields(errors);
         }
-        var saved = await writer.UpdateAsync(id, c => CallLogReview.Apply(c, changes, clock.GetUtcNow()), http.RequestAborted);
+        var saved = await writer.UpdateAsync(call, c => CallLogReview.Apply(c, changes, clock.GetUtcNow()), http.RequestAborted);
         if (saved is null)
         {
             return ApiErrors.NotFound();
@@ -141,8 +141,8 @@ public static class CallLogChangesApi
 
     private static async Task<IResult> DeleteAsync(long id, HttpContext http, ICallStore store, CallLogDeleter deleter)
     {
-        var call = await store.GetAsync(id, http.RequestAborted);
-        if (call is null || call.ProjectId != http.Tenant().ProjectId)
+        var call = await store.GetAsync(http.Tenant().ProjectId, id, http.RequestAborted);
+        if (call is null)
         {
             return ApiErrors.NotFound();
         }
@@ -201,9 +201,9 @@ public static class CallLogChangesApi
         }
         foreach (var id in ids.Distinct())
         {
-            var call = await store.GetAsync(id, http.RequestAborted);
+            var call = await store.GetAsync(http.Tenant().ProjectId, id, http.RequestAborted);
             // Deleting is idempotent: an id already gone, or not this project's (or agent's), is simply not deleted.
-            if (call is not null && call.ProjectId == http.Tenant().ProjectId && (agentId is null || call.AgentId == agentId))
+            if (call is not null && (agentId is null || call.AgentId == agentId))
             {
                 await deleter.DeleteAsync(call, http.RequestAborted);
             }
@@ -231,7 +231,7 @@ public sealed class CallLogDeleter(
         }
         // A queued completion webhook carries the call's detail: it goes with the call.
         await webhooks.DeleteForCallLogsAsync(call.ProjectId, [call.Id], cancellationToken);
-        await store.DeleteAsync(call.Id, cancellationToken);
+        await store.DeleteAsync(call.ProjectId, call.Id, cancellationToken);
         logger.LogInformation("Call log {CallLogId} deleted with its recording", call.Id);
     }
 

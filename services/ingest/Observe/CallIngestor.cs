@@ -83,7 +83,7 @@ public sealed class CallIngestor(
         {
             // The answer shows the call as stored; a stage that already moved it on makes the mark a no-op, so read it then.
             var published = await publisher.PublishOwedAsync(stored, cancellationToken);
-            return new Result(published ?? await store.GetAsync(stored.Id, cancellationToken) ?? stored, null);
+            return new Result(published ?? await store.GetAsync(stored.ProjectId, stored.Id, cancellationToken) ?? stored, null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -34,7 +34,7 @@ public static class WebhookApi
 
     private static async Task<IResult> ReceiveAsync(
         string provider, long? agent_id, HttpContext http, IEnumerable<IProviderWebhook> webhooks, SendCallHandler handler,
-        WebhookRecordings recordings, CallLogWriter writer, TimeProvider clock)
+        WebhookRecordings recordings, ICallStore store, CallLogWriter writer, TimeProvider clock)
     {
         var webhook = webhooks.FirstOrDefault(w => w.Provider == provider);
         if (webhook is null)
@@ -87,7 +87,7 @@ public static class WebhookApi
                 var result = await handler.IngestAsync(tenant, accepted, http.RequestAborted);
                 if (result.DuplicateOfId is { } existing)
                 {
-                    await AddToExistingAsync(writer, existing, call.Addendum, http.RequestAborted);
+                    await AddToExistingAsync(store, writer, tenant, existing, call.Addendum, http.RequestAborted);
                     return Results.Json(new WebhookResult("duplicate", existing));
                 }
                 return Results.Json(new WebhookResult("ingested", result.Call!.Id));
@@ -98,13 +98,15 @@ public static class WebhookApi
     }
 
     /// <summary>A later event for a stored call (Retell's call_analyzed) merges its keys into the metadata; setting, never appending, so redelivery is harmless.</summary>
-    private static async Task AddToExistingAsync(CallLogWriter writer, long id, JsonElement? addendum, CancellationToken cancellationToken)
+    private static async Task AddToExistingAsync(
+        ICallStore store, CallLogWriter writer, Tenant tenant, long id, JsonElement? addendum, CancellationToken cancellationToken)
     {
-        if (addendum is not { ValueKind: JsonValueKind.Object } extra)
+        if (addendum is not { ValueKind: JsonValueKind.Object } extra
+            || await store.GetAsync(tenant.ProjectId, id, cancellationToken) is not { } existing)
         {
             return;
         }
-        await writer.UpdateAsync(id, call =>
+        await writer.UpdateAsync(existing, call =>
         {
             var merged = WebhookJson.Metadata(call.Metadata, extra.EnumerateObject().Select(p => (p.Name, (JsonElement?)p.Value)).ToArray());
             return JsonElement.DeepEquals(merged ?? default, call.Metadata ?? default) ? null : call with { Metadata = merged };

@@ -14,15 +14,7 @@ public sealed class WebhookRecordings(
     public async Task<IResult> AttachAsync(Tenant tenant, IProviderWebhook webhook, WebhookEvent.RecordingForCall recording,
         long? agentId, IHeaderDictionary headers, byte[] raw, CancellationToken cancellationToken)
     {
-        var page = await store.ListAsync(new CallQuery
-        {
-            ProjectId = tenant.ProjectId,
-            From = DateTimeOffset.UnixEpoch,
-            To = DateTimeOffset.MaxValue.AddYears(-1),
-            CallIds = [recording.CallId],
-            PageSize = 1,
-        }, cancellationToken);
-        if (page.Items.FirstOrDefault() is not { } call)
+        if (await store.FindByCallIdAsync(tenant.ProjectId, recording.CallId, cancellationToken) is not { } call)
         {
             // Not 2xx on purpose: the provider retries, and by then the transcription webhook has created the call.
             return ApiErrors.Detail(StatusCodes.Status404NotFound,
@@ -57,7 +49,7 @@ public sealed class WebhookRecordings(
         await using var _ = verified;
 
         var stored = await verified.StoreAsync(blobs, tenant.ProjectId, call.DataKeyId, cancellationToken);
-        var updated = await writer.UpdateAsync(call.Id, c => c.Recording is null ? c with { Recording = stored } : null, cancellationToken);
+        var updated = await writer.UpdateAsync(call, c => c.Recording is null ? c with { Recording = stored } : null, cancellationToken);
         if (updated is null)
         {
             // Another delivery attached it first; drop our copy.

@@ -11,11 +11,23 @@ public sealed class CallLogWriter(ICallStore store, TimeProvider clock)
 {
     private const int MaxAttempts = 50;
 
-    public async Task<CallLog?> UpdateAsync(long id, Func<CallLog, CallLog?> change, CancellationToken cancellationToken)
+    /// <summary>
+    /// Changes a call that a request loaded through the tenant-scoped <see cref="ICallStore.GetAsync"/>; every re-read
+    /// stays within the call's project.
+    /// </summary>
+    public Task<CallLog?> UpdateAsync(CallLog loaded, Func<CallLog, CallLog?> change, CancellationToken cancellationToken) =>
+        UpdateAsync(loaded.Id, token => store.GetAsync(loaded.ProjectId, loaded.Id, token), change, cancellationToken);
+
+    /// <summary>Changes the call with this id, whichever project it is in: for workers, whose ids come from the bus.</summary>
+    public Task<CallLog?> UpdateAsync(long id, Func<CallLog, CallLog?> change, CancellationToken cancellationToken) =>
+        UpdateAsync(id, token => store.GetForWorkerAsync(id, token), change, cancellationToken);
+
+    private async Task<CallLog?> UpdateAsync(
+        long id, Func<CancellationToken, Task<CallLog?>> load, Func<CallLog, CallLog?> change, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var current = await store.GetAsync(id, cancellationToken);
+            var current = await load(cancellationToken);
             if (current is null)
             {
                 return null;

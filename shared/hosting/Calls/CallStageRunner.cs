@@ -26,7 +26,7 @@ public sealed class CallStageRunner(
         long callLogId, CallStage from, CallStage to,
         Func<CallLog, CancellationToken, Task<StageOutcome>> work, CancellationToken cancellationToken)
     {
-        var call = await store.GetAsync(callLogId, cancellationToken);
+        var call = await store.GetForWorkerAsync(callLogId, cancellationToken);
         if (call is null)
         {
             logger.LogInformation("Call log {CallLogId} no longer exists; nothing to do for stage {Stage}", callLogId, to);

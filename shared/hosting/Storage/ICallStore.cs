@@ -5,6 +5,8 @@ namespace Cekura.Hosting.Storage;
 /// <summary>
 /// Durable CallLog storage. Implementations are thin: every rule about stages lives in
 /// <see cref="Calls.CallLogWriter"/>, so the same contract tests cover every store.
+/// Every read a request can trigger takes the tenant's project id, so a call of another project is simply not
+/// found; only <see cref="GetForWorkerAsync"/> reads across projects, for the stage workers.
 /// </summary>
 public interface ICallStore
 {
@@ -12,15 +14,28 @@ public interface ICallStore
     /// <exception cref="DuplicateCallException">The project already has a call with this <c>call_id</c>.</exception>
     Task<CallLog> InsertAsync(CallLog call, CancellationToken cancellationToken);
 
-    Task<CallLog?> GetAsync(long id, CancellationToken cancellationToken);
+    /// <summary>The project's call with this id; null when there is none or it belongs to another project.</summary>
+    Task<CallLog?> GetAsync(long projectId, long id, CancellationToken cancellationToken);
+
+    /// <summary>The project's call with this provider <c>call_id</c> (exact match); null when there is none.</summary>
+    Task<CallLog?> FindByCallIdAsync(long projectId, string callId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Writes <paramref name="updated"/> only if the stored version still equals <c>updated.Version</c>
-    /// (compare-and-swap); returns the stored call with the next version, or null on a conflict or a missing call.
+    /// Any project's call with this id. <b>Workers only</b>: the stage consumers, the outbox and the call workflow
+    /// get ids from the bus or from the store itself, never from a client. A request handler uses
+    /// <see cref="GetAsync"/> with the tenant's project id.
+    /// </summary>
+    Task<CallLog?> GetForWorkerAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes <paramref name="updated"/> only if the stored call of <c>updated.ProjectId</c> still has
+    /// <c>updated.Version</c> (compare-and-swap); returns the stored call with the next version, or null on a
+    /// conflict or a missing call.
     /// </summary>
     Task<CallLog?> ReplaceAsync(CallLog updated, CancellationToken cancellationToken);
 
-    Task<bool> DeleteAsync(long id, CancellationToken cancellationToken);
+    /// <summary>Deletes the project's call; false when the project has no call with this id.</summary>
+    Task<bool> DeleteAsync(long projectId, long id, CancellationToken cancellationToken);
 
     Task<CallPage> ListAsync(CallQuery query, CancellationToken cancellationToken);
 
@@ -38,7 +53,7 @@ public sealed class DuplicateCallException(long existingId, string callId)
     public long ExistingId { get; } = existingId;
 }
 
-/// <summary>A page of calls of one project, newest <c>timestamp</c> first.</summary>
+/// <summary>A page of calls of one project, newest <c>timestamp</c> first; every condition set must hold.</summary>
 public sealed record CallQuery
 {
     public required long ProjectId { get; init; }
@@ -46,9 +61,14 @@ public sealed record CallQuery
     public required DateTimeOffset To { get; init; }
     public long? AgentId { get; init; }
 
-    /// <summary>Case-insensitive substring of <c>call_id</c>.</summary>
+    /// <summary>Case-insensitive substring of the provider's <c>call_id</c>.</summary>
     public string? Search { get; init; }
-    public IReadOnlyList<string>? CallIds { get; init; }
+
+    /// <summary>CallLog ids (<see cref="CallLog.Id"/>), as the API's <c>call_ids</c>; an empty list matches nothing.</summary>
+    public IReadOnlyList<long>? Ids { get; init; }
+
+    /// <summary>The API's <c>filters_v2</c>, already validated.</summary>
+    public CallFilter? Filter { get; init; }
     public int Page { get; init; } = 1;
     public int PageSize { get; init; } = 20;
 }

@@ -32,9 +32,16 @@ public sealed class FlakyCallStore(ICallStore inner, CallStage failingStage, int
 
     public Task<CallLog> InsertAsync(CallLog call, CancellationToken cancellationToken) => inner.InsertAsync(call, cancellationToken);
 
-    public Task<CallLog?> GetAsync(long id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
+    public Task<CallLog?> GetAsync(long projectId, long id, CancellationToken cancellationToken) =>
+        inner.GetAsync(projectId, id, cancellationToken);
 
-    public Task<bool> DeleteAsync(long id, CancellationToken cancellationToken) => inner.DeleteAsync(id, cancellationToken);
+    public Task<CallLog?> FindByCallIdAsync(long projectId, string callId, CancellationToken cancellationToken) =>
+        inner.FindByCallIdAsync(projectId, callId, cancellationToken);
+
+    public Task<CallLog?> GetForWorkerAsync(long id, CancellationToken cancellationToken) => inner.GetForWorkerAsync(id, cancellationToken);
+
+    public Task<bool> DeleteAsync(long projectId, long id, CancellationToken cancellationToken) =>
+        inner.DeleteAsync(projectId, id, cancellationToken);
 
     public Task<CallPage> ListAsync(CallQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);
 

@@ -247,7 +247,7 @@ public sealed class RedactionStageTests : IAsyncLifetime
         CallLog? call = null;
         while (DateTime.UtcNow < deadline)
         {
-            call = await Store.GetAsync(id, CancellationToken.None);
+            call = await Store.GetForWorkerAsync(id, CancellationToken.None);
             if (call is not null && done(call))
             {
                 return call;

@@ -2,6 +2,7 @@ using Cekura.Hosting.Options;
 using Cekura.Hosting.Storage;
 using Cekura.Hosting.Storage.Mongo;
 using Cekura.TestSupport;
+using MongoDB.Bson;
 using MongoDB.Driver;
 
 namespace Cekura.Storage.Tests.Mongo;
@@ -55,5 +56,43 @@ public sealed class MongoStoreTests(MongoFixture mongo) : StoreContract
 
         Assert.Equal(40, inserted.Select(c => c.Id).Distinct().Count());
         Assert.Equal(40, (await Calls.ListAsync(AllOf(1), Ct)).Count);
+    }
+
+    [SkippableFact]
+    public async Task Every_list_filter_has_an_index_that_leads_with_the_project()
+    {
+        await _context!.EnsureInitializedAsync(Ct);
+
+        using var cursor = await _context.Calls.Indexes.ListAsync(Ct);
+        var keys = (await IAsyncCursorExtensions.ToListAsync(cursor, Ct)).Select(i => i["key"].AsBsonDocument.Names.ToList()).ToList();
+
+        foreach (var field in new[]
+                 {
+                     "agent_id", "doc.success", "doc.status", "doc.duration_seconds", "doc.customer_number", "doc.call_ended_reason",
+                     "doc.topic", "doc.dropoff_point", "doc.is_reviewed",
+                 })
+        {
+            Assert.Contains(keys, k => k.SequenceEqual(["project_id", field, "ts"]));
+        }
+        Assert.Contains(keys, k => k.SequenceEqual(["project_id", "meta.k", "meta.v"]));
+        Assert.Contains(keys, k => k.SequenceEqual(["project_id", "ts", "_id"]));
+    }
+
+    [SkippableFact]
+    public async Task Calls_stored_before_the_meta_pairs_get_them_when_the_store_starts()
+    {
+        var old = SampleData.MinimalCall(callId: "old") with { Id = 41, Version = 1, Metadata = SampleData.Json("""{"tier": "gold", "nested": {"a": 1}}""") };
+        await _context!.Calls.InsertOneAsync(new BsonDocument
+        {
+            { "_id", old.Id }, { "project_id", old.ProjectId }, { "call_id", old.CallId }, { "agent_id", old.AgentId },
+            { "ts", old.Timestamp.ToUnixTimeMilliseconds() }, { "stage", "received" }, { "stage_changed_at", old.Timestamp.ToUnixTimeMilliseconds() },
+            { "outbox_published_at", BsonNull.Value }, { "version", 1 }, { "doc", MongoDocuments.ToBson(old) },
+        }, cancellationToken: Ct);
+
+        var gold = new FilterCondition(FilterField.Metadata, "tier", FilterOp.Eq, [new FilterValue.Text("gold")]);
+        var nested = new FilterCondition(FilterField.Metadata, "nested", FilterOp.IsNull, [new FilterValue.Bool(false)]);
+
+        Assert.Equal([41L], (await Calls.ListAsync(AllOf(1) with { Filter = gold }, Ct)).Items.Select(c => c.Id));
+        Assert.Equal([41L], (await Calls.ListAsync(AllOf(1) with { Filter = nested }, Ct)).Items.Select(c => c.Id));
     }
 }

@@ -41,7 +41,7 @@ public sealed class CryptoShreddingTests : IAsyncLifetime
         var keyId = await _keys.CreateAsync(CancellationToken.None);
 
         var stored = await _calls.InsertAsync(Call(keyId, $"my card is {Card}"), CancellationToken.None);
-        var read = await _calls.GetAsync(stored.Id, CancellationToken.None);
+        var read = await _calls.GetAsync(stored.ProjectId, stored.Id, CancellationToken.None);
 
         Assert.Equal($"my card is {Card}", read!.TranscriptObject[0].Content);
         Assert.Null(read.SealedTranscript);
@@ -54,7 +54,7 @@ public sealed class CryptoShreddingTests : IAsyncLifetime
         var keyId = await _keys.CreateAsync(CancellationToken.None);
         var stored = await _calls.InsertAsync(Call(keyId, $"my card is {Card}"), CancellationToken.None);
         var raw = new SqliteCallStore(new SqliteDatabase(Path.Combine(_dir, "calls.db")));
-        var sealedRow = (await raw.GetAsync(stored.Id, CancellationToken.None))!;
+        var sealedRow = (await raw.GetAsync(stored.ProjectId, stored.Id, CancellationToken.None))!;
         Assert.Empty(sealedRow.TranscriptObject);
         var blobKey = SealedBlobKeys.For(keyId, "recordings/1/a.wav");
         await _blobs.PutAsync(blobKey, new MemoryStream(Encoding.UTF8.GetBytes($"audio saying {Card}")), 32, "audio/wav", CancellationToken.None);
@@ -64,7 +64,7 @@ public sealed class CryptoShreddingTests : IAsyncLifetime
         }
 
         // What the redaction stage does: write the redacted version in the clear, then destroy the key.
-        var current = (await _calls.GetAsync(stored.Id, CancellationToken.None))!;
+        var current = (await _calls.GetAsync(stored.ProjectId, stored.Id, CancellationToken.None))!;
         var redacted = current with
         {
             TranscriptObject = [current.TranscriptObject[0] with { Content = "my card is <CREDIT_CARD>" }],
@@ -73,14 +73,14 @@ public sealed class CryptoShreddingTests : IAsyncLifetime
         Assert.NotNull(await _calls.ReplaceAsync(redacted, CancellationToken.None));
         await _keys.DestroyAsync(keyId, CancellationToken.None);
 
-        Assert.Equal("my card is <CREDIT_CARD>", (await _calls.GetAsync(stored.Id, CancellationToken.None))!.TranscriptObject[0].Content);
+        Assert.Equal("my card is <CREDIT_CARD>", (await _calls.GetAsync(stored.ProjectId, stored.Id, CancellationToken.None))!.TranscriptObject[0].Content);
         Assert.Null(await _keys.GetAsync(keyId, CancellationToken.None));
         Assert.Empty(FilesContaining(Card));
         await Assert.ThrowsAsync<SealedDataUnavailableException>(() => _blobs.OpenReadAsync(blobKey, CancellationToken.None));
         // The old ciphertext may linger in freed pages or a backup: restored, it opens to nothing.
-        var current2 = (await raw.GetAsync(stored.Id, CancellationToken.None))!;
+        var current2 = (await raw.GetAsync(stored.ProjectId, stored.Id, CancellationToken.None))!;
         await raw.ReplaceAsync(sealedRow with { Version = current2.Version }, CancellationToken.None);
-        var restored = (await _calls.GetAsync(stored.Id, CancellationToken.None))!;
+        var restored = (await _calls.GetAsync(stored.ProjectId, stored.Id, CancellationToken.None))!;
         Assert.Empty(restored.TranscriptObject);
         Assert.NotNull(restored.SealedTranscript);
     }
@@ -103,7 +103,7 @@ public sealed class CryptoShreddingTests : IAsyncLifetime
         var keyId = await _keys.CreateAsync(CancellationToken.None);
         var stored = await _calls.InsertAsync(Call(keyId, "hello"), CancellationToken.None);
 
-        Assert.True(await _calls.DeleteAsync(stored.Id, CancellationToken.None));
+        Assert.True(await _calls.DeleteAsync(stored.ProjectId, stored.Id, CancellationToken.None));
 
         Assert.Null(await _keys.GetAsync(keyId, CancellationToken.None));
     }

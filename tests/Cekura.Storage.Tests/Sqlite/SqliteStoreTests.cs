@@ -1,11 +1,14 @@
+using System.Text.Json;
+using Cekura.Contracts;
 using Cekura.Hosting.Storage;
 using Cekura.Hosting.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
+using Xunit.Abstractions;
 using static Cekura.Storage.Tests.SampleData;
 
 namespace Cekura.Storage.Tests.Sqlite;
 
-public sealed class SqliteStoreTests : StoreContract
+public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContract
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"cekura-test-{Guid.NewGuid():N}.db");
 
@@ -46,5 +49,207 @@ public sealed class SqliteStoreTests : StoreContract
         Assert.Equal(4 * perWriter, page.Count);
         Assert.Equal(4 * perWriter, page.Items.Select(c => c.Id).Distinct().Count());
         Assert.Equal(4 * perWriter, (await stores[1].ListAsync(AllOf(1) with { PageSize = 1000 }, Ct)).Items.Count);
+    }
+
+    /// <summary>The contract's filter cases again, with every metadata condition taken as matching many calls.</summary>
+    [Theory]
+    [MemberData(nameof(FilterCaseNames))]
+    public async Task Filters_select_the_same_calls_when_metadata_matches_are_many(string filterCase)
+    {
+        await SeedFilterCallsAsync();
+        var store = new SqliteCallStore(new SqliteDatabase(_path), fewMetadataMatches: 0);
+        var (filter, expected) = FilterCases[filterCase];
+
+        var page = await store.ListAsync(AllOf(1) with { Filter = filter }, Ct);
+
+        Assert.Equal(expected, page.Items.Select(c => c.CallId));
+        Assert.Equal(expected.Length, page.Count);
+    }
+
+    [Fact]
+    public async Task A_file_from_before_the_filter_indexes_is_migrated_and_its_calls_are_filterable()
+    {
+        // The calls table exactly as the first schema made it, with one call stored by that version.
+        var old = FullCall() with { Id = 1, Version = 1, Success = false, Metadata = Json("""{"tier": "gold", "visits": 3}""") };
+        await using (var connection = new SqliteConnection($"Data Source={_path}"))
+        {
+            await connection.OpenAsync();
+            await SqliteDatabase.ExecuteAsync(connection, """
+                CREATE TABLE calls (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, project_id INTEGER NOT NULL, call_id TEXT NOT NULL, agent_id INTEGER NOT NULL,
+                    ts INTEGER NOT NULL, stage TEXT NOT NULL, stage_changed_at INTEGER NOT NULL, outbox_published_at INTEGER NULL,
+                    version INTEGER NOT NULL, doc TEXT NOT NULL, UNIQUE (project_id, call_id));
+                CREATE INDEX calls_project_ts ON calls (project_id, ts DESC, id DESC);
+                CREATE INDEX calls_outbox ON calls (stage, outbox_published_at, stage_changed_at);
+                """, Ct);
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO calls (project_id, call_id, agent_id, ts, stage, stage_changed_at, outbox_published_at, version, doc)
+                VALUES (1, $call_id, 7, $ts, 'evaluated', $ts, $ts, 1, $doc)
+                """;
+            insert.Parameters.AddWithValue("$call_id", old.CallId);
+            insert.Parameters.AddWithValue("$ts", old.Timestamp.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(old, CekuraJson.Options));
+            await insert.ExecuteNonQueryAsync();
+        }
+        SqliteConnection.ClearAllPools();
+
+        var store = new SqliteCallStore(new SqliteDatabase(_path));
+        var gold = new FilterCondition(FilterField.Metadata, "tier", FilterOp.Eq, [new FilterValue.Text("gold")]);
+        var failed = new FilterCondition(FilterField.Success, null, FilterOp.Eq, [new FilterValue.Bool(false)]);
+
+        Assert.Equal([1L], (await store.ListAsync(AllOf(1) with { Filter = new FilterGroup(FilterJoin.And, [gold, failed]) }, Ct)).Items.Select(c => c.Id));
+        await using var check = new SqliteConnection($"Data Source={_path}");
+        await check.OpenAsync();
+        await using var version = check.CreateCommand();
+        version.CommandText = "PRAGMA user_version";
+        Assert.Equal(1L, (long)(await version.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task Every_filter_field_has_an_index_that_leads_with_the_project_and_the_field()
+    {
+        await Calls.ListAsync(AllOf(1), Ct);
+        var indexes = await IndexColumnsAsync("calls");
+        var metadata = await IndexColumnsAsync("call_metadata");
+
+        foreach (var column in new[]
+                 {
+                     "agent_id", "success", "status", "duration_seconds", "customer_number", "call_ended_reason", "topic",
+                     "dropoff_point", "is_reviewed", "ts",
+                 })
+        {
+            Assert.Contains(indexes.Values, columns => columns.Take(2).SequenceEqual(["project_id", column]));
+        }
+        Assert.Equal(["project_id", "key", "type", "atom", "call_rowid"], metadata["call_metadata_lookup"]);
+    }
+
+    public static TheoryData<string> PlanCaseNames() => [.. PlanCases.Keys];
+
+    /// <summary>
+    /// List queries, and the indexes their plans must read each condition from. A filterable field is a virtual
+    /// column over the JSON document, so a plan that reads it any other way parses every document in the window.
+    /// </summary>
+    private static readonly Dictionary<string, (CallQuery Query, string[] Indexes)> PlanCases = new()
+    {
+        ["no filter"] = (AllOf(1), ["calls_project_ts"]),
+        ["agent_id"] = (AllOf(1) with { AgentId = 3 }, ["calls_project_agent_ts"]),
+        ["call_ids"] = (AllOf(1) with { Ids = [1, 2, 3] }, []),
+        ["call_ids and fields"] = (Filtered(new FilterGroup(FilterJoin.And, [
+                Leaf(FilterField.Topic, FilterOp.Eq, new FilterValue.Text("x")),
+                Leaf(FilterField.Duration, FilterOp.Lt, new FilterValue.Real(9))])) with { Ids = [1, 2, 3] },
+            ["calls_project_topic_ts"]),
+        ["search"] = (AllOf(1) with { Search = "abc" }, ["sqlite_autoindex_calls_1"]),
+        ["success"] = (Filtered(Leaf(FilterField.Success, FilterOp.Eq, new FilterValue.Bool(false))), ["calls_project_success_ts"]),
+        ["status in"] = (Filtered(Leaf(FilterField.Status, FilterOp.In, new FilterValue.Text("failure"), new FilterValue.Text("success"))),
+            ["calls_project_status_ts"]),
+        ["duration range"] = (Filtered(Leaf(FilterField.Duration, FilterOp.Gt, new FilterValue.Real(600))), ["calls_project_duration_ts"]),
+        ["customer_number startswith"] = (Filtered(Leaf(FilterField.CustomerNumber, FilterOp.StartsWith, new FilterValue.Text("+1555"))),
+            ["calls_project_customer_number_ts"]),
+        ["customer_number contains"] = (Filtered(Leaf(FilterField.CustomerNumber, FilterOp.Contains, new FilterValue.Text("42"))),
+            ["calls_project_customer_number_ts"]),
+        ["call_ended_reason neq"] = (Filtered(Leaf(FilterField.CallEndedReason, FilterOp.Neq, new FilterValue.Text("x"))),
+            ["calls_project_call_ended_reason_ts"]),
+        ["topic"] = (Filtered(Leaf(FilterField.Topic, FilterOp.Eq, new FilterValue.Text("x"))), ["calls_project_topic_ts"]),
+        ["dropoff_point isnull"] = (Filtered(Leaf(FilterField.DropoffPoint, FilterOp.IsNull, new FilterValue.Bool(true))),
+            ["calls_project_dropoff_point_ts"]),
+        ["timestamp"] = (Filtered(Leaf(FilterField.Timestamp, FilterOp.Gte, new FilterValue.Time(Time))), ["calls_project_ts"]),
+        ["is_reviewed"] = (Filtered(Leaf(FilterField.IsReviewed, FilterOp.Eq, new FilterValue.Bool(true))), ["calls_project_is_reviewed_ts"]),
+        ["metadata eq"] = (Filtered(Meta("tier", FilterOp.Eq, new FilterValue.Text("gold"))), ["call_metadata_lookup"]),
+        ["metadata range"] = (Filtered(Meta("visits", FilterOp.Gt, new FilterValue.Integer(4))), ["call_metadata_lookup"]),
+        ["metadata neq"] = (Filtered(Meta("tier", FilterOp.Neq, new FilterValue.Text("gold"))), ["call_metadata_lookup"]),
+        ["and of fields and metadata"] = (Filtered(new FilterGroup(FilterJoin.And, [
+                Leaf(FilterField.Duration, FilterOp.Gt, new FilterValue.Real(600)),
+                Leaf(FilterField.Success, FilterOp.Eq, new FilterValue.Bool(true)),
+                Meta("tier", FilterOp.Eq, new FilterValue.Text("gold"))])),
+            ["calls_project_success_ts", "calls_project_duration_ts", "call_metadata_lookup"]),
+        ["agent and a field"] = (Filtered(Leaf(FilterField.Success, FilterOp.Eq, new FilterValue.Bool(true))) with { AgentId = 3 },
+            ["calls_project_agent_ts", "calls_project_success_ts"]),
+        ["a driving field and look-ups"] = (Filtered(new FilterGroup(FilterJoin.And, [
+                Leaf(FilterField.IsReviewed, FilterOp.Eq, new FilterValue.Bool(true)),
+                Leaf(FilterField.Topic, FilterOp.Neq, new FilterValue.Text("x")),
+                Leaf(FilterField.Status, FilterOp.IsNull, new FilterValue.Bool(false)),
+                Leaf(FilterField.CustomerNumber, FilterOp.In, new FilterValue.Text("a"), new FilterValue.Text("b")),
+                Leaf(FilterField.Timestamp, FilterOp.Gte, new FilterValue.Time(Time))])),
+            ["calls_project_customer_number_ts", "calls_project_is_reviewed_ts", "calls_project_topic_ts", "calls_project_status_ts"]),
+        ["or of two fields"] = (Filtered(new FilterGroup(FilterJoin.Or, [
+                Leaf(FilterField.Topic, FilterOp.Eq, new FilterValue.Text("x")),
+                Leaf(FilterField.CallEndedReason, FilterOp.Contains, new FilterValue.Text("y"))])),
+            ["calls_project_topic_ts", "calls_project_call_ended_reason_ts"]),
+    };
+
+    [Theory]
+    [MemberData(nameof(PlanCaseNames))]
+    public async Task A_list_query_reads_each_condition_from_its_index_and_never_scans_the_table(string planCase)
+    {
+        await Calls.ListAsync(AllOf(1), Ct);
+        var (query, indexes) = PlanCases[planCase];
+        var (from, where, parameters) = SqliteCallStore.ListCondition(query);
+
+        foreach (var sql in new[] { SqliteCallStore.CountSql(from, where), SqliteCallStore.PageSql(from, where) })
+        {
+            var plan = await PlanAsync(sql, parameters);
+            output.WriteLine($"{planCase}:\n  {string.Join("\n  ", plan)}");
+            Assert.DoesNotContain(plan, step => step.StartsWith("SCAN ", StringComparison.Ordinal));
+            foreach (var index in indexes)
+            {
+                Assert.Contains(plan, step => step.Contains($" INDEX {index} ", StringComparison.Ordinal));
+            }
+        }
+    }
+
+    private static FilterCondition Leaf(FilterField field, FilterOp op, params FilterValue[] values) => new(field, null, op, values);
+
+    private static FilterCondition Meta(string key, FilterOp op, params FilterValue[] values) => new(FilterField.Metadata, key, op, values);
+
+    private static CallQuery Filtered(CallFilter filter) => AllOf(1) with { Filter = filter };
+
+    private async Task<List<string>> PlanAsync(string sql, List<SqliteParameter> parameters)
+    {
+        await using var connection = new SqliteConnection($"Data Source={_path}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        command.Parameters.AddRange(parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value)));
+        command.Parameters.AddWithValue("$limit", 20);
+        command.Parameters.AddWithValue("$offset", 0);
+        var steps = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            steps.Add(reader.GetString(3));
+        }
+        return steps;
+    }
+
+    private async Task<Dictionary<string, List<string>>> IndexColumnsAsync(string table)
+    {
+        await using var connection = new SqliteConnection($"Data Source={_path}");
+        await connection.OpenAsync();
+        var names = new List<string>();
+        await using (var list = connection.CreateCommand())
+        {
+            list.CommandText = $"SELECT name FROM pragma_index_list('{table}')";
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                names.Add(reader.GetString(0));
+            }
+        }
+        var indexes = new Dictionary<string, List<string>>();
+        foreach (var name in names)
+        {
+            await using var info = connection.CreateCommand();
+            info.CommandText = "SELECT name FROM pragma_index_info($index) ORDER BY seqno";
+            info.Parameters.AddWithValue("$index", name);
+            var columns = new List<string>();
+            await using var reader = await info.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                columns.Add(reader.GetString(0));
+            }
+            indexes[name] = columns;
+        }
+        return indexes;
     }
 }

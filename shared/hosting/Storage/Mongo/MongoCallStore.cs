@@ -6,8 +6,9 @@ using MongoDB.Driver;
 namespace Cekura.Hosting.Storage.Mongo;
 
 /// <summary>
-/// Calls as <c>{ _id, project_id, call_id, agent_id, ts, stage, stage_changed_at, outbox_published_at, version, doc }</c>:
-/// the columns the SQLite store indexes, as top-level fields (times in unix ms), plus the whole CallLog in <c>doc</c>.
+/// Calls as <c>{ _id, project_id, call_id, agent_id, ts, stage, stage_changed_at, outbox_published_at, version, meta, doc }</c>:
+/// the columns the SQLite store indexes, as top-level fields (times in unix ms), the metadata as <c>{k, v}</c> pairs
+/// for the list filters (see <see cref="MongoCallFilter"/>), plus the whole CallLog in <c>doc</c>.
 /// </summary>
 public sealed class MongoCallStore(MongoStoreContext context) : ICallStore
 {
@@ -33,28 +34,30 @@ public sealed class MongoCallStore(MongoStoreContext context) : ICallStore
         return stored;
     }
 
-    public async Task<CallLog?> GetAsync(long id, CancellationToken cancellationToken)
-    {
-        await context.EnsureInitializedAsync(cancellationToken);
-        var found = await context.Calls.Find(Filter.Eq("_id", id)).FirstOrDefaultAsync(cancellationToken);
-        return found is null ? null : FromDocument(found);
-    }
+    public Task<CallLog?> GetAsync(long projectId, long id, CancellationToken cancellationToken) =>
+        FindOneAsync(Filter.Eq("_id", id) & Filter.Eq("project_id", projectId), cancellationToken);
+
+    public Task<CallLog?> FindByCallIdAsync(long projectId, string callId, CancellationToken cancellationToken) =>
+        FindOneAsync(Filter.Eq("project_id", projectId) & Filter.Eq("call_id", callId), cancellationToken);
+
+    public Task<CallLog?> GetForWorkerAsync(long id, CancellationToken cancellationToken) =>
+        FindOneAsync(Filter.Eq("_id", id), cancellationToken);
 
     public async Task<CallLog?> ReplaceAsync(CallLog updated, CancellationToken cancellationToken)
     {
         await context.EnsureInitializedAsync(cancellationToken);
         var next = updated with { Version = updated.Version + 1 };
         var result = await context.Calls.ReplaceOneAsync(
-            Filter.Eq("_id", updated.Id) & Filter.Eq("version", updated.Version),
+            Filter.Eq("_id", updated.Id) & Filter.Eq("project_id", updated.ProjectId) & Filter.Eq("version", updated.Version),
             ToDocument(next),
             cancellationToken: cancellationToken);
         return result.MatchedCount == 1 ? next : null;
     }
 
-    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(long projectId, long id, CancellationToken cancellationToken)
     {
         await context.EnsureInitializedAsync(cancellationToken);
-        var result = await context.Calls.DeleteOneAsync(Filter.Eq("_id", id), cancellationToken);
+        var result = await context.Calls.DeleteOneAsync(Filter.Eq("_id", id) & Filter.Eq("project_id", projectId), cancellationToken);
         return result.DeletedCount == 1;
     }
 
@@ -72,9 +75,13 @@ public sealed class MongoCallStore(MongoStoreContext context) : ICallStore
         {
             filter &= Filter.Regex("call_id", new BsonRegularExpression(Regex.Escape(query.Search), "i"));
         }
-        if (query.CallIds is { Count: > 0 } callIds)
+        if (query.Ids is { } ids)
         {
-            filter &= Filter.In("call_id", callIds);
+            filter &= Filter.In("_id", ids);
+        }
+        if (query.Filter is { } callFilter)
+        {
+            filter &= MongoCallFilter.Translate(callFilter);
         }
 
         var total = await context.Calls.CountDocumentsAsync(filter, cancellationToken: cancellationToken);
@@ -112,6 +119,13 @@ public sealed class MongoCallStore(MongoStoreContext context) : ICallStore
         return docs.Select(FromDocument).ToList();
     }
 
+    private async Task<CallLog?> FindOneAsync(FilterDefinition<BsonDocument> filter, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        var found = await context.Calls.Find(filter).FirstOrDefaultAsync(cancellationToken);
+        return found is null ? null : FromDocument(found);
+    }
+
     private async Task<long?> FindIdAsync(long projectId, string callId, CancellationToken cancellationToken)
     {
         var found = await context.Calls
@@ -132,6 +146,7 @@ public sealed class MongoCallStore(MongoStoreContext context) : ICallStore
         { "stage_changed_at", call.StageChangedAt.ToUnixTimeMilliseconds() },
         { "outbox_published_at", MongoDocuments.UnixMs(call.OutboxPublishedAt) },
         { "version", call.Version },
+        { "meta", MongoCallFilter.MetaEntries(call.Metadata) },
         { "doc", MongoDocuments.ToBson(call) },
     };
 

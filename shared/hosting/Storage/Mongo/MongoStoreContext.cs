@@ -90,7 +90,9 @@ public sealed class MongoStoreContext(MongoStoreOptions options) : IDisposable
             new CreateIndexModel<BsonDocument>(
                 keys.Ascending("stage").Ascending("outbox_published_at").Ascending("stage_changed_at"),
                 new CreateIndexOptions { Name = "calls_outbox" }),
+            .. ListFilterIndexes(),
         ], cancellationToken);
+        await BackfillMetaAsync(cancellationToken);
 
         // Partial, so any number of agents without an assistant id (stored as null) may share a project.
         await Agents.Indexes.CreateOneAsync(
@@ -128,6 +130,66 @@ public sealed class MongoStoreContext(MongoStoreOptions options) : IDisposable
             new CreateIndexModel<BsonDocument>(
                 keys.Ascending("project_id").Ascending("call_log_id"), new CreateIndexOptions { Name = "webhook_deliveries_project" }),
         ], cancellationToken);
+    }
+
+    /// <summary>
+    /// One index per call-list filter, each <c>(project_id, field, ts)</c> like the SQLite store's, so "equal to X,
+    /// newest first" is one index walk; metadata is the multikey index over the <c>meta</c> pairs.
+    /// </summary>
+    private static IEnumerable<CreateIndexModel<BsonDocument>> ListFilterIndexes()
+    {
+        var keys = Builders<BsonDocument>.IndexKeys;
+        var fields = new[]
+        {
+            FilterField.AgentId, FilterField.Success, FilterField.Status, FilterField.Duration, FilterField.CustomerNumber,
+            FilterField.CallEndedReason, FilterField.Topic, FilterField.DropoffPoint, FilterField.IsReviewed,
+        };
+        foreach (var field in fields)
+        {
+            var path = MongoCallFilter.Path(field);
+            yield return new CreateIndexModel<BsonDocument>(
+                keys.Ascending("project_id").Ascending(path).Descending("ts"),
+                new CreateIndexOptions { Name = $"calls_project_{path.Replace("doc.", "", StringComparison.Ordinal)}_ts" });
+        }
+        yield return new CreateIndexModel<BsonDocument>(
+            keys.Ascending("project_id").Ascending("meta.k").Ascending("meta.v"), new CreateIndexOptions { Name = "calls_project_meta" });
+    }
+
+    /// <summary>
+    /// Calls stored before the <c>meta</c> pairs existed get them once (a marker in <c>counters</c> records that),
+    /// computed by the server from <c>doc.metadata</c> the way <see cref="MongoCallFilter.MetaEntries"/> does.
+    /// </summary>
+    private async Task BackfillMetaAsync(CancellationToken cancellationToken)
+    {
+        const string marker = "migration:calls_meta";
+        if (await Counters.Find(Builders<BsonDocument>.Filter.Eq("_id", marker)).AnyAsync(cancellationToken))
+        {
+            return;
+        }
+        var pairs = new BsonDocument("$map", new BsonDocument
+        {
+            { "input", new BsonDocument("$objectToArray", new BsonDocument("$ifNull", new BsonArray { "$doc.metadata", new BsonDocument() })) },
+            {
+                "in", new BsonDocument
+                {
+                    { "k", "$$this.k" },
+                    {
+                        "v", new BsonDocument("$cond", new BsonArray
+                        {
+                            new BsonDocument("$in", new BsonArray { new BsonDocument("$type", "$$this.v"), new BsonArray { "object", "array" } }),
+                            new BsonDocument("$literal", new BsonDocument()),
+                            "$$this.v",
+                        })
+                    },
+                }
+            },
+        });
+        var pipeline = new EmptyPipelineDefinition<BsonDocument>().AppendStage<BsonDocument, BsonDocument, BsonDocument>(
+            new BsonDocument("$set", new BsonDocument("meta", pairs)));
+        await Calls.UpdateManyAsync(Builders<BsonDocument>.Filter.Exists("meta", false), Builders<BsonDocument>.Update.Pipeline(pipeline),
+            cancellationToken: cancellationToken);
+        await Counters.ReplaceOneAsync(Builders<BsonDocument>.Filter.Eq("_id", marker), new BsonDocument("_id", marker),
+            new ReplaceOptions { IsUpsert = true }, cancellationToken);
     }
 
     internal static bool IsDuplicateKey(MongoWriteException e) => e.WriteError?.Category == ServerErrorCategory.DuplicateKey;

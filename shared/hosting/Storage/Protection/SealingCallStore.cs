@@ -15,17 +15,23 @@ public sealed class SealingCallStore(ICallStore inner, IDataKeyStore keys) : ICa
     public async Task<CallLog> InsertAsync(CallLog call, CancellationToken cancellationToken) =>
         (await OpenAsync(await inner.InsertAsync(await SealAsync(call, cancellationToken), cancellationToken), cancellationToken))!;
 
-    public async Task<CallLog?> GetAsync(long id, CancellationToken cancellationToken) =>
-        await OpenAsync(await inner.GetAsync(id, cancellationToken), cancellationToken);
+    public async Task<CallLog?> GetAsync(long projectId, long id, CancellationToken cancellationToken) =>
+        await OpenAsync(await inner.GetAsync(projectId, id, cancellationToken), cancellationToken);
+
+    public async Task<CallLog?> FindByCallIdAsync(long projectId, string callId, CancellationToken cancellationToken) =>
+        await OpenAsync(await inner.FindByCallIdAsync(projectId, callId, cancellationToken), cancellationToken);
+
+    public async Task<CallLog?> GetForWorkerAsync(long id, CancellationToken cancellationToken) =>
+        await OpenAsync(await inner.GetForWorkerAsync(id, cancellationToken), cancellationToken);
 
     public async Task<CallLog?> ReplaceAsync(CallLog updated, CancellationToken cancellationToken) =>
         await OpenAsync(await inner.ReplaceAsync(await SealAsync(updated, cancellationToken), cancellationToken), cancellationToken);
 
     /// <summary>Deleting a call also destroys its data key, so a sealed copy in a backup dies with it.</summary>
-    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(long projectId, long id, CancellationToken cancellationToken)
     {
-        var call = await inner.GetAsync(id, cancellationToken);
-        var deleted = await inner.DeleteAsync(id, cancellationToken);
+        var call = await inner.GetAsync(projectId, id, cancellationToken);
+        var deleted = await inner.DeleteAsync(projectId, id, cancellationToken);
         if (deleted && call?.DataKeyId is { } keyId)
         {
             await keys.DestroyAsync(keyId, cancellationToken);

@@ -50,14 +50,16 @@ public sealed class SqliteCallStore(SqliteDatabase database) : ICallStore
         return stored;
     }
 
-    public async Task<CallLog?> GetAsync(long id, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT doc FROM calls WHERE id = $id";
-        command.Parameters.AddWithValue("$id", id);
-        return await command.ExecuteScalarAsync(cancellationToken) is string doc ? Deserialize(doc) : null;
-    }
+    public async Task<CallLog?> GetAsync(long projectId, long id, CancellationToken cancellationToken) =>
+        await QuerySingleAsync("SELECT doc FROM calls WHERE id = $id AND project_id = $project",
+            [new("$id", id), new("$project", projectId)], cancellationToken);
+
+    public async Task<CallLog?> FindByCallIdAsync(long projectId, string callId, CancellationToken cancellationToken) =>
+        await QuerySingleAsync("SELECT doc FROM calls WHERE project_id = $project AND call_id = $call_id",
+            [new("$project", projectId), new("$call_id", callId)], cancellationToken);
+
+    public async Task<CallLog?> GetForWorkerAsync(long id, CancellationToken cancellationToken) =>
+        await QuerySingleAsync("SELECT doc FROM calls WHERE id = $id", [new("$id", id)], cancellationToken);
 
     public async Task<CallLog?> ReplaceAsync(CallLog updated, CancellationToken cancellationToken)
     {
@@ -67,7 +69,7 @@ public sealed class SqliteCallStore(SqliteDatabase database) : ICallStore
         command.CommandText = """
             UPDATE calls SET agent_id = $agent, ts = $ts, stage = $stage, stage_changed_at = $changed,
                 outbox_published_at = $published, version = $next, doc = $doc
-            WHERE id = $id AND version = $expected
+            WHERE id = $id AND project_id = $project AND version = $expected
             """;
         AddIndexedColumns(command, next);
         command.Parameters.AddWithValue("$next", next.Version);
@@ -77,18 +79,83 @@ public sealed class SqliteCallStore(SqliteDatabase database) : ICallStore
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? next : null;
     }
 
-    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(long projectId, long id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM calls WHERE id = $id";
+        command.CommandText = "DELETE FROM calls WHERE id = $id AND project_id = $project";
         command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$project", projectId);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
+
+    /// <summary>
+    /// Up to this many listed ids (<c>call_ids</c>) are fetched by primary key; and a metadata condition matching at
+    /// most this many calls of the project gives the list its ids (read first, from <c>call_metadata</c>'s index):
+    /// fetching a few rows by id beats walking the window. Above it, walking the window and checking each call against
+    /// the matching set is cheaper (measured with the call-list benchmark).
+    /// </summary>
+    private const int FewRows = 1000;
+
+    private readonly int _fewMetadataMatches = FewRows;
+
+    /// <summary>For tests: another metadata threshold than <see cref="FewRows"/>, so both ways are exercised.</summary>
+    internal SqliteCallStore(SqliteDatabase database, int fewMetadataMatches)
+        : this(database) => _fewMetadataMatches = fewMetadataMatches;
 
     public async Task<CallPage> ListAsync(CallQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        if (SqliteCallFilter.SeekableMetadata(query.Filter) is { } metadata
+            && await FewMetadataMatchesAsync(connection, query.ProjectId, metadata, _fewMetadataMatches, cancellationToken) is { } matching)
+        {
+            query = query with { Ids = query.Ids is null ? matching : query.Ids.Intersect(matching).ToList() };
+        }
+        if (query.Ids is { Count: 0 })
+        {
+            return new CallPage(0, []);
+        }
+        var (from, where, parameters) = ListCondition(query);
+
+        await using var count = connection.CreateCommand();
+        count.CommandText = CountSql(from, where);
+        count.Parameters.AddRange(parameters.Select(Clone));
+        var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+
+        await using var page = connection.CreateCommand();
+        page.CommandText = PageSql(from, where);
+        page.Parameters.AddRange(parameters.Select(Clone));
+        page.Parameters.AddWithValue("$limit", query.PageSize);
+        page.Parameters.AddWithValue("$offset", (long)(query.Page - 1) * query.PageSize);
+        return new CallPage(total, await ReadDocsAsync(page, cancellationToken));
+    }
+
+    /// <summary>The ids of the project's calls the metadata condition matches, or null when there are more than <paramref name="few"/>.</summary>
+    private static async Task<IReadOnlyList<long>?> FewMetadataMatchesAsync(
+        SqliteConnection connection, long projectId, FilterCondition metadata, int few, CancellationToken cancellationToken)
+    {
+        var parameters = new List<SqliteParameter> { new("$project", projectId), new("$limit", few + 1) };
+        var sql = new StringBuilder("SELECT DISTINCT call_rowid FROM call_metadata WHERE ");
+        SqliteCallFilter.AppendMetadataMatch(sql, parameters, metadata);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql.Append(" LIMIT $limit").ToString();
+        command.Parameters.AddRange(parameters);
+        var ids = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+        return ids.Count <= few ? ids : null;
+    }
+
+    /// <summary>
+    /// The list's table, WHERE clause and parameters. The rows come from <c>call_ids</c> by primary key when given,
+    /// else through the driving index (see <see cref="SqliteCallFilter"/>). The agent is one more field condition,
+    /// so it is answered from its index like the others.
+    /// </summary>
+    internal static (string From, string Where, List<SqliteParameter> Parameters) ListCondition(CallQuery query)
+    {
         var where = new StringBuilder("project_id = $project AND ts >= $from AND ts <= $to");
         var parameters = new List<SqliteParameter>
         {
@@ -96,36 +163,53 @@ public sealed class SqliteCallStore(SqliteDatabase database) : ICallStore
             new("$from", query.From.ToUnixTimeMilliseconds()),
             new("$to", query.To.ToUnixTimeMilliseconds()),
         };
-        if (query.AgentId is { } agentId)
-        {
-            where.Append(" AND agent_id = $agent");
-            parameters.Add(new("$agent", agentId));
-        }
         if (!string.IsNullOrEmpty(query.Search))
         {
-            // instr on lower() instead of LIKE: no wildcard escaping, and '%' or '_' in a call_id stay literal.
-            where.Append(" AND instr(lower(call_id), lower($search)) > 0");
-            parameters.Add(new("$search", query.Search));
+            // Over the (project_id, call_id) index alone. LIKE folds ASCII case, as SQLite's lower() does; '%', '_'
+            // and the escape character are escaped so they stay literal.
+            where.Append(" AND id IN (SELECT id FROM calls WHERE project_id = $project AND call_id LIKE $search ESCAPE '\\')");
+            parameters.Add(new("$search", "%" + query.Search.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%"));
         }
-        if (query.CallIds is { Count: > 0 } callIds)
+        if (query.Ids is { Count: > 0 } ids)
         {
-            var names = callIds.Select((_, i) => $"$cid{i}").ToList();
-            where.Append($" AND call_id IN ({string.Join(",", names)})");
-            parameters.AddRange(callIds.Select((c, i) => new SqliteParameter(names[i], c)));
+            var names = ids.Select((_, i) => $"$id{i}").ToList();
+            where.Append($" AND id IN ({string.Join(",", names)})");
+            parameters.AddRange(ids.Select((id, i) => new SqliteParameter(names[i], id)));
         }
-
-        await using var count = connection.CreateCommand();
-        count.CommandText = $"SELECT count(*) FROM calls WHERE {where}";
-        count.Parameters.AddRange(parameters.Select(Clone));
-        var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
-
-        await using var page = connection.CreateCommand();
-        page.CommandText = $"SELECT doc FROM calls WHERE {where} ORDER BY ts DESC, id DESC LIMIT $limit OFFSET $offset";
-        page.Parameters.AddRange(parameters.Select(Clone));
-        page.Parameters.AddWithValue("$limit", query.PageSize);
-        page.Parameters.AddWithValue("$offset", (long)(query.Page - 1) * query.PageSize);
-        return new CallPage(total, await ReadDocsAsync(page, cancellationToken));
+        var byIds = query.Ids is { Count: > 0 and <= FewRows };
+        CallFilter? filter = query.AgentId is { } agentId
+            ? new FilterCondition(FilterField.AgentId, null, FilterOp.Eq, [new FilterValue.Integer(agentId)])
+            : null;
+        if (query.Filter is { } requested)
+        {
+            filter = filter is null ? requested : new FilterGroup(FilterJoin.And, [filter, requested]);
+        }
+        // NOT INDEXED leaves SQLite only the primary key, so the listed ids are fetched, not searched for.
+        var from = byIds ? "calls NOT INDEXED" : "calls";
+        if (filter is not null)
+        {
+            var translation = new SqliteCallFilter(parameters, filter, fewRows: byIds);
+            if (translation.DriverIndex is { } index)
+            {
+                from = $"calls INDEXED BY {index}";
+            }
+            where.Append(" AND ");
+            translation.Append(where, filter);
+        }
+        return (from, where.ToString(), parameters);
     }
+
+    internal static string CountSql(string from, string where) => $"SELECT count(*) FROM {from} WHERE {where}";
+
+    /// <summary>
+    /// The page's ids first, from the indexes alone; only then the (large) documents of those ids. Sorting or
+    /// skipping full rows would read every candidate's document.
+    /// </summary>
+    internal static string PageSql(string from, string where) => $"""
+        SELECT doc FROM calls WHERE id IN (
+            SELECT id FROM {from} WHERE {where} ORDER BY ts DESC, id DESC LIMIT $limit OFFSET $offset)
+        ORDER BY ts DESC, id DESC
+        """;
 
     public async Task<IReadOnlyList<CallLog>> ListOwingEventsAsync(
         DateTimeOffset unconfirmedBefore, DateTimeOffset stalledBefore, int limit, CancellationToken cancellationToken)
@@ -142,6 +226,15 @@ public sealed class SqliteCallStore(SqliteDatabase database) : ICallStore
         command.Parameters.AddWithValue("$stalled", stalledBefore.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$limit", limit);
         return await ReadDocsAsync(command, cancellationToken);
+    }
+
+    private async Task<CallLog?> QuerySingleAsync(string sql, SqliteParameter[] parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddRange(parameters);
+        return await command.ExecuteScalarAsync(cancellationToken) is string doc ? Deserialize(doc) : null;
     }
 
     private static async Task<long?> FindIdAsync(

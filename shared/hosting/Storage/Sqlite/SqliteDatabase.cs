@@ -94,6 +94,15 @@ public sealed class SqliteDatabase
         await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         await ExecuteAsync(connection, Schema, cancellationToken, transaction);
+        await using var version = connection.CreateCommand();
+        version.Transaction = transaction;
+        version.CommandText = "PRAGMA user_version";
+        var applied = (long)(await version.ExecuteScalarAsync(cancellationToken))!;
+        for (var next = applied; next < Migrations.Length; next++)
+        {
+            // user_version lives in the file's header, so it commits (or not) with the migration it counts.
+            await ExecuteAsync(connection, $"{Migrations[next]}\nPRAGMA user_version = {next + 1};", cancellationToken, transaction);
+        }
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -177,5 +186,66 @@ public sealed class SqliteDatabase
         );
         CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
         CREATE INDEX IF NOT EXISTS webhook_deliveries_project ON webhook_deliveries (project_id, call_log_id);
+        """;
+
+    /// <summary>
+    /// Changes to files made by earlier versions, applied in order once each (counted in <c>PRAGMA user_version</c>)
+    /// after <see cref="Schema"/>. Append only: a file records how many it has had.
+    /// </summary>
+    private static readonly string[] Migrations = [ListFilterIndexes];
+
+    /// <summary>
+    /// Indexes for every call-list filter. The filterable fields live in the JSON document; virtual generated
+    /// columns name them (computed on read, stored only in their indexes), so no write path has to keep copies in
+    /// step. Each index leads with the project and ends with <c>ts</c>, so "equal to X, newest first" is one index
+    /// walk. Metadata keys are open-ended, so each call's top-level metadata entries become rows of
+    /// <c>call_metadata</c> (key, JSON type, value), maintained by triggers from the document itself.
+    /// </summary>
+    private const string ListFilterIndexes = """
+        ALTER TABLE calls ADD COLUMN success INTEGER GENERATED ALWAYS AS (json_extract(doc, '$.success')) VIRTUAL;
+        ALTER TABLE calls ADD COLUMN status TEXT GENERATED ALWAYS AS (json_extract(doc, '$.status')) VIRTUAL;
+        ALTER TABLE calls ADD COLUMN duration_seconds REAL GENERATED ALWAYS AS (json_extract(doc, '$.duration_seconds')) VIRTUAL;
+        ALTER TABLE calls ADD COLUMN customer_number TEXT GENERATED ALWAYS AS (json_extract(doc, '$.customer_number')) VIRTUAL;
+        ALTER TABLE calls ADD COLUMN call_ended_reason TEXT GENERATED ALWAYS AS (json_extract(doc, '$.call_ended_reason')) VIRTUAL;
+        ALTER TABLE calls ADD COLUMN topic TEXT GENERATED ALWAYS AS (json_extract(doc, '$.topic')) VIRTUAL;
+        ALTER TABLE calls ADD COLUMN dropoff_point TEXT GENERATED ALWAYS AS (json_extract(doc, '$.dropoff_point')) VIRTUAL;
+        ALTER TABLE calls ADD COLUMN is_reviewed INTEGER GENERATED ALWAYS AS (json_extract(doc, '$.is_reviewed')) VIRTUAL;
+        CREATE INDEX calls_project_agent_ts ON calls (project_id, agent_id, ts);
+        CREATE INDEX calls_project_success_ts ON calls (project_id, success, ts);
+        CREATE INDEX calls_project_status_ts ON calls (project_id, status, ts);
+        CREATE INDEX calls_project_duration_ts ON calls (project_id, duration_seconds, ts);
+        CREATE INDEX calls_project_customer_number_ts ON calls (project_id, customer_number, ts);
+        CREATE INDEX calls_project_call_ended_reason_ts ON calls (project_id, call_ended_reason, ts);
+        CREATE INDEX calls_project_topic_ts ON calls (project_id, topic, ts);
+        CREATE INDEX calls_project_dropoff_point_ts ON calls (project_id, dropoff_point, ts);
+        CREATE INDEX calls_project_is_reviewed_ts ON calls (project_id, is_reviewed, ts);
+
+        CREATE TABLE call_metadata (
+            call_rowid INTEGER NOT NULL,
+            project_id INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            type TEXT NOT NULL,
+            atom
+        );
+        CREATE INDEX call_metadata_lookup ON call_metadata (project_id, key, type, atom, call_rowid);
+        CREATE INDEX call_metadata_call ON call_metadata (call_rowid);
+        CREATE TRIGGER calls_metadata_insert AFTER INSERT ON calls BEGIN
+            INSERT INTO call_metadata (call_rowid, project_id, key, type, atom)
+            SELECT new.id, new.project_id, m.key, m.type, m.atom FROM json_each(new.doc, '$.metadata') AS m
+            WHERE json_type(new.doc, '$.metadata') = 'object';
+        END;
+        CREATE TRIGGER calls_metadata_update AFTER UPDATE OF doc ON calls
+        WHEN json_extract(old.doc, '$.metadata') IS NOT json_extract(new.doc, '$.metadata') BEGIN
+            DELETE FROM call_metadata WHERE call_rowid = old.id;
+            INSERT INTO call_metadata (call_rowid, project_id, key, type, atom)
+            SELECT new.id, new.project_id, m.key, m.type, m.atom FROM json_each(new.doc, '$.metadata') AS m
+            WHERE json_type(new.doc, '$.metadata') = 'object';
+        END;
+        CREATE TRIGGER calls_metadata_delete AFTER DELETE ON calls BEGIN
+            DELETE FROM call_metadata WHERE call_rowid = old.id;
+        END;
+        INSERT INTO call_metadata (call_rowid, project_id, key, type, atom)
+        SELECT c.id, c.project_id, m.key, m.type, m.atom FROM calls AS c, json_each(c.doc, '$.metadata') AS m
+        WHERE json_type(c.doc, '$.metadata') = 'object';
         """;
 }
