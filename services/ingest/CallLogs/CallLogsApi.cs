@@ -2,7 +2,7 @@ using System.Globalization;
 using Cekura.Hosting.Storage;
 using Cekura.Hosting.Calls.Views;
 using Cekura.Ingest.Api;
-using Microsoft.AspNetCore.Http.Extensions;
+using Cekura.Hosting.Tenancy;
 
 namespace Cekura.Ingest.CallLogs;
 
@@ -33,7 +33,7 @@ public static class CallLogsApi
         return group;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, ICallStore store, CallLogViews views, TimeProvider clock)
+    private static async Task<IResult> ListAsync(HttpContext http, ICallStore store, CallLogViews views, PublicOrigin origin, TimeProvider clock)
     {
         var q = http.Request.Query;
         var errors = new FieldErrors();
@@ -76,8 +76,8 @@ public static class CallLogsApi
         var hasNext = page * pageSize < result.Count;
         return Results.Json(new Page<CallLogView>(
             result.Count,
-            hasNext ? PageUrl(http.Request, page + 1) : null,
-            page > 1 ? PageUrl(http.Request, page - 1) : null,
+            hasNext ? Paging.Link(origin, http.Request, ("page", page + 1)) : null,
+            page > 1 ? Paging.Link(origin, http.Request, ("page", page - 1)) : null,
             result.Items.Select(views.Summary).ToList()));
     }
 
@@ -98,14 +98,6 @@ public static class CallLogsApi
         }
         var stream = await blobs.OpenReadAsync(call.Recording.BlobKey, http.RequestAborted);
         return stream is null ? ApiErrors.NotFound() : Results.Stream(stream, call.Recording.ContentType);
-    }
-
-    private static string PageUrl(HttpRequest request, long page)
-    {
-        var query = request.Query.ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
-        query["page"] = page.ToString(CultureInfo.InvariantCulture);
-        var builder = new QueryBuilder(query);
-        return $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{builder.ToQueryString()}";
     }
 
     private static long ParseInt(string? text, string field, long fallback, long min, long max, FieldErrors errors)
