@@ -50,7 +50,7 @@ public sealed class ElevenLabsWebhook : IProviderWebhook
         return new WebhookEvent.FinishedCall(fields.Build());
     }
 
-    public string? VerifySignature(IHeaderDictionary headers, byte[] body, string secret, DateTimeOffset now) =>
+    public string? VerifySignature(IHeaderDictionary headers, ReadOnlySpan<byte> body, string secret, DateTimeOffset now) =>
         WebhookSignatures.ElevenLabs(headers["ElevenLabs-Signature"].FirstOrDefault(), body, secret, now);
 
     private static WebhookEvent ReadAudio(JsonElement data)

@@ -39,7 +39,7 @@ public sealed class RetellWebhook : IProviderWebhook
         return new WebhookEvent.FinishedCall(fields.Build(), analysis is { } a ? Metadata(null, ("call_analysis", a)) : null);
     }
 
-    public string? VerifySignature(IHeaderDictionary headers, byte[] body, string secret, DateTimeOffset now) =>
+    public string? VerifySignature(IHeaderDictionary headers, ReadOnlySpan<byte> body, string secret, DateTimeOffset now) =>
         WebhookSignatures.Retell(headers["X-Retell-Signature"].FirstOrDefault(), body, secret, now);
 
     private static JsonElement? Json(string? text) => text is null ? null : JsonSerializer.SerializeToElement(text);

@@ -36,6 +36,6 @@ public sealed class VapiWebhook : IProviderWebhook
         return new WebhookEvent.FinishedCall(fields.Build());
     }
 
-    public string? VerifySignature(IHeaderDictionary headers, byte[] body, string secret, DateTimeOffset now) =>
+    public string? VerifySignature(IHeaderDictionary headers, ReadOnlySpan<byte> body, string secret, DateTimeOffset now) =>
         WebhookSignatures.SharedSecret(headers["X-Vapi-Secret"].FirstOrDefault(), secret);
 }

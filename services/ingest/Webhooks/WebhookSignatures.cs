@@ -15,7 +15,7 @@ public static class WebhookSignatures
     /// Retell's <c>X-Retell-Signature: v=&lt;epoch ms&gt;,d=&lt;hex HMAC-SHA256(api key, body + epoch ms)&gt;</c>, accepted
     /// within five minutes of its timestamp (retell-python-sdk <c>lib/webhook_auth.py</c>).
     /// </summary>
-    public static string? Retell(string? header, byte[] body, string secret, DateTimeOffset now)
+    public static string? Retell(string? header, ReadOnlySpan<byte> body, string secret, DateTimeOffset now)
     {
         var parts = Parts(header);
         if (!parts.TryGetValue("v", out var stamp) || !parts.TryGetValue("d", out var digest)
@@ -27,7 +27,7 @@ public static class WebhookSignatures
         {
             return "X-Retell-Signature timestamp is more than 5 minutes away";
         }
-        var expected = Hmac(secret, [.. body, .. Encoding.UTF8.GetBytes(stamp)]);
+        var expected = Hmac(secret, body, Encoding.UTF8.GetBytes(stamp));
         return FixedTimeEquals(digest.ToLowerInvariant(), expected) ? null : "X-Retell-Signature does not match the body";
     }
 
@@ -35,7 +35,7 @@ public static class WebhookSignatures
     /// ElevenLabs' <c>ElevenLabs-Signature: t=&lt;epoch s&gt;,v0=&lt;hex HMAC-SHA256(secret, "t.body")&gt;</c>, accepted within
     /// 30 minutes of its timestamp (ElevenLabs post-call webhook docs).
     /// </summary>
-    public static string? ElevenLabs(string? header, byte[] body, string secret, DateTimeOffset now)
+    public static string? ElevenLabs(string? header, ReadOnlySpan<byte> body, string secret, DateTimeOffset now)
     {
         var parts = Parts(header);
         if (!parts.TryGetValue("t", out var stamp) || !parts.TryGetValue("v0", out var digest)
@@ -47,12 +47,18 @@ public static class WebhookSignatures
         {
             return "ElevenLabs-Signature timestamp is more than 30 minutes away";
         }
-        var expected = Hmac(secret, [.. Encoding.UTF8.GetBytes(stamp + "."), .. body]);
+        var expected = Hmac(secret, Encoding.UTF8.GetBytes(stamp + "."), body);
         return FixedTimeEquals(digest.ToLowerInvariant(), expected) ? null : "ElevenLabs-Signature does not match the body";
     }
 
-    public static string Hmac(string secret, byte[] message) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), message));
+    /// <summary>Hex HMAC-SHA256 of <paramref name="first"/> followed by <paramref name="second"/>, without joining them in a copy.</summary>
+    public static string Hmac(string secret, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
+    {
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(secret));
+        hmac.AppendData(first);
+        hmac.AppendData(second);
+        return Convert.ToHexStringLower(hmac.GetHashAndReset());
+    }
 
     private static Dictionary<string, string> Parts(string? header) =>
         (header ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
