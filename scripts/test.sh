@@ -6,8 +6,11 @@
 #
 # 1. installs what is missing (apt: rabbitmq-server, docker-compose, ffmpeg, sox, libsox-fmt-mp3, espeak-ng;
 #    npm: s3rver into .tools/),
-# 2. starts RabbitMQ and s3rver on free loopback ports and exports CEKURA_TEST_* for the fixtures
-#    (a server that cannot be installed or started is reported; its tests then skip),
+# 2. starts RabbitMQ and s3rver on free loopback ports and exports CEKURA_TEST_* for the fixtures.
+#    A server that cannot be installed or started fails the run with the reason, before anything is built: its
+#    tests would only skip, and a green run would prove nothing about them. CEKURA_TEST_ALLOW_MISSING_SERVERS=1
+#    runs anyway (those tests then report skipped, with the reason). The servers that did start are named in
+#    CEKURA_TEST_REQUIRE_SERVERS, so a test that still cannot reach one fails instead of skipping.
 # 3. builds Cekura.sln once, runs dotnet test with the TRX logger and sums the TRX counters.
 # Everything started here is stopped by the EXIT trap. MONGODB_URI is passed through untouched.
 # CEKURA_REPO_ROOT overrides the directory holding Cekura.sln (used to try the script elsewhere).
@@ -59,6 +62,21 @@ s3rver_installed() {
 }
 
 have_rabbitmq=1 have_s3rver=1
+missing=()      # why a server the suite needs is not running, one line each
+required=()     # the servers that run, for CEKURA_TEST_REQUIRE_SERVERS
+# Stops the run when a server is missing, unless the caller allowed it; says why either way.
+fail_if_missing() {
+  [ "${#missing[@]}" -gt 0 ] || return 0
+  for reason in "${missing[@]}"; do log "server missing: $reason"; done
+  if [ "${CEKURA_TEST_ALLOW_MISSING_SERVERS:-0}" = 1 ]; then
+    log "CEKURA_TEST_ALLOW_MISSING_SERVERS=1: running without them; their tests will be reported skipped"
+    missing=()
+    return 0
+  fi
+  log "failing: the tests of a missing server would only skip. Fix the cause above, or set" \
+      "CEKURA_TEST_ALLOW_MISSING_SERVERS=1 to run without it."
+  exit 1
+}
 apt_install rabbitmq-server || have_rabbitmq=0
 # docker-compose only validates deploy/compose; without recommends it skips docker.io & co.
 apt_install docker-compose --no-install-recommends || true
@@ -77,6 +95,11 @@ if ! s3rver_installed; then
   fi
   s3rver_installed || have_s3rver=0
 fi
+[ "$have_rabbitmq" -eq 1 ] \
+  || missing+=("RabbitMQ: Debian's rabbitmq-server could not be installed (see the apt-get message above)")
+[ "$have_s3rver" -eq 1 ] \
+  || missing+=("S3: s3rver@$s3rver_version could not be installed into .tools/ (npm missing or npm install failed; see above)")
+fail_if_missing
 
 # --- servers --------------------------------------------------------------------------------
 
@@ -122,23 +145,24 @@ if [ "$have_rabbitmq" -eq 1 ]; then
   if "$script_dir/lib/start-rabbitmq.sh" "$state/rabbitmq" "$amqp_port" "$dist_port" "cekura-test-$$"; then
     export CEKURA_TEST_RABBITMQ_HOST=127.0.0.1 CEKURA_TEST_RABBITMQ_PORT=$amqp_port
     log "rabbitmq ready on 127.0.0.1:$amqp_port (guest/guest) after $((SECONDS - t0)) s"
+    required+=(rabbitmq)
   else
-    log "rabbitmq did not start; RabbitMQ tests will skip"
+    missing+=("RabbitMQ: the broker did not start on 127.0.0.1:$amqp_port (its log tail is above)")
   fi
-else
-  log "rabbitmq-server not available; RabbitMQ tests will skip"
 fi
 
 if [ "$have_s3rver" -eq 1 ]; then
   if "$script_dir/lib/start-s3rver.sh" "$tools_root/.tools" "$state/s3rver-data" "$s3_port" "$state/s3rver.pid"; then
     export CEKURA_TEST_S3_ENDPOINT=127.0.0.1:$s3_port
     log "s3rver ready on 127.0.0.1:$s3_port (S3RVER/S3RVER)"
+    required+=(s3)
   else
-    log "s3rver did not start; S3 tests will skip"
+    missing+=("S3: s3rver did not start on 127.0.0.1:$s3_port (its output is above)")
   fi
-else
-  log "s3rver not available; S3 tests will skip"
 fi
+fail_if_missing
+CEKURA_TEST_REQUIRE_SERVERS=$(IFS=,; echo "${required[*]}")
+export CEKURA_TEST_REQUIRE_SERVERS
 
 # --- build and test -------------------------------------------------------------------------
 

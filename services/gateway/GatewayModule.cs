@@ -1,6 +1,7 @@
 using Cekura.Gateway.Administration;
 using Cekura.Gateway.ApiKeys;
 using Cekura.Hosting.Options;
+using Cekura.Hosting.Tenancy;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
@@ -21,7 +22,8 @@ public static class GatewayModule
         builder.Services.AddSingleton<KeyRateLimiter>();
         builder.Services.AddSingleton<KeyAdministration>();
         builder.Services.AddHostedService<BootstrapKey>();
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxUploadBytes);
+        // The JSON limit for every request; the middleware raises it for Send Calls uploads and lowers it for admin.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxJsonBytes);
         builder.Services.AddRequestTimeouts(o => o.DefaultPolicy = new RequestTimeoutPolicy
         {
             Timeout = TimeSpan.FromSeconds(options.RequestTimeoutSeconds),
@@ -30,6 +32,7 @@ public static class GatewayModule
                 new { detail = $"The request took longer than {options.RequestTimeoutSeconds} s." }),
         });
 
+        GatewayTrustOptions.RequireWhenSplit(builder.Configuration);
         var cekura = builder.Configuration.GetSection(CekuraOptions.Section).Get<CekuraOptions>() ?? new CekuraOptions();
         if (!cekura.Runs("ingest"))
         {
@@ -47,6 +50,7 @@ public static class GatewayModule
     public static WebApplication UseGateway(this WebApplication app)
     {
         app.UseRequestTimeouts();
+        app.UseMiddleware<AdminKeyMiddleware>();
         app.UseMiddleware<ApiKeyMiddleware>();
         return app;
     }
@@ -68,8 +72,15 @@ public static class GatewayModule
         Route("openapi", "/openapi/{**rest}"),
     ];
 
-    private static RouteConfig Route(string id, string path) =>
-        new() { RouteId = id, ClusterId = IngestCluster, Match = new RouteMatch { Path = path } };
+    // X-Forwarded-Proto/Host/Prefix/For set (not appended) from this request: ingest builds the links it returns from
+    // them (PublicOrigin), so they must describe the gateway's side, never what the client sent. YARP's default, stated.
+    private static RouteConfig Route(string id, string path) => new()
+    {
+        RouteId = id,
+        ClusterId = IngestCluster,
+        Match = new RouteMatch { Path = path },
+        Transforms = [new Dictionary<string, string> { ["X-Forwarded"] = "Set" }],
+    };
 
     private static ClusterConfig Cluster(GatewayOptions options) => new()
     {

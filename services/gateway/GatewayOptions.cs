@@ -29,11 +29,11 @@ public sealed class GatewayOptions
     [Range(0, 3600)]
     public int KeyCacheSeconds { get; set; } = 5;
 
-    /// <summary>Largest non-multipart body (JSON, urlencoded); larger is <c>413</c>.</summary>
+    /// <summary>Largest body of every request except a Send Calls upload, whatever its content type; larger is <c>413</c>.</summary>
     [Range(1024, long.MaxValue)]
     public long MaxJsonBytes { get; set; } = 10L * 1024 * 1024;
 
-    /// <summary>Largest multipart body (recording uploads); larger is <c>413</c>.</summary>
+    /// <summary>Largest Send Calls multipart body (the only route that takes a recording upload); larger is <c>413</c>.</summary>
     [Range(1024, long.MaxValue)]
     public long MaxUploadBytes { get; set; } = 512L * 1024 * 1024;
 

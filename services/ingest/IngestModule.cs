@@ -1,6 +1,8 @@
 using Cekura.Hosting.Bus;
 using Cekura.Hosting.Calls;
 using Cekura.Hosting.Net;
+using Cekura.Hosting.Options;
+using Cekura.Hosting.Tenancy;
 using Cekura.Ingest.Agents;
 using Cekura.Ingest.Api;
 using Cekura.Hosting.Calls.Views;
@@ -27,6 +29,7 @@ public static class IngestModule
     /// <summary>Send Calls, call-log reads, agents, metrics, the outbox relay and the public OpenAPI document.</summary>
     public static WebApplicationBuilder AddIngest(this WebApplicationBuilder builder)
     {
+        GatewayTrustOptions.RequireWhenSplit(builder.Configuration);
         builder.ConfigureCekuraBus();
         builder.Services.AddHostedService<OutboxRelay>();
         AddTranscriptProviders(builder.Services);
@@ -44,8 +47,13 @@ public static class IngestModule
         builder.Services.AddScoped<WebhookRecordings>();
         AddRecordingChecks(builder.Services);
         builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxRequestBytes);
-        // Ingest's own ceiling; the gateway applies the per-kind limits (JSON vs uploads) in front of it.
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = Math.Max(MaxRequestBytes, k.Limits.MaxRequestBodySize ?? 0));
+        // Behind a separate gateway, which applies the per-route limits (JSON vs Send Calls uploads) in front of it,
+        // ingest's own ceiling. With the gateway in this process its middleware sets the limit of each request.
+        var cekura = builder.Configuration.GetSection(CekuraOptions.Section).Get<CekuraOptions>() ?? new CekuraOptions();
+        if (!cekura.Runs("gateway"))
+        {
+            builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBytes);
+        }
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<CekuraDocumentTransformer>());
         return builder;
     }

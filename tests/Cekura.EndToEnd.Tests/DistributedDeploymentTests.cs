@@ -118,6 +118,20 @@ public sealed class DistributedDeploymentTests(RabbitMqFixture rabbit, S3Fixture
         var list = await (await client.GetAsync("/observability/v2/call-logs/?page_size=50")).ReadJsonAsync();
         Assert.Equal(9, list.GetProperty("count").GetInt64());
 
+        // Links point at the gateway the client called, not at ingest's own address, and a client's X-Forwarded-*
+        // headers cannot steer them (the gateway replaces them with its own).
+        var gatewayOrigin = gateway.BaseAddress.ToString().TrimEnd('/');
+        Assert.Equal($"{gatewayOrigin}/observability/v2/call-logs/{id}/recording/", detail.GetProperty("voice_recording_url").GetString());
+        var forgedPage = new HttpRequestMessage(HttpMethod.Get, "/observability/v2/call-logs/?page_size=2&page=2");
+        forgedPage.Headers.Add("X-Forwarded-Proto", "https");
+        forgedPage.Headers.Add("X-Forwarded-Host", "evil.example");
+        forgedPage.Headers.Add("X-Forwarded-Prefix", "/phish");
+        var page = await (await client.SendAsync(forgedPage)).ReadJsonAsync();
+        Assert.StartsWith($"{gatewayOrigin}/observability/v2/call-logs/?", page.GetProperty("next").GetString());
+        Assert.StartsWith($"{gatewayOrigin}/observability/v2/call-logs/?", page.GetProperty("previous").GetString());
+        var agents = await (await client.GetAsync("/test_framework/v1/predefined-metrics-external/?page_size=1")).ReadJsonAsync();
+        Assert.StartsWith($"{gatewayOrigin}/test_framework/v1/predefined-metrics-external/?", agents.GetProperty("next").GetString());
+
         // Ingest itself only serves requests stamped by the gateway, whose secret a caller cannot know.
         using var direct = new HttpClient { BaseAddress = ingest.BaseAddress };
         Assert.Equal(HttpStatusCode.Unauthorized, (await direct.GetAsync("/observability/v2/call-logs/")).StatusCode);

@@ -5,6 +5,12 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Cekura.EndToEnd.Tests.Support;
+using Cekura.Gateway.Limits;
+using Cekura.Hosting.Storage;
+using Cekura.Hosting.Storage.Sqlite;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cekura.EndToEnd.Tests;
 
@@ -172,6 +178,107 @@ public sealed class GatewayTests
         var overUpload = await client.PostAsync("/observability/v1/observe/", Upload("upload-big", Wav.Tone(15.0)));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, overUpload.StatusCode);
         Assert.Equal(1, (await (await client.GetAsync("/observability/v2/call-logs/")).ReadJsonAsync()).GetProperty("count").GetInt64());
+    }
+
+    [Fact]
+    public async Task Only_Send_Calls_takes_the_upload_limit_whatever_content_type_a_request_declares()
+    {
+        await using var host = Host(("Gateway:MaxJsonBytes", "4096"), ("Gateway:MaxUploadBytes", "200000"));
+        var client = host.CreateAuthorizedClient();
+        foreach (var path in new[] { "/test_framework/v1/aiagents/", "/test_framework/v1/metrics/", "/observability/v1/vapi/observe/" })
+        {
+            // Declaring multipart used to buy any endpoint the upload limit.
+            var form = new MultipartFormDataContent { { new StringContent(new string('x', 5000)), "agent_name" } };
+            var response = await client.PostAsync(path, form);
+            Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Assert.Contains("JSON limit of 4096 bytes", (await response.ReadJsonAsync()).GetProperty("detail").GetString());
+        }
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/observability/v1/observe/", Upload("upload-still-ok", Wav.Tone(1.0)))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Send_Calls_is_the_only_endpoint_that_accepts_an_upload()
+    {
+        // The gateway gives the upload limit by route (BodyLimits); an endpoint that starts taking multipart must be
+        // added there, or its uploads stop at the JSON limit.
+        await using var host = new EmbeddedHost();
+        _ = host.CreateClient();
+        var multipart = host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes.Any(t => t.StartsWith("multipart/")) == true)
+            .Select(e => e.RoutePattern.RawText?.TrimEnd('/'))
+            .ToList();
+        Assert.Equal([BodyLimits.SendCalls.Value], multipart);
+    }
+
+    [Fact]
+    public async Task The_admin_key_is_checked_before_the_body_is_read_and_admin_bodies_are_small()
+    {
+        await using var host = Host();
+        // A body the JSON binder would refuse: answered 401, so it was never read.
+        var anonymous = await host.CreateClient().PostAsync("/admin/v1/organizations/", new StringContent("{not json", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        var wrong = host.CreateClient();
+        wrong.DefaultRequestHeaders.Add("X-CEKURA-ADMIN-KEY", AdminKey + "x");
+        Assert.Equal(HttpStatusCode.Unauthorized,
+            (await wrong.PostAsync("/admin/v1/keys/", new StringContent(new string('x', 200_000), Encoding.UTF8, "application/json"))).StatusCode);
+
+        var big = await Admin(host).PostAsJsonAsync("/admin/v1/organizations/", new { name = new string('x', 100_000) });
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
+        var organizations = await (await Admin(host).GetAsync("/admin/v1/organizations/")).ReadJsonAsync();
+        Assert.Equal(["default"], organizations.EnumerateArray().Select(o => o.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task A_revocation_is_not_undone_by_an_authentication_that_read_the_key_before_it()
+    {
+        PausingKeyStore? keys = null;
+        await using var host = new EmbeddedHost(
+            new Dictionary<string, string?> { ["Gateway:AdminKey"] = AdminKey, ["Gateway:KeyCacheSeconds"] = "60" },
+            services => services.AddSingleton<IApiKeyStore>(sp => keys = new PausingKeyStore(new SqliteApiKeyStore(sp.GetRequiredService<SqliteDatabase>()))));
+        var admin = Admin(host);
+        var key = await CreateKeyAsync(admin, 1, new { organization_id = 1, project_id = 1, name = "raced" });
+        var client = WithKey(host, key.Key);
+
+        var hold = keys!.Arm();
+        var inFlight = client.GetAsync("/observability/v2/call-logs/");
+        await hold.Reached.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/admin/v1/keys/{key.Id}/revoke/", null)).StatusCode);
+        hold.Release();
+        // Its write-back of the last use finds the key revoked: it neither revives the key nor lets the request in.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await inFlight).StatusCode);
+
+        var stored = await host.Services.GetRequiredService<IApiKeyStore>().GetAsync(key.Id, CancellationToken.None);
+        Assert.NotNull(stored!.RevokedAt);
+        Assert.Null(stored.LastUsedAt);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/observability/v2/call-logs/")).StatusCode);
+
+        // A key whose last use is recent is not written back; then the record read before the revocation must not
+        // stay in the cache of the instance that revoked it (60 s here).
+        var recent = await CreateKeyAsync(admin, 1, new { organization_id = 1, project_id = 1, name = "used elsewhere" });
+        await using (var other = new EmbeddedHost(new Dictionary<string, string?> { ["Storage:DataDirectory"] = host.DataDirectory }))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await WithKey(other, recent.Key).GetAsync("/observability/v2/call-logs/")).StatusCode);
+        }
+        var recentClient = WithKey(host, recent.Key);
+        hold = keys.Arm();
+        var racing = recentClient.GetAsync("/observability/v2/call-logs/");
+        await hold.Reached.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/admin/v1/keys/{recent.Id}/revoke/", null)).StatusCode);
+        hold.Release();
+        Assert.Equal(HttpStatusCode.OK, (await racing).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await recentClient.GetAsync("/observability/v2/call-logs/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_process_that_splits_gateway_and_ingest_refuses_to_start_without_the_internal_secret()
+    {
+        await using var ingestOnly = new EmbeddedHost(new Dictionary<string, string?> { ["Cekura:Targets"] = "ingest" });
+        Assert.Contains("Gateway__InternalSecret", Assert.ThrowsAny<Exception>(() => ingestOnly.CreateClient()).ToString());
+        await using var gatewayOnly = new EmbeddedHost(new Dictionary<string, string?>
+        {
+            ["Cekura:Targets"] = "gateway", ["Gateway:IngestUrl"] = "http://127.0.0.1:9/",
+        });
+        Assert.Contains("Gateway__InternalSecret", Assert.ThrowsAny<Exception>(() => gatewayOnly.CreateClient()).ToString());
     }
 
     [Fact]

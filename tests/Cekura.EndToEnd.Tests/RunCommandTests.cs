@@ -46,19 +46,109 @@ public sealed partial class RunCommandTests
         }
     }
 
+    [Fact]
+    public async Task A_configured_key_is_printed_only_by_the_start_that_stores_it()
+    {
+        const string key = "ck_live_printedOnlyOnceKey0000000000000001";
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "cekura-print-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            foreach (var first in new[] { true, false })
+            {
+                await using var host = ServiceProcess.Start("all-in-one", "Cekura.AllInOne", new Dictionary<string, string>
+                {
+                    ["CEKURA_DATA_DIR"] = dataDirectory,
+                    ["CEKURA_API_KEY"] = key,
+                });
+                await WaitForAsync(() => host.AllOutput.Contains("Cekura is ready at"), host);
+                if (first)
+                {
+                    Assert.Contains($"API key (from CEKURA_API_KEY): {key}", host.AllOutput);
+                }
+                else
+                {
+                    Assert.DoesNotContain(key, host.AllOutput);
+                }
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>What the compose file needs from whoever starts it; it ships no value for any of them.</summary>
+    private static readonly Dictionary<string, string> ComposeSecrets = new()
+    {
+        ["CEKURA_INTERNAL_SECRET"] = "internal-secret-for-the-compose-test-0001",
+        ["RABBITMQ_USER"] = "cekura",
+        ["RABBITMQ_PASSWORD"] = "rabbit-password-for-the-compose-test",
+        ["MINIO_ROOT_USER"] = "cekura",
+        ["MINIO_ROOT_PASSWORD"] = "minio-password-for-the-compose-test",
+    };
+
     [SkippableFact]
     public async Task The_compose_file_is_accepted_by_docker_compose_config()
     {
-        var root = ServiceProcess.RepositoryRoot();
-        var compose = new[] { "/usr/bin/docker-compose", "/usr/local/bin/docker-compose" }.FirstOrDefault(File.Exists);
-        Skip.If(compose is null, "needs docker-compose (scripts/test.sh installs Debian's docker-compose) to validate deploy/compose");
-        var (status, output) = await ShellAsync($"{compose} -f '{root}/deploy/compose/docker-compose.yml' config -q 2>&1");
+        var (compose, file) = ComposeFile();
+        var (status, output) = await ComposeAsync(compose, file, ComposeSecrets, "config -q");
         Assert.True(status == 0, output);
-        var (_, services) = await ShellAsync($"{compose} -f '{root}/deploy/compose/docker-compose.yml' config --services 2>&1");
+        var (_, services) = await ComposeAsync(compose, file, ComposeSecrets, "config --services");
         foreach (var service in new[] { "rabbitmq", "mongo", "minio", "otel-collector", "jaeger", "gateway", "ingest", "transcription", "redaction", "evaluation" })
         {
             Assert.Contains(service, services.Split('\n', StringSplitOptions.TrimEntries));
         }
+    }
+
+    [SkippableFact]
+    public async Task The_compose_file_refuses_to_start_without_its_secret_and_credentials()
+    {
+        var (compose, file) = ComposeFile();
+        foreach (var missing in ComposeSecrets.Keys)
+        {
+            var (status, output) = await ComposeAsync(
+                compose, file, ComposeSecrets.Where(kv => kv.Key != missing).ToDictionary(kv => kv.Key, kv => kv.Value), "config -q");
+            Assert.True(status != 0, $"config passed without {missing}");
+            // Compose ends its refusal with the file's own message, which names the variable.
+            Assert.Contains($": set {missing}", output);
+        }
+        var text = await File.ReadAllTextAsync(file);
+        Assert.DoesNotContain("change-me", text);
+        Assert.DoesNotContain("guest", text);
+    }
+
+    private static (string Compose, string File) ComposeFile()
+    {
+        var compose = new[] { "/usr/bin/docker-compose", "/usr/local/bin/docker-compose" }.FirstOrDefault(File.Exists);
+        Skip.If(compose is null, "needs docker-compose (scripts/test.sh installs Debian's docker-compose) to validate deploy/compose");
+        return (compose, Path.Combine(ServiceProcess.RepositoryRoot(), "deploy", "compose", "docker-compose.yml"));
+    }
+
+    /// <summary>docker-compose with only <paramref name="variables"/> (and PATH/HOME) in its environment.</summary>
+    private static async Task<(int Status, string Output)> ComposeAsync(
+        string compose, string file, IReadOnlyDictionary<string, string> variables, string arguments)
+    {
+        var start = new ProcessStartInfo(compose) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-f");
+        start.ArgumentList.Add(file);
+        foreach (var argument in arguments.Split(' '))
+        {
+            start.ArgumentList.Add(argument);
+        }
+        foreach (var name in start.Environment.Keys.Where(k => k is not ("PATH" or "HOME")).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+        foreach (var (name, value) in variables)
+        {
+            start.Environment[name] = value;
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await error);
     }
 
     private static async Task<(int Status, string Output)> ShellAsync(string command)

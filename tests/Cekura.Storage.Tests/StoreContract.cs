@@ -582,7 +582,7 @@ public abstract partial class StoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
-    public async Task Keys_are_got_by_id_listed_per_organisation_and_updated_in_place()
+    public async Task Keys_are_got_by_id_listed_per_organisation_and_changed_one_field_at_a_time()
     {
         var first = await Keys.AddAsync(ApiKey("ck_live_ab", new string('4', 64), name: "first"), Ct);
         var second = await Keys.AddAsync(ApiKey("ck_live_cd", new string('5', 64), name: "second") with
@@ -596,12 +596,33 @@ public abstract partial class StoreContract : IAsyncLifetime
         Assert.Equal([second.Id], (await Keys.ListAsync(10, Ct)).Select(k => k.Id));
         Assert.Empty(await Keys.ListAsync(11, Ct));
 
-        var revoked = first with { RevokedAt = Time.AddHours(1), LastUsedAt = Time.AddMinutes(5) };
-        Assert.True(await Keys.UpdateAsync(revoked, Ct));
+        var used = first with { LastUsedAt = Time.AddMinutes(5) };
+        AssertSameJson(used, await Keys.RecordUseAsync(first.Id, Time.AddMinutes(5), Ct));
+        var revoked = used with { RevokedAt = Time.AddHours(1) };
+        AssertSameJson(revoked, await Keys.RevokeAsync(first.Id, Time.AddHours(1), Ct));
         AssertSameJson(revoked, await Keys.GetAsync(first.Id, Ct));
         AssertSameJson(revoked, Assert.Single(await Keys.FindByPrefixAsync("ck_live_ab", Ct)));
-        Assert.False(await Keys.UpdateAsync(revoked with { HashHex = new string('6', 64) }, Ct));
-        Assert.False(await Keys.UpdateAsync(revoked with { Id = second.Id + 100 }, Ct));
+        // Revoking again keeps the first revocation's time.
+        AssertSameJson(revoked, await Keys.RevokeAsync(first.Id, Time.AddHours(2), Ct));
+        Assert.Null(await Keys.RecordUseAsync(second.Id + 100, Time, Ct));
+        Assert.Null(await Keys.RevokeAsync(second.Id + 100, Time, Ct));
+        AssertSameJson(second, await Keys.GetAsync(second.Id, Ct));
+    }
+
+    [SkippableFact]
+    public async Task A_use_recorded_after_a_revocation_leaves_the_key_revoked()
+    {
+        // An authentication read the key, a revocation landed, then the authentication records the use.
+        var key = await Keys.AddAsync(ApiKey("ck_live_ef", new string('7', 64)), Ct);
+        var readBeforeRevocation = await Keys.GetAsync(key.Id, Ct);
+        Assert.Null(readBeforeRevocation!.RevokedAt);
+        await Keys.RevokeAsync(key.Id, Time.AddHours(1), Ct);
+
+        var afterUse = await Keys.RecordUseAsync(key.Id, Time.AddHours(2), Ct);
+
+        Assert.Equal<DateTimeOffset?>(Time.AddHours(1), afterUse!.RevokedAt);
+        Assert.Null(afterUse.LastUsedAt);
+        AssertSameJson(afterUse, await Keys.GetAsync(key.Id, Ct));
     }
 
     /// <summary>Every call of a project in a wide time range.</summary>

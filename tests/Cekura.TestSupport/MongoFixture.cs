@@ -13,6 +13,8 @@ public sealed class MongoFixture : ServerFixture
 {
     public const string Collection = "MongoDB";
 
+    protected override string Name => "mongodb";
+
     private MongoDbContainer? _container;
 
     public string ConnectionString { get; private set; } = "";

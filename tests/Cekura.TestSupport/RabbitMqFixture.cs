@@ -7,6 +7,8 @@ public sealed class RabbitMqFixture : ServerFixture
 {
     public const string Collection = "RabbitMQ";
 
+    protected override string Name => "rabbitmq";
+
     private RabbitMqContainer? _container;
 
     public string Host { get; private set; } = "";

@@ -12,6 +12,8 @@ public sealed class S3Fixture : ServerFixture
 {
     public const string Collection = "S3";
 
+    protected override string Name => "s3";
+
     private const int MinioPort = 9000;
     private IContainer? _container;
 

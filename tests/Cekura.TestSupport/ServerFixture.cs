@@ -14,8 +14,24 @@ public abstract class ServerFixture : IAsyncLifetime
     /// <summary>Why the server is missing, phrased as what the tests need; null when it is reachable.</summary>
     public string? SkipReason { get; protected set; }
 
-    /// <summary>Call first in a <c>[SkippableFact]</c> (or the test class's InitializeAsync): reports the test as skipped when the server is missing.</summary>
-    public void SkipIfUnavailable() => Skip.If(SkipReason is not null, SkipReason);
+    /// <summary>This server's name in <c>CEKURA_TEST_REQUIRE_SERVERS</c>.</summary>
+    protected abstract string Name { get; }
+
+    /// <summary>
+    /// Call first in a <c>[SkippableFact]</c> (or the test class's InitializeAsync): reports the test as skipped when the
+    /// server is missing, or as failed when <c>CEKURA_TEST_REQUIRE_SERVERS</c> names it (scripts/test.sh started it, so
+    /// a skip would hide that its tests never ran).
+    /// </summary>
+    public void SkipIfUnavailable()
+    {
+        if (SkipReason is not null && (Environment("CEKURA_TEST_REQUIRE_SERVERS") ?? "")
+                .Split(',', StringSplitOptions.TrimEntries).Contains(Name, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                $"{SkipReason}. CEKURA_TEST_REQUIRE_SERVERS names '{Name}', so this is a failure, not a skip.");
+        }
+        Skip.If(SkipReason is not null, SkipReason);
+    }
 
     /// <summary>Cheap check with no exception: Testcontainers found a Docker endpoint.</summary>
     protected static bool DockerAvailable => TestcontainersSettings.OS.DockerEndpointAuthConfig != null;

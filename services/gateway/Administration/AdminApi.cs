@@ -1,7 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
 using Cekura.Gateway.ApiKeys;
-using Microsoft.Extensions.Options;
 
 namespace Cekura.Gateway.Administration;
 
@@ -12,15 +9,13 @@ public sealed record KeyBody(
 
 /// <summary>
 /// <c>/admin/v1/</c>: organisations, projects and keys for operators, behind <c>X-CEKURA-ADMIN-KEY</c>
-/// (<see cref="GatewayOptions.AdminKey"/>). Without an admin key configured the whole API answers 404.
+/// (<see cref="GatewayOptions.AdminKey"/>), which <see cref="AdminKeyMiddleware"/> checks before any of these run.
 /// </summary>
 public static class AdminApi
 {
-    public const string HeaderName = "X-CEKURA-ADMIN-KEY";
-
     public static WebApplication MapAdminApi(this WebApplication app)
     {
-        var admin = app.MapGroup("/admin/v1").AddEndpointFilter<AdminKeyFilter>().ExcludeFromDescription();
+        var admin = app.MapGroup("/admin/v1").ExcludeFromDescription();
         admin.MapPost("/organizations/", async (NameBody body, KeyAdministration keys, CancellationToken ct) =>
             string.IsNullOrWhiteSpace(body.Name)
                 ? Results.BadRequest(new Dictionary<string, string[]> { ["name"] = ["This field may not be blank."] })
@@ -62,21 +57,5 @@ public static class AdminApi
         }
         authenticator.Forget(revoked);
         return Results.Json(KeyView.From(revoked));
-    }
-
-    private sealed class AdminKeyFilter(IOptions<GatewayOptions> options) : IEndpointFilter
-    {
-        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-        {
-            var configured = options.Value.AdminKey;
-            if (string.IsNullOrEmpty(configured))
-            {
-                return Results.NotFound(new { detail = "The admin API is off: set Gateway__AdminKey (CEKURA_ADMIN_KEY) to enable it." });
-            }
-            var presented = context.HttpContext.Request.Headers[HeaderName].ToString();
-            var matches = CryptographicOperations.FixedTimeEquals(
-                SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(configured)));
-            return matches ? await next(context) : Results.Json(new { detail = "Invalid admin key." }, statusCode: StatusCodes.Status401Unauthorized);
-        }
     }
 }

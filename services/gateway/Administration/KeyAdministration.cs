@@ -83,16 +83,7 @@ public sealed class KeyAdministration(ITenancyStore tenancy, IApiKeyStore keys, 
     public async Task<IReadOnlyList<KeyView>> ListKeysAsync(long? organizationId, CancellationToken cancellationToken) =>
         (await keys.ListAsync(organizationId, cancellationToken)).Select(KeyView.From).ToList();
 
-    /// <summary>Revokes a key (idempotently); null when there is no such key.</summary>
-    public async Task<ApiKeyRecord?> RevokeAsync(long id, CancellationToken cancellationToken)
-    {
-        var key = await keys.GetAsync(id, cancellationToken);
-        if (key is null || key.RevokedAt is not null)
-        {
-            return key;
-        }
-        var revoked = key with { RevokedAt = clock.GetUtcNow() };
-        await keys.UpdateAsync(revoked, cancellationToken);
-        return revoked;
-    }
+    /// <summary>Revokes a key (idempotently: the first revocation's time stays); null when there is no such key.</summary>
+    public Task<ApiKeyRecord?> RevokeAsync(long id, CancellationToken cancellationToken) =>
+        keys.RevokeAsync(id, clock.GetUtcNow(), cancellationToken);
 }

@@ -14,6 +14,10 @@ public sealed class ApiKeyAuthenticator(
 {
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
+    // Counts Forget calls: a lookup that overlapped one may hold a record read before that revocation, so it must not
+    // stay in the cache (see AuthenticateAsync).
+    private long _forgets;
+
     public async Task<ApiKeyRecord?> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken)
     {
         if (presentedKey.Length is < ApiKeyHasher.VisiblePrefixLength or > 256)
@@ -26,6 +30,7 @@ public sealed class ApiKeyAuthenticator(
             return cached;
         }
 
+        var forgetsBefore = Interlocked.Read(ref _forgets);
         ApiKeyRecord? found = null;
         foreach (var candidate in await store.FindByPrefixAsync(ApiKeyHasher.VisiblePrefix(presentedKey), cancellationToken))
         {
@@ -39,34 +44,51 @@ public sealed class ApiKeyAuthenticator(
             return null;
         }
         found = await RecordUseAsync(found, cancellationToken);
+        if (found is null || found.RevokedAt is not null)
+        {
+            return null;
+        }
         if (options.Value.KeyCacheSeconds > 0)
         {
             cache.Set(cacheKey, found, TimeSpan.FromSeconds(options.Value.KeyCacheSeconds));
+            // A revocation here after our read: either its Forget removes what we just cached, or it came before the
+            // Set and the count has moved, so we take it out ourselves.
+            if (Interlocked.Read(ref _forgets) != forgetsBefore)
+            {
+                cache.Remove(cacheKey);
+            }
         }
         return found;
     }
 
     /// <summary>Makes this instance forget a key at once (after a revocation here).</summary>
-    public void Forget(ApiKeyRecord key) => cache.Remove(CacheKey(key.HashHex));
+    public void Forget(ApiKeyRecord key)
+    {
+        Interlocked.Increment(ref _forgets);
+        cache.Remove(CacheKey(key.HashHex));
+    }
 
-    // last_used_at to the minute: written at most once a minute per key and instance, on a cache miss.
-    private async Task<ApiKeyRecord> RecordUseAsync(ApiKeyRecord key, CancellationToken cancellationToken)
+    /// <summary>
+    /// last_used_at to the minute: written at most once a minute per key and instance, on a cache miss, as a targeted
+    /// update that cannot undo a revocation. Returns the key as stored now (revoked if a revocation won the race),
+    /// or null when it was deleted; on a store error the key as read.
+    /// </summary>
+    private async Task<ApiKeyRecord?> RecordUseAsync(ApiKeyRecord key, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         if (key.LastUsedAt is { } last && now - last < LastUsedResolution)
         {
             return key;
         }
-        var used = key with { LastUsedAt = now };
         try
         {
-            await store.UpdateAsync(used, cancellationToken);
+            return await store.RecordUseAsync(key.Id, now, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning(e, "Could not record the last use of API key {KeyId}", key.Id);
+            return key;
         }
-        return used;
     }
 
     private static string CacheKey(string hashHex) => "apikey:" + hashHex;

@@ -2,7 +2,7 @@ using System.Globalization;
 using Cekura.Contracts.Tenancy;
 using Cekura.Hosting.Storage;
 using Cekura.Hosting.Tenancy;
-using Microsoft.AspNetCore.Http.Features;
+using Cekura.Gateway.Limits;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -10,9 +10,10 @@ namespace Cekura.Gateway.ApiKeys;
 
 /// <summary>
 /// The gateway's door on the public API paths: a valid <c>X-CEKURA-API-KEY</c>, its project (named by the request
-/// for an organisation-wide key), its rate limit, and the body size limit. The resolved tenant replaces whatever
-/// tenant headers the client sent. The same code runs whether the request is then proxied to a separate ingest
-/// process (YARP forwards the headers) or served by ingest in this process.
+/// for an organisation-wide key), its rate limit, and the body size limit of the route (<see cref="BodyLimits"/>).
+/// The resolved tenant replaces whatever tenant headers the client sent, and the client's X-Forwarded-* are dropped.
+/// The same code runs whether the request is then proxied to a separate ingest process (YARP forwards the headers)
+/// or served by ingest in this process.
 /// </summary>
 public sealed class ApiKeyMiddleware(
     RequestDelegate next, ApiKeyAuthenticator authenticator, KeyRateLimiter rateLimiter, ITenancyStore tenancy,
@@ -26,6 +27,11 @@ public sealed class ApiKeyMiddleware(
     public async Task InvokeAsync(HttpContext context)
     {
         TenantHeaders.Remove(context.Request.Headers);
+        // Whatever a client claims about the origin it used: when proxying, YARP sets these from this request.
+        foreach (var name in PublicOrigin.ForwardedHeaders)
+        {
+            context.Request.Headers.Remove(name);
+        }
         if (!ProtectedPaths.Any(p => context.Request.Path.StartsWithSegments(p)))
         {
             await next(context);
@@ -56,7 +62,8 @@ public sealed class ApiKeyMiddleware(
         {
             return;
         }
-        if (!await ApplyBodyLimitAsync(context))
+        var upload = BodyLimits.IsUpload(context.Request);
+        if (!await BodyLimits.ApplyAsync(context, upload ? options.Value.MaxUploadBytes : options.Value.MaxJsonBytes, upload ? "upload" : "JSON"))
         {
             return;
         }
@@ -97,24 +104,6 @@ public sealed class ApiKeyMiddleware(
             return null;
         }
         return new Tenant(key.OrganizationId, project.Id);
-    }
-
-    /// <summary>JSON and form bodies and uploads have separate limits; a declared length over it is refused before reading.</summary>
-    private async Task<bool> ApplyBodyLimitAsync(HttpContext context)
-    {
-        var upload = context.Request.ContentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true;
-        var limit = upload ? options.Value.MaxUploadBytes : options.Value.MaxJsonBytes;
-        if (context.Request.ContentLength > limit)
-        {
-            await WriteAsync(context, StatusCodes.Status413PayloadTooLarge,
-                $"Request body of {context.Request.ContentLength} bytes is over the {(upload ? "upload" : "JSON")} limit of {limit} bytes.");
-            return false;
-        }
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
-        {
-            feature.MaxRequestBodySize = limit;
-        }
-        return true;
     }
 
     private static Task WriteAsync(HttpContext context, int status, string detail)

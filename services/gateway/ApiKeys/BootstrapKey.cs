@@ -9,12 +9,12 @@ namespace Cekura.Gateway.ApiKeys;
 
 /// <summary>
 /// Makes a fresh installation usable: the first start creates an API key (or accepts CEKURA_API_KEY) and a demo
-/// agent, and prints the key once with a curl command that works as printed. Only the key's hash is stored, so a
-/// generated key can never be shown again.
+/// agent, and prints the key once, at the start that stores it, with a curl command that works as printed. Only the
+/// key's hash is stored, so a generated key can never be shown again; a configured one is not repeated in later logs.
 /// </summary>
 public sealed class BootstrapKey(
     IApiKeyStore keys, IAgentStore agents, ITenancyStore tenancy, IOptions<GatewayOptions> options, IServer server,
-    IHostApplicationLifetime lifetime, TimeProvider clock, ILogger<BootstrapKey> logger) : IHostedService
+    IHostApplicationLifetime lifetime, TimeProvider clock) : IHostedService
 {
     public static readonly Tenant DefaultTenant = new(1, 1);
 
@@ -25,8 +25,11 @@ public sealed class BootstrapKey(
         var configured = options.Value.BootstrapKey?.Trim();
         if (!string.IsNullOrEmpty(configured))
         {
+            // Shown by the start that stores it, like a generated key, not in the log of every later start.
+            var hash = ApiKeyHasher.HashHex(configured);
+            var known = (await keys.FindByPrefixAsync(ApiKeyHasher.VisiblePrefix(configured), cancellationToken)).Any(k => k.HashHex == hash);
             await keys.AddAsync(Record(configured, "bootstrap (configured)"), cancellationToken);
-            printableKey = configured;
+            printableKey = known ? null : configured;
         }
         else if (await keys.CountAsync(cancellationToken) == 0)
         {
@@ -93,8 +96,12 @@ public sealed class BootstrapKey(
         address = address.Replace("://+", "://localhost").Replace("://*", "://localhost").Replace("://[::]", "://localhost");
         if (key is null)
         {
-            logger.LogInformation(
-                "API keys already exist (a generated key is shown only once). Set CEKURA_API_KEY to choose a key that is accepted from now on.");
+            Console.WriteLine($"""
+
+                Cekura is ready at {address}
+                API key: one stored at an earlier start (keys are shown only when they are created); set CEKURA_API_KEY to a new value to add one.
+
+                """);
             return;
         }
         var source = fromConfiguration ? "from CEKURA_API_KEY" : "generated now; shown only this once";

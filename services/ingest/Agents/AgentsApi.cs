@@ -4,6 +4,7 @@ using Cekura.Contracts.Agents;
 using Cekura.Contracts.Metrics;
 using Cekura.Contracts.Redaction;
 using Cekura.Hosting.Storage;
+using Cekura.Hosting.Tenancy;
 using Cekura.Ingest.Api;
 using Cekura.Hosting.Calls.Views;
 
@@ -155,7 +156,7 @@ public static class AgentsApi
         }
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IAgentStore agents)
+    private static async Task<IResult> ListAsync(HttpContext http, IAgentStore agents, PublicOrigin origin)
     {
         var errors = new FieldErrors();
         var (page, pageSize) = Paging.Read(http.Request, 20, errors);
@@ -164,7 +165,7 @@ public static class AgentsApi
             return ApiErrors.Fields(errors);
         }
         var (count, items) = await agents.ListAsync(http.Tenant().ProjectId, page, pageSize, http.RequestAborted);
-        return Results.Json(Paging.Of(http.Request, count, page, pageSize, items.Select(AgentView.From).ToList()));
+        return Results.Json(Paging.Of(origin, http.Request, count, page, pageSize, items.Select(AgentView.From).ToList()));
     }
 
     private static async Task<IResult> GetAsync(long id, HttpContext http, IAgentStore agents)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.Extensions;
 
 using Cekura.Hosting.Calls.Views;
+using Cekura.Hosting.Tenancy;
 
 namespace Cekura.Ingest.Api;
 
@@ -18,12 +19,23 @@ public static class Paging
     public static long? OptionalId(HttpRequest request, string name, FieldErrors errors) =>
         string.IsNullOrEmpty(request.Query[name]) ? null : Integer(request, name, 1, long.MaxValue, errors, 0);
 
-    /// <summary>One page of results, with links that keep the request's other query parameters.</summary>
-    public static Page<T> Of<T>(HttpRequest request, long count, int page, int pageSize, IReadOnlyList<T> items) => new(
+    /// <summary>One page of results, with links (on the public origin) that keep the request's other query parameters.</summary>
+    public static Page<T> Of<T>(PublicOrigin origin, HttpRequest request, long count, int page, int pageSize, IReadOnlyList<T> items) => new(
         count,
-        (long)page * pageSize < count ? Url(request, page + 1, pageSize) : null,
-        page > 1 ? Url(request, page - 1, pageSize) : null,
+        (long)page * pageSize < count ? Link(origin, request, ("page", page + 1), ("page_size", pageSize)) : null,
+        page > 1 ? Link(origin, request, ("page", page - 1), ("page_size", pageSize)) : null,
         items);
+
+    /// <summary>This request's URL as the client reaches it, with some query parameters replaced.</summary>
+    public static string Link(PublicOrigin origin, HttpRequest request, params (string Name, long Value)[] replacements)
+    {
+        var query = request.Query.ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
+        foreach (var (name, value) in replacements)
+        {
+            query[name] = value.ToString(CultureInfo.InvariantCulture);
+        }
+        return $"{origin.For(request)}{request.Path}{new QueryBuilder(query).ToQueryString()}";
+    }
 
     private static long Integer(HttpRequest request, string name, long min, long max, FieldErrors errors, long fallback)
     {
@@ -38,13 +50,5 @@ public static class Paging
             return fallback;
         }
         return value;
-    }
-
-    private static string Url(HttpRequest request, int page, int pageSize)
-    {
-        var query = request.Query.ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
-        query["page"] = page.ToString(CultureInfo.InvariantCulture);
-        query["page_size"] = pageSize.ToString(CultureInfo.InvariantCulture);
-        return $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{new QueryBuilder(query).ToQueryString()}";
     }
 }

@@ -6,6 +6,7 @@ using Cekura.Ingest.Api;
 using Cekura.Ingest.CallLogs.Filters;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Mvc;
+using Cekura.Hosting.Tenancy;
 
 namespace Cekura.Ingest.CallLogs;
 
@@ -57,7 +58,8 @@ public static class CallLogsApi
     }
 
     private static async Task<IResult> ListAsync(
-        [AsParameters] CallLogListQuery q, HttpContext http, ICallStore store, IAgentStore agents, CallLogViews views, TimeProvider clock)
+        [AsParameters] CallLogListQuery q, HttpContext http, ICallStore store, IAgentStore agents, CallLogViews views, PublicOrigin origin,
+        TimeProvider clock)
     {
         var errors = new FieldErrors();
         var page = ParseInt(q.Page, "page", 1, 1, int.MaxValue, errors);
@@ -120,8 +122,8 @@ public static class CallLogsApi
         var hasNext = page * pageSize < result.Count;
         return Results.Json(new Page<CallLogView>(
             result.Count,
-            hasNext ? PageUrl(http.Request, page + 1) : null,
-            page > 1 ? PageUrl(http.Request, page - 1) : null,
+            hasNext ? Paging.Link(origin, http.Request, ("page", page + 1)) : null,
+            page > 1 ? Paging.Link(origin, http.Request, ("page", page - 1)) : null,
             result.Items.Select(views.Summary).ToList()));
     }
 
@@ -168,14 +170,6 @@ public static class CallLogsApi
             }
         }
         return ids.Distinct().ToList();
-    }
-
-    private static string PageUrl(HttpRequest request, long page)
-    {
-        var query = request.Query.ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
-        query["page"] = page.ToString(CultureInfo.InvariantCulture);
-        var builder = new QueryBuilder(query);
-        return $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{builder.ToQueryString()}";
     }
 
     private static long ParseInt(string? text, string field, long fallback, long min, long max, FieldErrors errors)

@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using Cekura.Contracts.Metrics;
 using Cekura.Hosting.Storage;
+using Cekura.Hosting.Tenancy;
 using Cekura.Ingest.Api;
 using Cekura.Ingest.CallLogs;
 
@@ -142,7 +143,7 @@ public static class MetricsApi
         return Results.Json(await ViewAsync(created, agents, http.RequestAborted), statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IMetricStore metrics, IAgentStore agents)
+    private static async Task<IResult> ListAsync(HttpContext http, IMetricStore metrics, IAgentStore agents, PublicOrigin origin)
     {
         var errors = new FieldErrors();
         var (page, pageSize) = Paging.Read(http.Request, 20, errors);
@@ -157,7 +158,7 @@ public static class MetricsApi
         var views = items
             .Select(m => MetricView.From(m, enabling.Where(a => a.MetricIds.Contains(m.Id)).Select(a => a.Id).ToList()))
             .ToList();
-        return Results.Json(Paging.Of(http.Request, count, page, pageSize, views));
+        return Results.Json(Paging.Of(origin, http.Request, count, page, pageSize, views));
     }
 
     private static async Task<IResult> GetAsync(long id, HttpContext http, IMetricStore metrics, IAgentStore agents)
@@ -219,7 +220,7 @@ public static class MetricsApi
         return await metrics.DeleteAsync(projectId, id, http.RequestAborted) ? Results.NoContent() : ApiErrors.NotFound();
     }
 
-    private static IResult ListPredefined(HttpContext http)
+    private static IResult ListPredefined(HttpContext http, PublicOrigin origin)
     {
         var errors = new FieldErrors();
         var (page, pageSize) = Paging.Read(http.Request, Paging.MaxPageSize, errors);
@@ -229,7 +230,7 @@ public static class MetricsApi
         }
         var all = PredefinedMetrics.All;
         var items = all.Skip((int)Math.Min(int.MaxValue, (long)(page - 1) * pageSize)).Take(pageSize).Select(PredefinedMetricView.From).ToList();
-        return Results.Json(Paging.Of(http.Request, all.Count, page, pageSize, items));
+        return Results.Json(Paging.Of(origin, http.Request, all.Count, page, pageSize, items));
     }
 
     private static async Task<MetricView> ViewAsync(MetricDefinition metric, IAgentStore agents, CancellationToken cancellationToken)

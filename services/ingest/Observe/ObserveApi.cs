@@ -15,12 +15,15 @@ public static class ObserveApi
                 + "or webm) is decoded whole before anything is stored. An empty, non-audio, truncated or corrupt file, or one "
                 + "longer than the server's limit (RecordingCheck:MaxDurationSeconds, 4 h by default), is a 400 on that field, "
                 + "e.g. {\"voice_recording\": [\"The file is not usable audio: <reason>.\"]}. transcript_type none-mono is a 400 "
-                + "on transcript_type when the server has no speech-to-text backend or the recording is not mono.")
+                + "on transcript_type when the server has no speech-to-text backend or the recording is not mono. A body over the "
+                + "gateway's limit is a 413: multipart (the only form that may carry an upload) up to Gateway:MaxUploadBytes, "
+                + "JSON or urlencoded up to Gateway:MaxJsonBytes.")
             .Accepts<SendCallDocument>("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
             .Produces<CallLogDetailView>(StatusCodes.Status201Created)
             .Produces<Dictionary<string, string[]>>(StatusCodes.Status400BadRequest)
             .Produces<ErrorDetail>(StatusCodes.Status401Unauthorized)
             .Produces<DuplicateDetail>(StatusCodes.Status409Conflict)
+            .Produces<ErrorDetail>(StatusCodes.Status413PayloadTooLarge)
             .Produces<ErrorDetail>(StatusCodes.Status415UnsupportedMediaType)
             .DisableAntiforgery();
         return group;

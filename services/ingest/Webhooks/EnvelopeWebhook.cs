@@ -37,5 +37,5 @@ public sealed class EnvelopeWebhook(string provider, params string[] fallbackCal
     }
 
     /// <summary>Not a provider-signed webhook: the API key authenticates it, as for Send Calls.</summary>
-    public string? VerifySignature(IHeaderDictionary headers, byte[] body, string secret, DateTimeOffset now) => null;
+    public string? VerifySignature(IHeaderDictionary headers, ReadOnlySpan<byte> body, string secret, DateTimeOffset now) => null;
 }

@@ -34,5 +34,5 @@ public interface IProviderWebhook
     WebhookEvent Read(JsonElement body);
 
     /// <summary>Null when the request carries a valid signature for <paramref name="secret"/>, else why not.</summary>
-    string? VerifySignature(IHeaderDictionary headers, byte[] body, string secret, DateTimeOffset now);
+    string? VerifySignature(IHeaderDictionary headers, ReadOnlySpan<byte> body, string secret, DateTimeOffset now);
 }

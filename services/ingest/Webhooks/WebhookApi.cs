@@ -42,20 +42,27 @@ public static class WebhookApi
             return ApiErrors.Detail(StatusCodes.Status404NotFound,
                 $"No native webhook for '{provider}'; use one of {string.Join(", ", webhooks.Select(w => w.Provider))}.");
         }
-        using var buffer = new MemoryStream();
-        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
-        var raw = buffer.ToArray();
-        JsonElement body;
+        var raw = await WebhookBody.ReadAsync(http.Request, http.RequestAborted);
+        JsonDocument document;
         try
         {
-            using var document = JsonDocument.Parse(raw);
-            body = document.RootElement.Clone();
+            document = JsonDocument.Parse(raw);
         }
         catch (JsonException e)
         {
             return ApiErrors.Detail(StatusCodes.Status400BadRequest, $"JSON parse error - {e.Message}");
         }
+        // The document reads the body buffer in place (no clone): every element below lives as long as this request.
+        using (document)
+        {
+            return await HandleAsync(webhook, document.RootElement, raw, agent_id, http, handler, recordings, store, writer, clock);
+        }
+    }
 
+    private static async Task<IResult> HandleAsync(
+        IProviderWebhook webhook, JsonElement body, ReadOnlyMemory<byte> raw, long? agent_id, HttpContext http, SendCallHandler handler,
+        WebhookRecordings recordings, ICallStore store, CallLogWriter writer, TimeProvider clock)
+    {
         var tenant = http.Tenant();
         switch (webhook.Read(body))
         {
@@ -75,7 +82,7 @@ public static class WebhookApi
                 }
                 // The signature is checked before the recording URL is fetched: an unsigned body makes us download nothing.
                 if (validated.Agent.ProviderWebhookSecret is { Length: > 0 } secret
-                    && webhook.VerifySignature(http.Request.Headers, raw, secret, clock.GetUtcNow()) is { } refusal)
+                    && webhook.VerifySignature(http.Request.Headers, raw.Span, secret, clock.GetUtcNow()) is { } refusal)
                 {
                     return ApiErrors.Detail(StatusCodes.Status401Unauthorized, $"Webhook signature refused: {refusal}.");
                 }

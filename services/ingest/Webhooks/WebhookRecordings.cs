@@ -12,7 +12,7 @@ public sealed class WebhookRecordings(
     ICallStore store, IBlobStore blobs, IAgentStore agents, CallLogWriter writer, TimeProvider clock, RecordingVerifier verifier)
 {
     public async Task<IResult> AttachAsync(Tenant tenant, IProviderWebhook webhook, WebhookEvent.RecordingForCall recording,
-        long? agentId, IHeaderDictionary headers, byte[] raw, CancellationToken cancellationToken)
+        long? agentId, IHeaderDictionary headers, ReadOnlyMemory<byte> raw, CancellationToken cancellationToken)
     {
         if (await store.FindByCallIdAsync(tenant.ProjectId, recording.CallId, cancellationToken) is not { } call)
         {
@@ -22,7 +22,7 @@ public sealed class WebhookRecordings(
         }
         var agent = await agents.GetAsync(tenant.ProjectId, agentId ?? call.AgentId, cancellationToken);
         if (agent?.ProviderWebhookSecret is { Length: > 0 } secret
-            && webhook.VerifySignature(headers, raw, secret, clock.GetUtcNow()) is { } refusal)
+            && webhook.VerifySignature(headers, raw.Span, secret, clock.GetUtcNow()) is { } refusal)
         {
             return ApiErrors.Detail(StatusCodes.Status401Unauthorized, $"Webhook signature refused: {refusal}.");
         }

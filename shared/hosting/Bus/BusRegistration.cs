@@ -41,6 +41,9 @@ public static class BusRegistration
         builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
         builder.Services.AddMassTransit(x =>
         {
+            // MassTransit 8.4+ otherwise posts a usage report (bus, transport, endpoints) to an outside host a while after
+            // start; a self-hosted pipeline makes no call nobody configured, and offline it only logs a failure.
+            x.DisableUsageTelemetry();
             x.SetKebabCaseEndpointNameFormatter();
             foreach (var contribute in contributions.Consumers)
             {

@@ -31,8 +31,12 @@ public static class ServiceDefaults
             InitialData = [new($"{CekuraOptions.Section}:{nameof(CekuraOptions.Targets)}", defaultTargets)],
         });
         builder.AddShortEnvironmentSettings();
-        builder.Services.AddOptions<CekuraOptions>().BindConfiguration(CekuraOptions.Section);
+        builder.Services.AddOptions<CekuraOptions>().BindConfiguration(CekuraOptions.Section)
+            .Validate(o => string.IsNullOrWhiteSpace(o.PublicBaseUrl) || PublicOrigin.IsValidBaseUrl(o.PublicBaseUrl),
+                "Cekura:PublicBaseUrl must be an absolute http(s) URL without query, fragment or credentials, e.g. https://calls.example.com.")
+            .ValidateOnStart();
         builder.Services.AddOptions<GatewayTrustOptions>().BindConfiguration(GatewayTrustOptions.Section);
+        builder.Services.AddSingleton<PublicOrigin>();
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.ConfigureHttpJsonOptions(o => CopyJsonOptions(o.SerializerOptions));

@@ -1,5 +1,4 @@
 using Cekura.Hosting.Options;
-using Cekura.Hosting.Tenancy;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,7 +7,7 @@ namespace Cekura.Hosting.Defaults;
 
 /// <summary>Says at start what this process runs and on what, and warns about mixes that only work on one machine.</summary>
 public sealed class StartupReport(
-    IOptions<CekuraOptions> cekura, IOptions<StorageOptions> storage, IOptions<BusOptions> bus, IOptions<GatewayTrustOptions> trust,
+    IOptions<CekuraOptions> cekura, IOptions<StorageOptions> storage, IOptions<BusOptions> bus,
     ILogger<StartupReport> logger)
     : IHostedService
 {
@@ -24,12 +23,6 @@ public sealed class StartupReport(
                 "This process runs only some modules on SQLite/local-directory storage: every process must share that " +
                 "directory ({DataDirectory}), so all of them must run on this machine. Use Mongo and S3 across machines.",
                 Path.GetFullPath(s.DataDirectory));
-        }
-        if (cekura.Value.Runs("ingest") && !cekura.Value.Runs("gateway") && string.IsNullOrEmpty(trust.Value.InternalSecret))
-        {
-            logger.LogWarning(
-                "Ingest runs without the gateway and without Gateway:InternalSecret: anyone who can reach this port can act " +
-                "as any tenant. Set Gateway__InternalSecret to the same long random value in the gateway and ingest.");
         }
         return Task.CompletedTask;
     }

@@ -40,9 +40,13 @@ public static class TenantHeaders
 
     /// <summary>The stamped tenant, or null when it is missing or the gateway secret (when one is configured) does not match.</summary>
     public static Tenant? Read(IHeaderDictionary headers, string? gatewaySecret) =>
-        (string.IsNullOrEmpty(gatewaySecret) || CryptographicOperations.FixedTimeEquals(
-            Encoding.UTF8.GetBytes(headers[GatewaySecret].ToString()), Encoding.UTF8.GetBytes(gatewaySecret)))
+        (string.IsNullOrEmpty(gatewaySecret) || FromGateway(headers, gatewaySecret))
         && long.TryParse(headers[OrganizationId], out var org) && long.TryParse(headers[ProjectId], out var project)
             ? new Tenant(org, project)
             : null;
+
+    /// <summary>True when a secret is configured and the request carries it: the gateway sent it.</summary>
+    public static bool FromGateway(IHeaderDictionary headers, string? gatewaySecret) =>
+        !string.IsNullOrEmpty(gatewaySecret) && CryptographicOperations.FixedTimeEquals(
+            Encoding.UTF8.GetBytes(headers[GatewaySecret].ToString()), Encoding.UTF8.GetBytes(gatewaySecret));
 }

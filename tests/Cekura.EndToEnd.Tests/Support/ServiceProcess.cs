@@ -24,6 +24,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     public Uri BaseAddress { get; }
     public string Output => string.Join("\n", _output.TakeLast(60));
 
+    /// <summary>Everything the process printed so far.</summary>
+    public string AllOutput => string.Join("\n", _output);
+
     /// <summary>Starts <c>services/{folder}</c>'s build output (same configuration as the tests) with <paramref name="environment"/>.</summary>
     public static ServiceProcess Start(
         string folder, string assembly, IReadOnlyDictionary<string, string> environment, bool bindUrls = true)

@@ -95,4 +95,16 @@ public sealed class MongoStoreTests(MongoFixture mongo) : StoreContract
         Assert.Equal([41L], (await Calls.ListAsync(AllOf(1) with { Filter = gold }, Ct)).Items.Select(c => c.Id));
         Assert.Equal([41L], (await Calls.ListAsync(AllOf(1) with { Filter = nested }, Ct)).Items.Select(c => c.Id));
     }
+
+    [SkippableFact]
+    public async Task The_stores_collections_write_with_majority_and_journal_and_the_server_accepts_it()
+    {
+        var durable = WriteConcern.WMajority.With(journal: true);
+        Assert.All(new[] { _context!.Calls, _context.Agents, _context.ApiKeys, _context.WebhookDeliveries },
+            collection => Assert.Equal(durable, collection.Settings.WriteConcern));
+
+        // A standalone server or a replica set both acknowledge such a write (journaling is on by default).
+        var stored = await Calls.InsertAsync(SampleData.MinimalCall(callId: "durable-1"), Ct);
+        Assert.Equal("durable-1", (await Calls.GetAsync(stored.ProjectId, stored.Id, Ct))!.CallId);
+    }
 }

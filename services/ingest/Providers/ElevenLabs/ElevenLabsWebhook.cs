@@ -53,25 +53,8 @@ public sealed class ElevenLabsWebhook : IProviderWebhook
         return new WebhookEvent.FinishedCall(fields.Build());
     }
 
-    /// <summary>
-    /// <c>ElevenLabs-Signature: t=&lt;epoch s&gt;,v0=&lt;hex HMAC-SHA256(secret, "t.body")&gt;</c>, accepted within 30 minutes of
-    /// its timestamp (ElevenLabs post-call webhook docs).
-    /// </summary>
-    public string? VerifySignature(IHeaderDictionary headers, byte[] body, string secret, DateTimeOffset now)
-    {
-        var parts = WebhookSignatures.Parts(headers["ElevenLabs-Signature"].FirstOrDefault());
-        if (!parts.TryGetValue("t", out var stamp) || !parts.TryGetValue("v0", out var digest)
-            || !long.TryParse(stamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
-        {
-            return "ElevenLabs-Signature is missing or not of the form t=<timestamp>,v0=<digest>";
-        }
-        if (Math.Abs(now.ToUnixTimeSeconds() - seconds) > TimeSpan.FromMinutes(30).TotalSeconds)
-        {
-            return "ElevenLabs-Signature timestamp is more than 30 minutes away";
-        }
-        var expected = WebhookSignatures.Hmac(secret, [.. Encoding.UTF8.GetBytes(stamp + "."), .. body]);
-        return WebhookSignatures.FixedTimeEquals(digest.ToLowerInvariant(), expected) ? null : "ElevenLabs-Signature does not match the body";
-    }
+    public string? VerifySignature(IHeaderDictionary headers, ReadOnlySpan<byte> body, string secret, DateTimeOffset now) =>
+        WebhookSignatures.ElevenLabs(headers["ElevenLabs-Signature"].FirstOrDefault(), body, secret, now);
 
     private static WebhookEvent ReadAudio(JsonElement data)
     {

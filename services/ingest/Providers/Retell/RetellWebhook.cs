@@ -42,25 +42,8 @@ public sealed class RetellWebhook : IProviderWebhook
         return new WebhookEvent.FinishedCall(fields.Build(), analysis is { } a ? Metadata(null, ("call_analysis", a)) : null);
     }
 
-    /// <summary>
-    /// <c>X-Retell-Signature: v=&lt;epoch ms&gt;,d=&lt;hex HMAC-SHA256(api key, body + epoch ms)&gt;</c>, accepted within five
-    /// minutes of its timestamp (retell-python-sdk <c>lib/webhook_auth.py</c>).
-    /// </summary>
-    public string? VerifySignature(IHeaderDictionary headers, byte[] body, string secret, DateTimeOffset now)
-    {
-        var parts = WebhookSignatures.Parts(headers["X-Retell-Signature"].FirstOrDefault());
-        if (!parts.TryGetValue("v", out var stamp) || !parts.TryGetValue("d", out var digest)
-            || !long.TryParse(stamp, NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
-        {
-            return "X-Retell-Signature is missing or not of the form v=<timestamp>,d=<digest>";
-        }
-        if (Math.Abs(now.ToUnixTimeMilliseconds() - ms) > TimeSpan.FromMinutes(5).TotalMilliseconds)
-        {
-            return "X-Retell-Signature timestamp is more than 5 minutes away";
-        }
-        var expected = WebhookSignatures.Hmac(secret, [.. body, .. Encoding.UTF8.GetBytes(stamp)]);
-        return WebhookSignatures.FixedTimeEquals(digest.ToLowerInvariant(), expected) ? null : "X-Retell-Signature does not match the body";
-    }
+    public string? VerifySignature(IHeaderDictionary headers, ReadOnlySpan<byte> body, string secret, DateTimeOffset now) =>
+        WebhookSignatures.Retell(headers["X-Retell-Signature"].FirstOrDefault(), body, secret, now);
 
     private static JsonElement? Json(string? text) => text is null ? null : JsonSerializer.SerializeToElement(text);
 }

@@ -37,9 +37,6 @@ public sealed class VapiWebhook : IProviderWebhook
         return new WebhookEvent.FinishedCall(fields.Build());
     }
 
-    /// <summary>Vapi sends the configured server-URL secret verbatim in <c>X-Vapi-Secret</c>.</summary>
-    public string? VerifySignature(IHeaderDictionary headers, byte[] body, string secret, DateTimeOffset now) =>
-        headers["X-Vapi-Secret"].FirstOrDefault() is { } presented && WebhookSignatures.FixedTimeEquals(presented, secret)
-            ? null
-            : "X-Vapi-Secret is missing or wrong";
+    public string? VerifySignature(IHeaderDictionary headers, ReadOnlySpan<byte> body, string secret, DateTimeOffset now) =>
+        WebhookSignatures.SharedSecret(headers["X-Vapi-Secret"].FirstOrDefault(), secret);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Cekura.Contracts.Calls;
+using Cekura.Hosting.Tenancy;
 using Microsoft.AspNetCore.Http;
 
 namespace Cekura.Hosting.Calls.Views;
@@ -80,7 +81,7 @@ public sealed record DuplicateDetail(string Detail, long Id);
 public sealed record Page<T>(long Count, string? Next, string? Previous, IReadOnlyList<T> Results);
 
 /// <summary>Maps stored calls to the API's views.</summary>
-public sealed class CallLogViews
+public sealed class CallLogViews(PublicOrigin origin)
 {
     public CallLogView Summary(CallLog call) => Fill(new CallLogView
     {
@@ -93,9 +94,8 @@ public sealed class CallLogViews
         UpdatedAt = Iso(call.UpdatedAt),
     }, call);
 
-    /// <summary>The detail view as the request's client reaches the API (recording link on the same origin).</summary>
-    public CallLogDetailView Detail(CallLog call, HttpRequest request) =>
-        Detail(call, $"{request.Scheme}://{request.Host}{request.PathBase}");
+    /// <summary>The detail view as the request's client reaches the API (recording link on the public origin).</summary>
+    public CallLogDetailView Detail(CallLog call, HttpRequest request) => Detail(call, origin.For(request));
 
     /// <summary>The detail view with links under <paramref name="baseUrl"/> (the API's public origin); no recording link without one.</summary>
     public CallLogDetailView Detail(CallLog call, string? baseUrl)

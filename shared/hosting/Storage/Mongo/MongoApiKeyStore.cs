@@ -72,14 +72,22 @@ public sealed class MongoApiKeyStore(MongoStoreContext context) : IApiKeyStore
         return docs.Select(d => MongoDocuments.FromBson<ApiKeyRecord>(d["doc"].AsBsonDocument)).ToList();
     }
 
-    public async Task<bool> UpdateAsync(ApiKeyRecord key, CancellationToken cancellationToken)
+    public Task<ApiKeyRecord?> RecordUseAsync(long id, DateTimeOffset usedAt, CancellationToken cancellationToken) =>
+        SetUnlessRevokedAsync(id, "doc.last_used_at", usedAt, cancellationToken);
+
+    public Task<ApiKeyRecord?> RevokeAsync(long id, DateTimeOffset revokedAt, CancellationToken cancellationToken) =>
+        SetUnlessRevokedAsync(id, "doc.revoked_at", revokedAt, cancellationToken);
+
+    /// <summary>One field of the stored document set in place; the filter leaves a revoked key as it is.</summary>
+    private async Task<ApiKeyRecord?> SetUnlessRevokedAsync(long id, string field, DateTimeOffset value, CancellationToken cancellationToken)
     {
         await context.EnsureInitializedAsync(cancellationToken);
-        var result = await context.ApiKeys.UpdateOneAsync(
-            Filter.Eq("_id", key.Id) & Filter.Eq("hash", key.HashHex),
-            Builders<BsonDocument>.Update.Set("doc", MongoDocuments.ToBson(key)),
+        // Eq null matches both a null and a missing revoked_at.
+        await context.ApiKeys.UpdateOneAsync(
+            Filter.Eq("_id", id) & Filter.Eq("doc.revoked_at", BsonNull.Value),
+            Builders<BsonDocument>.Update.Set(field, MongoDocuments.Value(value)),
             cancellationToken: cancellationToken);
-        return result.MatchedCount == 1;
+        return await GetAsync(id, cancellationToken);
     }
 
     private async Task<ApiKeyRecord?> FindByHashAsync(string hash, CancellationToken cancellationToken)

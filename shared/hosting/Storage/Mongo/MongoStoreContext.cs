@@ -13,11 +13,24 @@ namespace Cekura.Hosting.Storage.Mongo;
 /// </summary>
 public sealed class MongoStoreContext(MongoStoreOptions options) : IDisposable
 {
-    private readonly MongoClient _client = new(options.ConnectionString);
+    private readonly MongoClient _client = new(ClientSettings(options));
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private volatile bool _initialized;
 
     public IMongoDatabase Database => _client.GetDatabase(options.Database);
+
+    /// <summary>
+    /// The connection string's settings with the write concern every store needs: a <c>201</c> promises a durable
+    /// call, so a write counts only once a majority of the replica set has it in its journal (a primary that fails
+    /// over cannot roll it back). Set on the client, so every database and collection taken from it inherits it,
+    /// whatever the connection string asked for.
+    /// </summary>
+    public static MongoClientSettings ClientSettings(MongoStoreOptions options)
+    {
+        var settings = MongoClientSettings.FromConnectionString(options.ConnectionString);
+        settings.WriteConcern = WriteConcern.WMajority.With(journal: true);
+        return settings;
+    }
 
     internal IMongoCollection<BsonDocument> Calls => Database.GetCollection<BsonDocument>("calls");
 

@@ -90,14 +90,33 @@ public sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
         return keys;
     }
 
-    public async Task<bool> UpdateAsync(ApiKeyRecord key, CancellationToken cancellationToken)
+    public Task<ApiKeyRecord?> RecordUseAsync(long id, DateTimeOffset usedAt, CancellationToken cancellationToken) =>
+        SetUnlessRevokedAsync(id, "$.last_used_at", usedAt, cancellationToken);
+
+    public Task<ApiKeyRecord?> RevokeAsync(long id, DateTimeOffset revokedAt, CancellationToken cancellationToken) =>
+        SetUnlessRevokedAsync(id, "$.revoked_at", revokedAt, cancellationToken);
+
+    /// <summary>One field of the stored document changed in place by SQLite's json_set; the rest stays as stored.</summary>
+    private async Task<ApiKeyRecord?> SetUnlessRevokedAsync(long id, string path, DateTimeOffset value, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE api_keys SET doc = $doc WHERE id = $id AND hash = $hash";
-        command.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(key, CekuraJson.Options));
-        command.Parameters.AddWithValue("$id", key.Id);
-        command.Parameters.AddWithValue("$hash", key.HashHex);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await using (var update = connection.CreateCommand())
+        {
+            update.CommandText = """
+                UPDATE api_keys SET doc = json_set(doc, $path, json($value))
+                WHERE id = $id AND json_extract(doc, '$.revoked_at') IS NULL
+                """;
+            update.Parameters.AddWithValue("$path", path);
+            // The value as the serializer writes it (a JSON string), so the document reads back like any other.
+            update.Parameters.AddWithValue("$value", JsonSerializer.Serialize(value, CekuraJson.Options));
+            update.Parameters.AddWithValue("$id", id);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var read = connection.CreateCommand();
+        read.CommandText = "SELECT doc FROM api_keys WHERE id = $id";
+        read.Parameters.AddWithValue("$id", id);
+        return await read.ExecuteScalarAsync(cancellationToken) is string doc
+            ? JsonSerializer.Deserialize<ApiKeyRecord>(doc, CekuraJson.Options)
+            : null;
     }
 }
