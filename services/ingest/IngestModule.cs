@@ -8,6 +8,7 @@ using Cekura.Ingest.CallLogs;
 using Cekura.Ingest.Metrics;
 using Cekura.Ingest.Observe;
 using Cekura.Ingest.Recordings;
+using Cekura.Ingest.Retention;
 using Cekura.Ingest.Transcripts;
 using Cekura.Ingest.Transcripts.Cekura;
 using Cekura.Ingest.Transcripts.Deepgram;
@@ -47,6 +48,7 @@ public static class IngestModule
             sp.GetRequiredService<TranscriptParsers>(), sp.GetRequiredService<IOptions<SpeechToTextOptions>>().Value));
         builder.Services.TryAddSingleton<CallLogViews>();
         builder.Services.AddScoped<CallLogDeleter>();
+        AddSweeps(builder.Services);
         builder.Services.AddScoped<CallIngestor>();
         builder.Services.AddScoped<SendCallHandler>();
         builder.Services.AddOptions<RecordingFetchOptions>().BindConfiguration(RecordingFetchOptions.Section).ValidateDataAnnotations()
@@ -66,6 +68,19 @@ public static class IngestModule
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = Math.Max(MaxRequestBytes, k.Limits.MaxRequestBodySize ?? 0));
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<CekuraDocumentTransformer>());
         return builder;
+    }
+
+    /// <summary>The background deletions: calls past their retention, recordings no call points to.</summary>
+    private static void AddSweeps(IServiceCollection services)
+    {
+        // "Retention": {"DefaultDays": null, "SweepIntervalMinutes": 60, "BatchSize": 100}
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<CallRetentionSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<CallRetentionSweeper>());
+        // "OrphanRecordings": {"SweepIntervalMinutes": 60, "GraceMinutes": 1440}
+        services.AddOptions<OrphanRecordingOptions>().BindConfiguration(OrphanRecordingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<OrphanRecordingSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<OrphanRecordingSweeper>());
     }
 
     /// <summary>ffprobe/ffmpeg, the recording limits, and whether a speech-to-text backend exists (for none-mono).</summary>

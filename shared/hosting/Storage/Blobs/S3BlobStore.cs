@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using Cekura.Hosting.Options;
 using Minio;
 using Minio.DataModel.Args;
@@ -112,6 +114,30 @@ public sealed class S3BlobStore(S3BlobOptions options) : IBlobStore, IDisposable
         catch (ObjectNotFoundException)
         {
         }
+    }
+
+    public async IAsyncEnumerable<StoredBlob> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureBucketAsync(cancellationToken);
+        var args = new ListObjectsArgs().WithBucket(options.Bucket).WithPrefix(prefix).WithRecursive(true);
+        await foreach (var item in _client.ListObjectsEnumAsync(args, cancellationToken))
+        {
+            // An object whose time cannot be read cannot be judged old; it is left out rather than guessed.
+            if (!item.IsDir && LastModified(item) is { } modified)
+            {
+                yield return new StoredBlob(item.Key, modified);
+            }
+        }
+    }
+
+    private static DateTimeOffset? LastModified(Minio.DataModel.Item item)
+    {
+        if (DateTimeOffset.TryParse(item.LastModified, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        {
+            return parsed;
+        }
+        return item.LastModifiedDateTime is { } time ? new DateTimeOffset(DateTime.SpecifyKind(time.ToUniversalTime(), DateTimeKind.Utc)) : null;
     }
 
     public void Dispose()

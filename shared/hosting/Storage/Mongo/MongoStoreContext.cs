@@ -90,6 +90,9 @@ public sealed class MongoStoreContext(MongoStoreOptions options) : IDisposable
             new CreateIndexModel<BsonDocument>(
                 keys.Ascending("stage").Ascending("outbox_published_at").Ascending("stage_changed_at"),
                 new CreateIndexOptions { Name = "calls_outbox" }),
+            // The orphaned-recording sweep asks which blob keys calls point to.
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("doc.recording.blob_key"), new CreateIndexOptions { Name = "calls_recording_key", Sparse = true }),
         ], cancellationToken);
 
         // Partial, so any number of agents without an assistant id (stored as null) may share a project.
