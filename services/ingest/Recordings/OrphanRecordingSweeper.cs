@@ -22,7 +22,9 @@ public sealed class OrphanRecordingSweeper(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(_options.SweepIntervalMinutes), clock);
-        do
+        // The first round comes one interval after start, not during it: a round reads every project (or lists the whole
+        // blob store), which a process that is still starting up need not compete with.
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -33,7 +35,6 @@ public sealed class OrphanRecordingSweeper(
                 logger.LogWarning(e, "Orphaned-recording sweep failed; retrying at the next interval");
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     /// <summary>Deletes the recordings orphaned as of <paramref name="now"/>; returns how many were deleted.</summary>

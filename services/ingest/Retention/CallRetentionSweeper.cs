@@ -18,7 +18,9 @@ public sealed class CallRetentionSweeper(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(_options.SweepIntervalMinutes), clock);
-        do
+        // The first round comes one interval after start, not during it: a round reads every project (or lists the whole
+        // blob store), which a process that is still starting up need not compete with.
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -29,7 +31,6 @@ public sealed class CallRetentionSweeper(
                 logger.LogWarning(e, "Retention sweep failed; retrying at the next interval");
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     /// <summary>Deletes what has expired at <paramref name="now"/> in every project; returns how many calls were deleted.</summary>
