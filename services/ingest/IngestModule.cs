@@ -11,6 +11,7 @@ using Cekura.Ingest.Metrics;
 using Cekura.Ingest.Observe;
 using Cekura.Ingest.Providers;
 using Cekura.Ingest.Recordings;
+using Cekura.Ingest.Retention;
 using Cekura.Ingest.Transcripts;
 using Cekura.Ingest.Webhooks;
 using Microsoft.AspNetCore.Http.Features;
@@ -37,6 +38,7 @@ public static class IngestModule
             sp.GetRequiredService<TranscriptParsers>(), sp.GetRequiredService<IOptions<SpeechToTextOptions>>().Value));
         builder.Services.TryAddSingleton<CallLogViews>();
         builder.Services.AddScoped<CallLogDeleter>();
+        AddSweeps(builder.Services);
         builder.Services.AddScoped<CallIngestor>();
         builder.Services.AddScoped<SendCallHandler>();
         builder.Services.AddOptions<RecordingFetchOptions>().BindConfiguration(RecordingFetchOptions.Section).ValidateDataAnnotations()
@@ -70,6 +72,19 @@ public static class IngestModule
             }
         }
         services.AddSingleton<TranscriptParsers>();
+    }
+
+    /// <summary>The background deletions: calls past their retention, recordings no call points to.</summary>
+    private static void AddSweeps(IServiceCollection services)
+    {
+        // "Retention": {"DefaultDays": null, "SweepIntervalMinutes": 60, "BatchSize": 100}
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<CallRetentionSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<CallRetentionSweeper>());
+        // "OrphanRecordings": {"SweepIntervalMinutes": 60, "GraceMinutes": 1440}
+        services.AddOptions<OrphanRecordingOptions>().BindConfiguration(OrphanRecordingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<OrphanRecordingSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<OrphanRecordingSweeper>());
     }
 
     /// <summary>ffprobe/ffmpeg, the recording limits, and whether a speech-to-text backend exists (for none-mono).</summary>

@@ -39,6 +39,12 @@ public sealed class CallRedactor(
             return StageOutcome.Fail(
                 $"PII redaction of {string.Join(", ", undetectable)} is not available on this server; the transcript and recording stay withheld.");
         }
+        if (call.DataKeyId is { } liveKey && call.PendingKeyDestruction is { } earlierKey && earlierKey != liveKey)
+        {
+            // An earlier redaction's key is still owed destruction (its transcript was replaced before that finished),
+            // and this run's key is about to take the marker's place: destroy the earlier one now, so it is not forgotten.
+            await keys.DestroyAsync(earlierKey, cancellationToken);
+        }
         var text = transcripts.Redact(call.TranscriptObject, call.RedactFields, call.CustomerNumber);
         var summary = new RedactionSummary
         {
@@ -49,7 +55,18 @@ public sealed class CallRedactor(
 
         CallRecording? recording = call.Recording;
         string? replaced = null;
-        if (call.Recording is { } original && RedactedKey(call) != original.BlobKey)
+        if (call.Recording is { } redacted && RedactedKey(call) == redacted.BlobKey)
+        {
+            // Redacted by an earlier run (the transcript was replaced since): the recording stays as it is, and so does
+            // what that run reported about it.
+            summary = summary with
+            {
+                AudioWindows = call.Redaction?.AudioWindows ?? 0,
+                UnlocatedAudioSpans = call.Redaction?.UnlocatedAudioSpans ?? 0,
+                AudioMask = call.Redaction?.AudioMask,
+            };
+        }
+        else if (call.Recording is { } original)
         {
             var audio = await MaskRecordingAsync(call, original, text, cancellationToken);
             if (audio.Failure is { } failure)
@@ -110,8 +127,7 @@ public sealed class CallRedactor(
     }
 
     /// <summary>Fixed per call, so a retried stage overwrites its own earlier output instead of adding a blob.</summary>
-    public static string RedactedKey(CallLog call) =>
-        $"recordings/{call.ProjectId}/{call.Id}-redacted.{call.Recording!.Format}";
+    public static string RedactedKey(CallLog call) => RecordingBlobKeys.Redacted(call.ProjectId, call.Id, call.Recording!.Format);
 
     private async Task<MaskedRecording> MaskRecordingAsync(
         CallLog call, CallRecording original, TranscriptRedaction text, CancellationToken cancellationToken)

@@ -95,6 +95,69 @@ public sealed class CallLogChangesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Replacing_the_transcript_runs_the_chain_again_and_the_metrics_describe_the_new_one_while_the_review_stays()
+    {
+        var id = await EvaluatedCallAsync("replace-1");
+        var before = await PatchAsync(id, new { status = "reviewed_success" });
+        var beforeLatency = Metric(before, "Latency");
+
+        var patched = await PatchAsync(id, new
+        {
+            transcript_type = "cekura",
+            transcript_json = new object[]
+            {
+                new { role = "Testing Agent", content = "Hi, I need a table for two.", start_time = 0.5, end_time = 1.0 },
+                new { role = "Main Agent", content = "Sure, for what time?", start_time = 4.0, end_time = 6.0 },
+                new { role = "Testing Agent", content = "Eight.", start_time = 7.0, end_time = 8.0 },
+                new { role = "Main Agent", content = "Booked for eight.", start_time = 10.0, end_time = 40.0 },
+            },
+        });
+
+        // Back at the start of the chain, the old results gone, the person's verdict kept.
+        Assert.Equal("received", patched.GetProperty("processing_stage").GetString());
+        Assert.Empty(patched.GetProperty("metrics").EnumerateArray());
+        Assert.Equal("reviewed_success", patched.GetProperty("status").GetString());
+        var done = await Calls.WaitForStageAsync(_client, id, "evaluated");
+        Assert.Equal("00:40", done.GetProperty("duration").GetString());
+        Assert.StartsWith("[00:00] Testing Agent: Hi, I need a table for two.", done.GetProperty("transcript").GetString());
+        // Gaps 4.0 - 1.0 = 3.0 s and 10.0 - 8.0 = 2.0 s, where the first transcript's were 1.16 s and 1.90 s.
+        Assert.Equal(1530, beforeLatency, 1);
+        Assert.Equal(2500, Metric(done, "Latency"), 1);
+        Assert.True(done.GetProperty("is_reviewed").GetBoolean());
+        Assert.Equal("reviewed_success", done.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_replacement_transcript_gets_Send_Calls_messages_and_a_refused_one_changes_nothing()
+    {
+        var id = await EvaluatedCallAsync("replace-bad");
+        var before = await (await _client.GetAsync($"/observability/v2/call-logs/{id}/")).ReadJsonAsync();
+
+        var badRole = await _client.PatchAsJsonAsync($"/observability/v2/call-logs/{id}/", new
+        {
+            transcript_json = new object[] { new { role = "Main Agent", content = "Hi" }, new { role = "agent", content = "hi" } },
+            feedback = "must not be kept either",
+        });
+        var badType = await _client.PatchAsJsonAsync($"/observability/v2/call-logs/{id}/", new { transcript_type = "otter", transcript_json = "[]" });
+        var missing = await _client.PatchAsJsonAsync($"/observability/v2/call-logs/{id}/", new { transcript_type = "vapi" });
+        // This host has no speech-to-text backend, and the call no recording: both are said.
+        var noneMono = await _client.PatchAsJsonAsync($"/observability/v2/call-logs/{id}/", new { transcript_type = "none-mono" });
+
+        Assert.Equal("entry 1: role 'agent' is not one of 'Main Agent', 'Testing Agent', 'Function Call', 'Function Call Result'",
+            (await Refused(badRole)).GetProperty("transcript_json")[0].GetString());
+        Assert.StartsWith("\"otter\" is not a valid choice. Valid choices: cekura, ", (await Refused(badType)).GetProperty("transcript_type")[0].GetString());
+        Assert.Equal("This field is required.", (await Refused(missing)).GetProperty("transcript_json")[0].GetString());
+        var noneMonoErrors = (await Refused(noneMono)).GetProperty("transcript_type").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Contains(noneMonoErrors, m => m!.StartsWith("transcript_type none-mono needs a speech-to-text backend", StringComparison.Ordinal));
+        Assert.Contains(noneMonoErrors, m => m!.StartsWith("transcript_type none-mono needs a recording", StringComparison.Ordinal));
+
+        var after = await (await _client.GetAsync($"/observability/v2/call-logs/{id}/")).ReadJsonAsync();
+        Assert.Equal(before.GetProperty("updated_at").GetString(), after.GetProperty("updated_at").GetString());
+        Assert.Equal("evaluated", after.GetProperty("processing_stage").GetString());
+        Assert.Equal(before.GetProperty("transcript").GetString(), after.GetProperty("transcript").GetString());
+    }
+
+    [Fact]
     public async Task Delete_removes_the_call_and_its_recording_blob_and_bulk_delete_skips_what_is_not_there()
     {
         using var form = new MultipartFormDataContent();
@@ -139,6 +202,17 @@ public sealed class CallLogChangesTests : IAsyncLifetime
         var id = (await (await Calls.PostCallAsync(_client, Calls.Body(callId))).ReadJsonAsync()).GetProperty("id").GetInt64();
         await Calls.WaitForStageAsync(_client, id, "evaluated");
         return id;
+    }
+
+    private static double Metric(JsonElement call, string name) =>
+        call.GetProperty("evaluation").GetProperty("metrics").EnumerateArray()
+            .Single(m => m.GetProperty("name").GetString() == name).GetProperty("score").GetDouble();
+
+    private static async Task<JsonElement> Refused(HttpResponseMessage response)
+    {
+        var body = await response.ReadJsonAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, body.ToString());
+        return body;
     }
 
     private async Task<JsonElement> PatchAsync(long id, object body)

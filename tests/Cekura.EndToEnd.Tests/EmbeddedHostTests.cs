@@ -131,6 +131,42 @@ public sealed class EmbeddedHostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Text_that_parses_but_cannot_be_stored_is_a_400_naming_the_field_and_keeps_no_recording()
+    {
+        // Each arrives with a valid recording: the field must be refused before the recording is stored, not fail the
+        // insert afterwards (a 500 that left the blob behind).
+        var unpaired = Calls.Body("text-1");
+        unpaired["metadata"] = "{\"customer\": {\"name\": \"Ann \\ud800\"}}";
+        using var unpairedForm = Multipart(unpaired, Wav.Tone(0.5));
+        var deep = Calls.Body("text-2");
+        deep["metadata"] = string.Concat(Enumerable.Repeat("{\"a\": ", 64)) + "1" + new string('}', 64);
+        using var deepForm = Multipart(deep, Wav.Tone(0.5));
+
+        var unpairedResponse = await _client.PostAsync("/observability/v1/observe/", unpairedForm);
+        var deepResponse = await _client.PostAsync("/observability/v1/observe/", deepForm);
+
+        Assert.Equal(HttpStatusCode.BadRequest, unpairedResponse.StatusCode);
+        Assert.StartsWith("The text at customer.name is not valid UTF-8",
+            (await unpairedResponse.ReadJsonAsync()).GetProperty("metadata")[0].GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, deepResponse.StatusCode);
+        Assert.StartsWith("Nested too deeply", (await deepResponse.ReadJsonAsync()).GetProperty("metadata")[0].GetString());
+
+        // Raw bytes that are not UTF-8 inside a JSON body's string.
+        var json = System.Text.Encoding.UTF8.GetBytes(Calls.Body("text-3").ToJsonString());
+        var at = json.AsSpan().IndexOf("text-3"u8);
+        json[at + 4] = 0xFF;
+        var raw = new ByteArrayContent(json);
+        raw.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var rawResponse = await _client.PostAsync("/observability/v1/observe/", raw);
+        Assert.Equal(HttpStatusCode.BadRequest, rawResponse.StatusCode);
+        Assert.StartsWith("Not valid UTF-8 text", (await rawResponse.ReadJsonAsync()).GetProperty("call_id")[0].GetString());
+
+        Assert.Equal(0, (await ListAsync()).GetProperty("count").GetInt64());
+        var recordings = Path.Combine(_host.DataDirectory, "recordings");
+        Assert.True(!Directory.Exists(recordings) || Directory.GetFiles(recordings, "*", SearchOption.AllDirectories).Length == 0);
+    }
+
+    [Fact]
     public async Task Unsupported_content_type_is_415_and_malformed_json_is_400()
     {
         var text = await _client.PostAsync("/observability/v1/observe/", new StringContent("hello", System.Text.Encoding.UTF8, "text/plain"));

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cekura.EndToEnd.Tests.Support;
+using Cekura.Hosting.Storage;
 using Cekura.Speech.Audio;
 using Cekura.TestSupport.Audio;
 using Microsoft.Extensions.DependencyInjection;
@@ -146,6 +148,77 @@ public sealed class RedactionTests : IAsyncLifetime
         Assert.Equal(["my card is <CREDIT_CARD>", "go on", "<CREDIT_CARD>"], contents);
         Assert.Equal(1.1, done.GetProperty("redaction_usage").GetProperty("minutes").GetDouble(), 6);
         Assert.Equal(JsonValueKind.Null, done.GetProperty("voice_recording_url").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_replaced_transcript_is_sealed_until_redaction_runs_again_and_its_PII_is_nowhere_at_rest()
+    {
+        const string newCard = "5555 5555 5555 4444";
+        const string newEmail = "sam.ortiz@example.org";
+        var recordingPath = Path.Combine(_generator.OutputDirectory, $"tone-{Guid.NewGuid():N}.wav");
+        await File.WriteAllBytesAsync(recordingPath, Wav.Tone(20));
+        var body = Calls.Body("replaced-redacted");
+        body["transcript_json"] = new JsonArray
+        {
+            Turn("Main Agent", "How can I help?", 0.5, 2.0),
+            Turn("Testing Agent", $"My card is {Card}.", 3.0, 8.0),
+            Turn("Main Agent", "Thanks.", 9.0, 10.0),
+        };
+        body["redact_fields"] = new JsonArray("credit_card", "email_address");
+        var first = await PostAndWaitAsync(body, recordingPath);
+        var id = first.GetProperty("id").GetInt64();
+        var recordingFile = Assert.Single(Directory.GetFiles(Path.Combine(_host.DataDirectory, "recordings"), "*", SearchOption.AllDirectories));
+        var redactedRecording = await File.ReadAllBytesAsync(recordingFile);
+
+        var response = await _client.PatchAsJsonAsync($"/observability/v2/call-logs/{id}/", new
+        {
+            transcript_json = new object[]
+            {
+                new { role = "Main Agent", content = "How can I help?", start_time = 0.5, end_time = 2.0 },
+                new { role = "Testing Agent", content = $"It is {newCard}, mail {newEmail}.", start_time = 3.0, end_time = 8.0 },
+                new
+                {
+                    role = "Function Call", content = "", start_time = 8.0, end_time = 8.0,
+                    data = new { id = "c1", name = "charge", arguments = $$"""{"card":"{{newCard}}"}""" },
+                },
+                new { role = "Main Agent", content = "Thanks.", start_time = 9.0, end_time = 10.0 },
+            },
+        });
+
+        // Withheld again until redaction has run on the new text.
+        var patched = await response.ReadJsonAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, patched.ToString());
+        Assert.Equal("received", patched.GetProperty("processing_stage").GetString());
+        Assert.Equal(JsonValueKind.Null, patched.GetProperty("transcript_object").ValueKind);
+        Assert.Equal(JsonValueKind.Null, patched.GetProperty("voice_recording_url").ValueKind);
+
+        var done = await Calls.WaitForStageAsync(_client, id, "evaluated");
+        Assert.True(done.GetProperty("processing_stage").GetString() == "evaluated", done.ToString());
+        var caller = done.GetProperty("transcript_object").EnumerateArray().Single(e => e.GetProperty("role").GetString() == "Testing Agent");
+        Assert.Equal("It is <CREDIT_CARD>, mail <EMAIL_ADDRESS>.", caller.GetProperty("content").GetString());
+        Assert.DoesNotContain("5555", done.ToString());
+        Assert.NotEqual(0, done.GetProperty("metrics").GetArrayLength());
+        // The recording was redacted the first time and stays as it is, with what that run reported about it.
+        Assert.Equal([recordingFile], Directory.GetFiles(Path.Combine(_host.DataDirectory, "recordings"), "*", SearchOption.AllDirectories));
+        Assert.Equal(redactedRecording, await File.ReadAllBytesAsync(recordingFile));
+        Assert.Equal("silence", done.GetProperty("redaction").GetProperty("audio_mask").GetString());
+
+        // The key that sealed the new text is destroyed once redaction finishes.
+        var store = _host.Services.GetRequiredService<ICallStore>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await store.GetForWorkerAsync(id, CancellationToken.None) is { } stored && (stored.DataKeyId ?? stored.PendingKeyDestruction) is not null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the data key of the replaced transcript was never destroyed");
+            await Task.Delay(50);
+        }
+
+        string[] originals = [Card, newCard, newCard.Replace(" ", ""), newEmail];
+        foreach (var file in Directory.GetFiles(_host.DataDirectory, "*", SearchOption.AllDirectories))
+        {
+            var content = await File.ReadAllBytesAsync(file);
+            Assert.All(originals, value => Assert.True(content.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(value)) < 0, $"{value} found in {file}"));
+        }
+        Assert.All(originals, value => Assert.DoesNotContain(_logs.Lines, line => line.Contains(value, StringComparison.Ordinal)));
     }
 
     private static JsonObject Turn(string role, string content, double start, double end) => new()

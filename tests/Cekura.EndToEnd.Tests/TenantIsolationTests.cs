@@ -59,6 +59,8 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
         new("POST", "/observability/v1/{provider}/observe/", "webhook_reusing_As_provider_call_id_makes_a_new_call", WebhookReusingAsCallId),
         new("POST", "/observability/v1/{provider}/observe/", "webhook_recording_for_As_call_is_404", WebhookRecordingForAsCall),
         new("GET", "/openapi/{documentName}.json", "openapi_document_is_public_and_carries_no_tenant_data", OpenApiDocument),
+        new("GET", "/admin/v1/projects/{id:long}/", "admin_project_view_needs_the_admin_key", AdminProjectRead),
+        new("PATCH", "/admin/v1/projects/{id:long}/", "admin_project_retention_cannot_be_set_with_a_tenant_key", AdminProjectPatch),
     ];
 
     private static readonly string[] ScopedPrefixes = ["/observability", "/test_framework"];
@@ -198,7 +200,24 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
         {
             await AssertNotFoundAsync(await b.Client.PatchAsJsonAsync($"/observability/v2/call-logs/{id}/",
                 new { status = "reviewed_failure", feedback = "B was here", metadata = new { b = 1 } }));
+            // Nor can B replace A's transcript (which would send A's call through the chain again).
+            await AssertNotFoundAsync(await b.Client.PatchAsJsonAsync($"/observability/v2/call-logs/{id}/",
+                new { transcript_json = new[] { new { role = "Main Agent", content = "B was here", start_time = 0.1, end_time = 0.5 } } }));
         }
+    }
+
+    /// <summary>The admin API answers only its own key: a tenant's key, spoofed headers or not, neither reads nor sets A's project.</summary>
+    private static async Task AdminProjectRead(TenantA a, OtherTenant b)
+    {
+        await AssertStatusAsync(HttpStatusCode.Unauthorized, await b.Client.GetAsync("/admin/v1/projects/1/"));
+        await AssertStatusAsync(HttpStatusCode.Unauthorized, await b.Client.GetAsync($"/admin/v1/projects/{b.ProjectId}/"));
+    }
+
+    private static async Task AdminProjectPatch(TenantA a, OtherTenant b)
+    {
+        await AssertStatusAsync(HttpStatusCode.Unauthorized, await b.Client.PatchAsJsonAsync("/admin/v1/projects/1/", new { retention_days = 1 }));
+        var project = await a.Host.Services.GetRequiredService<ITenancyStore>().GetProjectAsync(1, CancellationToken.None);
+        Assert.Null(project!.RetentionDays);
     }
 
     private static async Task CallLogDelete(TenantA a, OtherTenant b)
@@ -573,6 +592,8 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
         {
             ["Gateway:RateLimit:PerMinute"] = "100000",
             ["Gateway:RateLimit:Burst"] = "10000",
+            // The admin API is on, so the cases for its routes meet its key check rather than its "off" answer.
+            ["Gateway:AdminKey"] = "admin-isolation-0123456789",
         });
         public HttpClient Client { get; private set; } = null!;
         public long AgentId { get; private set; }

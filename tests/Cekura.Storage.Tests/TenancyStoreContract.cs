@@ -1,3 +1,4 @@
+using Cekura.Contracts.Tenancy;
 using Cekura.Hosting.Storage;
 using static Cekura.Storage.Tests.SampleData;
 
@@ -35,14 +36,33 @@ public abstract class TenancyStoreContract : IAsyncLifetime
     {
         var acme = await Tenancy.CreateOrganizationAsync("Acme", Time, Ct);
         var globex = await Tenancy.CreateOrganizationAsync("Globex", Time, Ct);
-        var support = await Tenancy.CreateProjectAsync(acme.Id, "support", Time, Ct);
-        var sales = await Tenancy.CreateProjectAsync(acme.Id, "sales", Time, Ct);
-        var other = await Tenancy.CreateProjectAsync(globex.Id, "support", Time, Ct);
+        var support = await Tenancy.CreateProjectAsync(new Project { OrganizationId = acme.Id, Name = "support", CreatedAt = Time }, Ct);
+        var sales = await Tenancy.CreateProjectAsync(new Project { OrganizationId = acme.Id, Name = "sales", CreatedAt = Time }, Ct);
+        var other = await Tenancy.CreateProjectAsync(new Project { OrganizationId = globex.Id, Name = "support", CreatedAt = Time }, Ct);
 
         AssertSameJson(support, await Tenancy.GetProjectAsync(support.Id, Ct));
         Assert.Equal(acme.Id, (await Tenancy.GetProjectAsync(sales.Id, Ct))!.OrganizationId);
         Assert.Equal([support.Id, sales.Id], (await Tenancy.ListProjectsAsync(acme.Id, Ct)).Select(p => p.Id));
         Assert.Equal([other.Id], (await Tenancy.ListProjectsAsync(globex.Id, Ct)).Select(p => p.Id));
         Assert.Null(await Tenancy.GetProjectAsync(other.Id + 100, Ct));
+    }
+
+    [SkippableFact]
+    public async Task A_project_keeps_its_retention_and_an_update_replaces_it_within_its_organisation()
+    {
+        var acme = await Tenancy.CreateOrganizationAsync("Acme", Time, Ct);
+        var globex = await Tenancy.CreateOrganizationAsync("Globex", Time, Ct);
+        var support = await Tenancy.CreateProjectAsync(new Project { OrganizationId = acme.Id, Name = "support", CreatedAt = Time, RetentionDays = 30 }, Ct);
+        Assert.Equal(30, (await Tenancy.GetProjectAsync(support.Id, Ct))!.RetentionDays);
+
+        var updated = await Tenancy.UpdateProjectAsync(support with { Name = "care", RetentionDays = null, OrganizationId = globex.Id }, Ct);
+
+        Assert.NotNull(updated);
+        AssertSameJson(updated, await Tenancy.GetProjectAsync(support.Id, Ct));
+        Assert.Equal("care", updated.Name);
+        Assert.Null(updated.RetentionDays);
+        Assert.Equal(acme.Id, updated.OrganizationId);
+        Assert.Equal([support.Id], (await Tenancy.ListProjectsAsync(acme.Id, Ct)).Select(p => p.Id));
+        Assert.Null(await Tenancy.UpdateProjectAsync(support with { Id = support.Id + 100 }, Ct));
     }
 }

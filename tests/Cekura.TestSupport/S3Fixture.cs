@@ -22,6 +22,24 @@ public sealed class S3Fixture : ServerFixture
     public string AccessKey { get; private set; } = "S3RVER";
     public string SecretKey { get; private set; } = "S3RVER";
 
+    private readonly List<HttpClient> _httpClients = [];
+
+    /// <summary>
+    /// An HTTP client for one store under test (Minio configures the client it is given, so stores cannot share one).
+    /// s3rver answers ListObjects in an XML namespace of its own (<c>http://doc.s3.amazonaws.com/2006-03-01/</c>, where S3
+    /// and MinIO send <c>http://s3.amazonaws.com/doc/2006-03-01/</c>), and Minio's client then reads an empty listing; this
+    /// client puts the real namespace in. Other answers pass as they are.
+    /// </summary>
+    public HttpClient NewHttpClient()
+    {
+        var client = new HttpClient(new S3rverNamespace { InnerHandler = new HttpClientHandler() });
+        lock (_httpClients)
+        {
+            _httpClients.Add(client);
+        }
+        return client;
+    }
+
     public override async Task InitializeAsync()
     {
         string? dockerError = null;
@@ -80,10 +98,38 @@ public sealed class S3Fixture : ServerFixture
 
     public override async Task DisposeAsync()
     {
+        lock (_httpClients)
+        {
+            _httpClients.ForEach(c => c.Dispose());
+            _httpClients.Clear();
+        }
         if (_container is not null)
         {
             await _container.DisposeAsync();
             _container = null;
+        }
+    }
+
+    private sealed class S3rverNamespace : DelegatingHandler
+    {
+        private const string S3rver = "http://doc.s3.amazonaws.com/2006-03-01/";
+        private const string Aws = "http://s3.amazonaws.com/doc/2006-03-01/";
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            if (mediaType?.EndsWith("xml", StringComparison.Ordinal) != true)
+            {
+                return response;
+            }
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (!text.Contains(S3rver, StringComparison.Ordinal))
+            {
+                return response;
+            }
+            response.Content = new StringContent(text.Replace(S3rver, Aws, StringComparison.Ordinal), System.Text.Encoding.UTF8, mediaType);
+            return response;
         }
     }
 }

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using Cekura.Gateway.ApiKeys;
 
 namespace Cekura.Gateway.Administration;
@@ -23,21 +26,120 @@ public static class AdminApi
         admin.MapGet("/organizations/", (KeyAdministration keys, CancellationToken ct) => keys.ListOrganizationsAsync(ct));
         admin.MapPost("/organizations/{id:long}/projects/", CreateProjectAsync);
         admin.MapGet("/organizations/{id:long}/projects/", (long id, KeyAdministration keys, CancellationToken ct) => keys.ListProjectsAsync(id, ct));
+        admin.MapGet("/projects/{id:long}/", GetProjectAsync);
+        admin.MapPatch("/projects/{id:long}/", UpdateProjectAsync);
         admin.MapPost("/keys/", CreateKeyAsync);
         admin.MapGet("/keys/", (long? organization_id, KeyAdministration keys, CancellationToken ct) => keys.ListKeysAsync(organization_id, ct));
         admin.MapPost("/keys/{id:long}/revoke/", RevokeAsync);
         return app;
     }
 
-    private static async Task<IResult> CreateProjectAsync(long id, NameBody body, KeyAdministration keys, CancellationToken ct)
+    /// <summary><c>{"name": "...", "retention_days": 30}</c>; retention_days may be left out or null (the installation's default).</summary>
+    private static async Task<IResult> CreateProjectAsync(long id, HttpContext http, KeyAdministration keys, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(body.Name))
+        var (body, refusal) = await ReadObjectAsync(http, ct);
+        if (refusal is not null)
         {
-            return Results.BadRequest(new Dictionary<string, string[]> { ["name"] = ["This field may not be blank."] });
+            return refusal;
         }
-        var project = await keys.CreateProjectAsync(id, body.Name.Trim(), ct);
+        var errors = new Dictionary<string, string[]>();
+        var name = ProjectName(body, errors, required: true);
+        var retention = RetentionDays(body, errors);
+        if (errors.Count > 0)
+        {
+            return Results.BadRequest(errors);
+        }
+        var project = await keys.CreateProjectAsync(id, name!, retention?.Days, ct);
         return project is null ? Results.NotFound(new { detail = "Not found." }) : Results.Json(project, statusCode: StatusCodes.Status201Created);
     }
+
+    private static async Task<IResult> GetProjectAsync(long id, KeyAdministration keys, CancellationToken ct) =>
+        await keys.GetProjectAsync(id, ct) is { } project ? Results.Json(project) : Results.NotFound(new { detail = "Not found." });
+
+    /// <summary>Renames the project or sets its retention; fields left out stay, <c>"retention_days": null</c> returns to the default.</summary>
+    private static async Task<IResult> UpdateProjectAsync(long id, HttpContext http, KeyAdministration keys, CancellationToken ct)
+    {
+        var (body, refusal) = await ReadObjectAsync(http, ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        var errors = new Dictionary<string, string[]>();
+        var name = ProjectName(body, errors, required: false);
+        var retention = RetentionDays(body, errors);
+        if (errors.Count > 0)
+        {
+            return Results.BadRequest(errors);
+        }
+        var project = await keys.UpdateProjectAsync(id, p => p with
+        {
+            Name = name ?? p.Name,
+            RetentionDays = retention is { } set ? set.Days : p.RetentionDays,
+        }, ct);
+        return project is null ? Results.NotFound(new { detail = "Not found." }) : Results.Json(project);
+    }
+
+    private static async Task<(JsonElement Body, IResult? Refusal)> ReadObjectAsync(HttpContext http, CancellationToken ct)
+    {
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: ct);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                return (document.RootElement.Clone(), null);
+            }
+            return (default, Results.BadRequest(new Dictionary<string, string[]>
+            {
+                ["non_field_errors"] = ["Invalid data. Expected a dictionary."],
+            }));
+        }
+        catch (JsonException e)
+        {
+            return (default, Results.BadRequest(new { detail = $"JSON parse error - {e.Message}" }));
+        }
+    }
+
+    private static string? ProjectName(JsonElement body, Dictionary<string, string[]> errors, bool required)
+    {
+        if (!body.TryGetProperty("name", out var value) && !required)
+        {
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
+        {
+            errors["name"] = [value.ValueKind is JsonValueKind.String or JsonValueKind.Undefined or JsonValueKind.Null
+                ? "This field may not be blank."
+                : "Not a valid string."];
+            return null;
+        }
+        return value.GetString()!.Trim();
+    }
+
+    /// <summary>A retention the request sets (possibly to null), or null when it leaves retention_days out.</summary>
+    private static RetentionSetting? RetentionDays(JsonElement body, Dictionary<string, string[]> errors)
+    {
+        if (!body.TryGetProperty("retention_days", out var value))
+        {
+            return null;
+        }
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return new RetentionSetting(null);
+        }
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var days))
+        {
+            errors["retention_days"] = ["A valid integer is required."];
+            return null;
+        }
+        if (KeyAdministration.RetentionProblem(days) is { } problem)
+        {
+            errors["retention_days"] = [problem];
+            return null;
+        }
+        return new RetentionSetting((int)days);
+    }
+
+    private sealed record RetentionSetting(int? Days);
 
     private static async Task<IResult> CreateKeyAsync(KeyBody body, KeyAdministration keys, CancellationToken ct)
     {

@@ -30,11 +30,30 @@ public sealed class KeyAdministration(ITenancyStore tenancy, IApiKeyStore keys, 
     public Task<IReadOnlyList<Organization>> ListOrganizationsAsync(CancellationToken cancellationToken) =>
         tenancy.ListOrganizationsAsync(cancellationToken);
 
+    /// <summary>The most days a project's retention may name (a century keeps date arithmetic far from its limits).</summary>
+    public const int MaxRetentionDays = 36_500;
+
+    /// <summary>Why <paramref name="days"/> cannot be a project's retention, or null when it can (null itself means the default).</summary>
+    public static string? RetentionProblem(long? days) =>
+        days is null or (>= 1 and <= MaxRetentionDays)
+            ? null
+            : $"Ensure this value is between 1 and {MaxRetentionDays} (days), or null for the installation's default.";
+
     /// <summary>Null when the organisation does not exist.</summary>
-    public async Task<Project?> CreateProjectAsync(long organizationId, string name, CancellationToken cancellationToken) =>
+    public async Task<Project?> CreateProjectAsync(long organizationId, string name, int? retentionDays, CancellationToken cancellationToken) =>
         await tenancy.GetOrganizationAsync(organizationId, cancellationToken) is null
             ? null
-            : await tenancy.CreateProjectAsync(organizationId, name, clock.GetUtcNow(), cancellationToken);
+            : await tenancy.CreateProjectAsync(
+                new Project { OrganizationId = organizationId, Name = name, RetentionDays = retentionDays, CreatedAt = clock.GetUtcNow() },
+                cancellationToken);
+
+    public Task<Project?> GetProjectAsync(long id, CancellationToken cancellationToken) => tenancy.GetProjectAsync(id, cancellationToken);
+
+    /// <summary>Applies <paramref name="change"/> to the stored project; null when there is no such project.</summary>
+    public async Task<Project?> UpdateProjectAsync(long id, Func<Project, Project> change, CancellationToken cancellationToken) =>
+        await tenancy.GetProjectAsync(id, cancellationToken) is { } project
+            ? await tenancy.UpdateProjectAsync(change(project) with { Id = id }, cancellationToken)
+            : null;
 
     public Task<IReadOnlyList<Project>> ListProjectsAsync(long organizationId, CancellationToken cancellationToken) =>
         tenancy.ListProjectsAsync(organizationId, cancellationToken);

@@ -60,7 +60,8 @@ public sealed class BootstrapKey(
             return;
         }
         var organization = await tenancy.CreateOrganizationAsync("default", clock.GetUtcNow(), cancellationToken);
-        await tenancy.CreateProjectAsync(organization.Id, "default", clock.GetUtcNow(), cancellationToken);
+        await tenancy.CreateProjectAsync(
+            new Project { OrganizationId = organization.Id, Name = "default", CreatedAt = clock.GetUtcNow() }, cancellationToken);
     }
 
     private async Task<Agent> EnsureDemoAgentAsync(CancellationToken cancellationToken)

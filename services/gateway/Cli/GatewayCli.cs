@@ -10,7 +10,7 @@ namespace Cekura.Gateway.Cli;
 /// Operator verbs of the gateway executable, run against the configured store without starting a server:
 /// <code>
 /// orgs create NAME | orgs list
-/// projects create --org ID NAME | projects list --org ID
+/// projects create --org ID NAME [--retention-days N] | projects list --org ID
 /// keys create --org ID (--project ID | --org-wide) --name NAME [--rate-limit PER_MINUTE] [--burst N]
 /// keys list [--org ID] | keys revoke ID
 /// </code>
@@ -40,7 +40,14 @@ public static class GatewayCli
                 case ("orgs", "list"):
                     return Print(await admin.ListOrganizationsAsync(ct));
                 case ("projects", "create") when positional.Count == 1 && Long(options, "org") is { } org:
-                    return await admin.CreateProjectAsync(org, positional[0], ct) is { } project ? Print(project) : Fail($"no organisation {org}");
+                    var retention = Long(options, "retention-days");
+                    if (KeyAdministration.RetentionProblem(retention) is { } problem)
+                    {
+                        return Fail($"retention-days: {problem}");
+                    }
+                    return await admin.CreateProjectAsync(org, positional[0], (int?)retention, ct) is { } project
+                        ? Print(project)
+                        : Fail($"no organisation {org}");
                 case ("projects", "list") when Long(options, "org") is { } org:
                     return Print(await admin.ListProjectsAsync(org, ct));
                 case ("keys", "create") when Long(options, "org") is { } org:
@@ -58,7 +65,7 @@ public static class GatewayCli
                 case ("keys", "revoke") when positional.Count == 1 && long.TryParse(positional[0], out var id):
                     return await admin.RevokeAsync(id, ct) is { } revoked ? Print(KeyView.From(revoked)) : Fail($"no key {id}");
                 default:
-                    return Fail("usage: orgs create NAME | orgs list | projects create --org ID NAME | projects list --org ID | "
+                    return Fail("usage: orgs create NAME | orgs list | projects create --org ID NAME [--retention-days N] | projects list --org ID | "
                                 + "keys create --org ID (--project ID | --org-wide) --name NAME [--rate-limit N] [--burst N] | keys list [--org ID] | keys revoke ID");
             }
         }

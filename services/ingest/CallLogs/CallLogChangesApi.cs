@@ -6,13 +6,14 @@ using Cekura.Hosting.Storage;
 using Cekura.Hosting.Storage.Protection;
 using Cekura.Ingest.Api;
 using Cekura.Ingest.Observe;
+using Cekura.Ingest.Transcripts;
 
 namespace Cekura.Ingest.CallLogs;
 
 /// <summary>The body of <c>PATCH /observability/v2/call-logs/{id}/</c> (documents the OpenAPI schema).</summary>
 public sealed record PatchCallLogDocument(
     string? Status, bool? IsReviewed, string? Feedback, string? CallEndedReason, string? CustomerNumber, string? Timestamp,
-    JsonElement? Metadata, JsonElement? DynamicVariables, bool? ReevaluateMetrics);
+    JsonElement? Metadata, JsonElement? DynamicVariables, bool? ReevaluateMetrics, string? TranscriptType, JsonElement? TranscriptJson);
 
 /// <summary>The body of <c>delete_call_logs/</c>.</summary>
 public sealed record DeleteCallLogsDocument(IReadOnlyList<long> CallLogs, long? AgentId);
@@ -26,7 +27,11 @@ public static class CallLogChangesApi
     {
         group.MapPatch("/observability/v2/call-logs/{id:long}/", PatchAsync)
             .WithName("UpdateCallLog")
-            .WithSummary("Review (status reviewed_success/reviewed_failure, is_reviewed), feedback, call_ended_reason, customer_number, timestamp, metadata and dynamic_variables (top-level merge), reevaluate_metrics.")
+            .WithSummary("Review (status reviewed_success/reviewed_failure, is_reviewed), feedback, call_ended_reason, customer_number, timestamp, metadata and dynamic_variables (top-level merge), reevaluate_metrics, transcript_type + transcript_json (replace the transcript).")
+            .WithDescription("transcript_type (default cekura) and transcript_json follow Send Calls' rules and messages; the new "
+                + "transcript sends the call back through transcription, redaction and evaluation (processing_stage \"received\"). "
+                + "A call asking for redaction is withheld again until redaction has run on it; its recording stays as it is. "
+                + "A person's review stays unless is_reviewed: false withdraws it.")
             .Accepts<PatchCallLogDocument>("application/json")
             .Produces<CallLogDetailView>()
             .Produces<Dictionary<string, string[]>>(StatusCodes.Status400BadRequest)
@@ -47,7 +52,7 @@ public static class CallLogChangesApi
 
     private static async Task<IResult> PatchAsync(
         long id, HttpContext http, ICallStore store, CallLogWriter writer, CallEventPublisher publisher, CallLogViews views,
-        TimeProvider clock, ILoggerFactory loggers)
+        SendCallValidator validator, IDataKeyStore keys, TimeProvider clock, ILoggerFactory loggers)
     {
         var call = await store.GetAsync(http.Tenant().ProjectId, id, http.RequestAborted);
         if (call is null)
@@ -59,12 +64,32 @@ public static class CallLogChangesApi
         {
             return refusal;
         }
-        var (changes, errors) = Read(body);
+        var (changes, errors) = Read(body, call, validator);
         if (errors.Any)
         {
             return ApiErrors.Fields(errors);
         }
-        var saved = await writer.UpdateAsync(call, c => CallLogReview.Apply(c, changes, clock.GetUtcNow()), http.RequestAborted);
+        // A new transcript of a call that asks for redaction is sealed like one at ingest. The key is made before the
+        // update because the change itself cannot wait on I/O; it is used only if the call holds no live key by then.
+        var freshKey = changes.Transcript is not null && call.RedactFields.Count > 0
+            ? await keys.CreateAsync(http.RequestAborted)
+            : null;
+        if (freshKey is not null)
+        {
+            changes = changes with { Transcript = changes.Transcript! with { DataKeyId = freshKey } };
+        }
+        CallLog? saved = null;
+        try
+        {
+            saved = await writer.UpdateAsync(call, c => CallLogReview.Apply(c, changes, clock.GetUtcNow()), http.RequestAborted);
+        }
+        finally
+        {
+            if (freshKey is not null && saved?.DataKeyId != freshKey)
+            {
+                await keys.DestroyAsync(freshKey, CancellationToken.None);
+            }
+        }
         if (saved is null)
         {
             return ApiErrors.NotFound();
@@ -78,20 +103,21 @@ public static class CallLogChangesApi
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 loggers.CreateLogger(typeof(CallLogChangesApi)).LogWarning(e,
-                    "Publishing the re-evaluation of call log {CallLogId} failed; the outbox relay will retry", id);
+                    "Publishing the event owed by call log {CallLogId} after its change failed; the outbox relay will retry", id);
             }
         }
         return Results.Json(views.Detail(saved, http.Request));
     }
 
-    private static (CallLogChanges Changes, FieldErrors Errors) Read(JsonElement body)
+    private static (CallLogChanges Changes, FieldErrors Errors) Read(JsonElement body, CallLog call, SendCallValidator validator)
     {
         var errors = new FieldErrors();
-        var fields = body.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
-        foreach (var field in new[] { "transcript_json", "transcript_type" }.Where(fields.ContainsKey))
+        if (!JsonText.NamesReadable(body))
         {
-            errors.Add(field, "Replacing a call's transcript is not supported yet: delete the call and send it again.");
+            errors.Add("non_field_errors", "A field name of the body is not valid UTF-8 text.");
+            return (new CallLogChanges(), errors);
         }
+        var fields = SendCallValidator.ReadableFields(SendCallBody.FromJson(body).Fields, errors);
         string? status = null;
         if (fields.TryGetValue("status", out var statusValue) && statusValue.ValueKind != JsonValueKind.Null)
         {
@@ -118,14 +144,49 @@ public static class CallLogChangesApi
             Metadata = SendCallValidator.ReadObject(fields, "metadata", errors),
             DynamicVariables = SendCallValidator.ReadObject(fields, "dynamic_variables", errors),
             ReevaluateMetrics = Bool(fields, "reevaluate_metrics", errors) == true,
+            Transcript = ReadTranscript(fields, call, validator, errors),
         };
         return (changes, errors);
     }
 
-    private static CallLogChanges.Set<string?>? Present(Dictionary<string, JsonElement> fields, string field, Func<string?> read) =>
+    /// <summary>A replacement transcript by Send Calls' rules, checked against what the call has (none-mono needs its recording).</summary>
+    private static TranscriptReplacement? ReadTranscript(
+        IReadOnlyDictionary<string, JsonElement> fields, CallLog call, SendCallValidator validator, FieldErrors errors)
+    {
+        if (!fields.ContainsKey("transcript_json") && !fields.ContainsKey("transcript_type"))
+        {
+            return null;
+        }
+        var context = new TranscriptContext { MainAgentChannelIndex = call.MainAgentChannelIndex };
+        var (type, parsed) = validator.ReadTranscriptFields(fields, context, errors);
+        if (type == TranscriptTypes.NoneMono)
+        {
+            if (call.Recording is null)
+            {
+                errors.Add("transcript_type", "transcript_type none-mono needs a recording, and this call has none: send transcript_json with its transcript_type.");
+            }
+            else if (call.Recording.Channels is > 1)
+            {
+                errors.Add("transcript_type",
+                    $"transcript_type none-mono needs a mono recording; this one has {call.Recording.Channels} channels. "
+                    + "For stereo calls send transcript_json with its transcript_type.");
+            }
+        }
+        return errors.Has("transcript_type") || errors.Has("transcript_json")
+            ? null
+            : new TranscriptReplacement
+            {
+                TranscriptType = type,
+                Entries = parsed.Entries,
+                AgentSpeakerIndex = parsed.Agent?.Index,
+                AgentSpeakerRule = parsed.Agent?.Rule,
+            };
+    }
+
+    private static CallLogChanges.Set<string?>? Present(IReadOnlyDictionary<string, JsonElement> fields, string field, Func<string?> read) =>
         fields.ContainsKey(field) ? new CallLogChanges.Set<string?>(read()) : null;
 
-    private static bool? Bool(Dictionary<string, JsonElement> fields, string field, FieldErrors errors)
+    private static bool? Bool(IReadOnlyDictionary<string, JsonElement> fields, string field, FieldErrors errors)
     {
         if (!fields.TryGetValue(field, out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -242,7 +303,7 @@ public sealed class CallLogDeleter(
         if (call.Recording is { } recording)
         {
             keys.Add(recording.BlobKey);
-            keys.Add($"recordings/{call.ProjectId}/{call.Id}-redacted.{recording.Format}");
+            keys.Add(RecordingBlobKeys.Redacted(call.ProjectId, call.Id, recording.Format));
         }
         if (call.PendingRecordingDeletion is { } pending)
         {

@@ -67,15 +67,14 @@ public sealed class CallIngestor(
         }
         catch (DuplicateCallException duplicate)
         {
-            if (recording is not null)
-            {
-                await blobs.DeleteAsync(recording.BlobKey, CancellationToken.None);
-            }
-            if (dataKeyId is not null)
-            {
-                await keys.DestroyAsync(dataKeyId, CancellationToken.None);
-            }
+            await DiscardAsync(recording, dataKeyId);
             return new Result(null, duplicate.ExistingId);
+        }
+        catch
+        {
+            // Whatever kept the call from being stored, its recording must not stay behind without it.
+            await DiscardAsync(recording, dataKeyId);
+            throw;
         }
         activity?.SetTag("cekura.call_log_id", stored.Id);
 
@@ -90,6 +89,18 @@ public sealed class CallIngestor(
             // The call is durably stored with its event owed; the outbox relay will publish it.
             logger.LogWarning(e, "Publishing CallReceived for call log {CallLogId} failed; the outbox relay will retry", stored.Id);
             return new Result(stored, null);
+        }
+    }
+
+    private async Task DiscardAsync(CallRecording? recording, string? dataKeyId)
+    {
+        if (recording is not null)
+        {
+            await blobs.DeleteAsync(recording.BlobKey, CancellationToken.None);
+        }
+        if (dataKeyId is not null)
+        {
+            await keys.DestroyAsync(dataKeyId, CancellationToken.None);
         }
     }
 }

@@ -54,6 +54,10 @@ public sealed class SendCallBody
                         return (null, Api.ApiErrors.Fields(NonField(
                             $"Invalid data. Expected a dictionary, but got {Api.ApiErrors.KindName(document.RootElement.ValueKind)}.")));
                     }
+                    if (!Api.JsonText.NamesReadable(document.RootElement))
+                    {
+                        return (null, Api.ApiErrors.Fields(NonField("A field name of the body is not valid UTF-8 text.")));
+                    }
                     return (FromJson(document.RootElement), null);
                 }
                 catch (JsonException e)

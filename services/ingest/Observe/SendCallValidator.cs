@@ -31,7 +31,7 @@ public sealed class SendCallValidator(TranscriptParsers parsers, SpeechToTextOpt
     public (SendCall? Call, FieldErrors Errors) Validate(SendCallBody body, ReadOnlySpan<byte> recordingHeader)
     {
         var errors = new FieldErrors();
-        var f = body.Fields;
+        var f = ReadableFields(body.Fields, errors);
 
         var callId = ReadString(f, "call_id", errors, maxLength: 100, required: true);
         var traceId = ReadString(f, "trace_id", errors, maxLength: 32);
@@ -65,24 +65,12 @@ public sealed class SendCallValidator(TranscriptParsers parsers, SpeechToTextOpt
         }
         var recordingUrl = ReadUrl(f, "voice_recording_url", errors);
 
-        var transcriptType = ReadString(f, "transcript_type", errors, maxLength: 50) is { Length: > 0 } tt
-            ? tt.Trim().ToLowerInvariant()
-            : TranscriptTypes.Cekura;
-        if (!TranscriptTypes.All.Contains(transcriptType) && !errors.Has("transcript_type"))
-        {
-            errors.Add("transcript_type", $"\"{transcriptType}\" is not a valid choice. Valid choices: {string.Join(", ", TranscriptTypes.All)}.");
-        }
         var mainAgentChannel = (int?)ReadInteger(f, "main_agent_channel_index", errors, min: 0, max: 1);
-        var transcript = ReadTranscript(f, transcriptType, new TranscriptContext { MainAgentChannelIndex = mainAgentChannel }, errors);
+        var (transcriptType, transcript) = ReadTranscriptFields(f, new TranscriptContext { MainAgentChannelIndex = mainAgentChannel }, errors);
         if (transcriptType == TranscriptTypes.NoneMono && body.Recording is null && string.IsNullOrEmpty(recordingUrl)
             && !errors.Has("voice_recording_url"))
         {
             errors.Add("voice_recording", "transcript_type none-mono needs a recording: upload voice_recording or give voice_recording_url.");
-        }
-        if (transcriptType == TranscriptTypes.NoneMono && !speechToText.IsConfigured)
-        {
-            // Refused before any download or decode: the call could never be transcribed on this server.
-            errors.Add("transcript_type", NoSpeechToText);
         }
 
         var call = new SendCall
@@ -112,6 +100,50 @@ public sealed class SendCallValidator(TranscriptParsers parsers, SpeechToTextOpt
 
     private static readonly ParsedTranscript Untranscribed = new([], null);
 
+    /// <summary>
+    /// The fields whose text can be read and kept; each other one is reported once, on its own name, and left out of
+    /// the rules below (which would otherwise fail reading it, or store what cannot be written back).
+    /// </summary>
+    internal static IReadOnlyDictionary<string, JsonElement> ReadableFields(IReadOnlyDictionary<string, JsonElement> fields, FieldErrors errors)
+    {
+        var readable = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var (name, value) in fields)
+        {
+            if (JsonText.Problem(value) is { } problem)
+            {
+                errors.Add(name, problem);
+            }
+            else
+            {
+                readable[name] = value;
+            }
+        }
+        return readable;
+    }
+
+    /// <summary>
+    /// <c>transcript_type</c> (default cekura) and <c>transcript_json</c> parsed by the type's parser. Send Calls and a
+    /// PATCH that replaces a call's transcript share these rules and messages.
+    /// </summary>
+    internal (string Type, ParsedTranscript Transcript) ReadTranscriptFields(
+        IReadOnlyDictionary<string, JsonElement> f, TranscriptContext context, FieldErrors errors)
+    {
+        var transcriptType = ReadString(f, "transcript_type", errors, maxLength: 50) is { Length: > 0 } tt
+            ? tt.Trim().ToLowerInvariant()
+            : TranscriptTypes.Cekura;
+        if (!TranscriptTypes.All.Contains(transcriptType) && !errors.Has("transcript_type"))
+        {
+            errors.Add("transcript_type", $"\"{transcriptType}\" is not a valid choice. Valid choices: {string.Join(", ", TranscriptTypes.All)}.");
+        }
+        var transcript = ReadTranscript(f, transcriptType, context, errors);
+        if (transcriptType == TranscriptTypes.NoneMono && !speechToText.IsConfigured)
+        {
+            // Refused before any download or decode: the call could never be transcribed on this server.
+            errors.Add("transcript_type", NoSpeechToText);
+        }
+        return (transcriptType, transcript);
+    }
+
     private ParsedTranscript ReadTranscript(
         IReadOnlyDictionary<string, JsonElement> f, string transcriptType, TranscriptContext context, FieldErrors errors)
     {
@@ -128,7 +160,7 @@ public sealed class SendCallValidator(TranscriptParsers parsers, SpeechToTextOpt
         {
             errors.Add("transcript_type", $"transcript_type \"{transcriptType}\" is not supported by this server yet; send the transcript as cekura.");
         }
-        if (!present)
+        if (!present && !errors.Has(field))
         {
             errors.Add(field, Required);
         }
@@ -139,6 +171,11 @@ public sealed class SendCallValidator(TranscriptParsers parsers, SpeechToTextOpt
         if (value.ValueKind == JsonValueKind.String && !TryParseJson(value.GetString()!, out value))
         {
             errors.Add(field, "Value must be valid JSON.");
+            return Untranscribed;
+        }
+        if (JsonText.Problem(value) is { } unreadable)
+        {
+            errors.Add(field, unreadable);
             return Untranscribed;
         }
         try
@@ -160,7 +197,8 @@ public sealed class SendCallValidator(TranscriptParsers parsers, SpeechToTextOpt
     {
         if (!f.TryGetValue(field, out var value) || value.ValueKind == JsonValueKind.Null)
         {
-            if (required)
+            // A field left out for unreadable text has its message already.
+            if (required && !errors.Has(field))
             {
                 errors.Add(field, Required);
             }
@@ -244,6 +282,12 @@ public sealed class SendCallValidator(TranscriptParsers parsers, SpeechToTextOpt
         if (value.ValueKind == JsonValueKind.String && !TryParseJson(value.GetString()!, out value))
         {
             errors.Add(field, "Value must be valid JSON.");
+            return null;
+        }
+        // JSON sent as a string (multipart, forms) is only seen now: its escapes and depth were never checked.
+        if (JsonText.Problem(value) is { } unreadable)
+        {
+            errors.Add(field, unreadable);
             return null;
         }
         if (value.ValueKind != JsonValueKind.Object)
@@ -331,6 +375,11 @@ public sealed class SendCallValidator(TranscriptParsers parsers, SpeechToTextOpt
             var text = value.GetString()!.Trim();
             if (text.StartsWith('[') && TryParseJson(text, out var parsed))
             {
+                if (JsonText.Problem(parsed) is { } unreadable)
+                {
+                    errors.Add(field, unreadable);
+                    return null;
+                }
                 value = parsed;
             }
             else

@@ -26,7 +26,7 @@ public sealed class VerifiedRecording(Stream content, long length, AudioFormat.D
     /// </summary>
     public async Task<CallRecording> StoreAsync(IBlobStore blobs, long projectId, string? dataKeyId, CancellationToken cancellationToken)
     {
-        var key = $"recordings/{projectId}/{Guid.NewGuid():N}.{Format.Extension}";
+        var key = RecordingBlobKeys.New(projectId, Format.Extension);
         key = dataKeyId is null ? key : SealedBlobKeys.For(dataKeyId, key);
         await blobs.PutAsync(key, Content, Length, Format.ContentType, cancellationToken);
         return new CallRecording

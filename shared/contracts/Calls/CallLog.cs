@@ -46,6 +46,13 @@ public sealed record CallLog
     public int? AgentSpeakerIndex { get; init; }
     public string? AgentSpeakerRule { get; init; }
 
+    /// <summary>
+    /// Counts the replacements of the transcript (PATCH): a stage records its result only on the revision it read, so
+    /// work on a replaced transcript that was still in flight changes nothing.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int TranscriptRevision { get; init; }
+
     public CallStage Stage { get; init; }
     public DateTimeOffset StageChangedAt { get; init; }
 

@@ -15,4 +15,10 @@ public sealed record Project
     public required long OrganizationId { get; init; }
     public required string Name { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>
+    /// Calls whose <c>timestamp</c> is older than this many days are deleted in the background, with their recordings;
+    /// null takes the installation's default (<c>Retention__DefaultDays</c>, itself null to keep calls forever).
+    /// </summary>
+    public int? RetentionDays { get; init; }
 }

@@ -47,10 +47,15 @@ public sealed class CallLogWriter(ICallStore store, TimeProvider clock)
         throw new InvalidOperationException($"Call log {id} kept changing under {MaxAttempts} update attempts.");
     }
 
-    /// <summary>Records a stage's result and moves the call on, only if it is still at <paramref name="from"/>.</summary>
+    /// <summary>
+    /// Records a stage's result and moves the call on, only if it is still at <paramref name="from"/> and, when
+    /// <paramref name="transcriptRevision"/> is given, still has the transcript the stage worked on: a transcript
+    /// replaced meanwhile sent the call back to the start, and the stage's result belongs to the old one.
+    /// </summary>
     public Task<CallLog?> AdvanceAsync(
-        long id, CallStage from, CallStage to, Func<CallLog, CallLog> apply, CancellationToken cancellationToken) =>
-        UpdateAsync(id, call => call.Stage != from ? null : apply(call) with
+        long id, CallStage from, CallStage to, Func<CallLog, CallLog> apply, CancellationToken cancellationToken,
+        int? transcriptRevision = null) =>
+        UpdateAsync(id, call => !At(call, from, transcriptRevision) ? null : apply(call) with
         {
             Stage = to,
             StageChangedAt = clock.GetUtcNow(),
@@ -58,9 +63,13 @@ public sealed class CallLogWriter(ICallStore store, TimeProvider clock)
             ErrorMessage = null,
         }, cancellationToken);
 
-    /// <summary>Stops the chain for this call with a reason the client can read; only if it is still at <paramref name="from"/>.</summary>
-    public Task<CallLog?> FailAsync(long id, CallStage from, string errorMessage, CancellationToken cancellationToken) =>
-        UpdateAsync(id, call => call.Stage != from ? null : call with
+    /// <summary>
+    /// Stops the chain for this call with a reason the client can read; only if it is still at <paramref name="from"/>
+    /// (with that transcript, as for <see cref="AdvanceAsync"/>).
+    /// </summary>
+    public Task<CallLog?> FailAsync(
+        long id, CallStage from, string errorMessage, CancellationToken cancellationToken, int? transcriptRevision = null) =>
+        UpdateAsync(id, call => !At(call, from, transcriptRevision) ? null : call with
         {
             Stage = CallStage.Failed,
             FailedAt = from,
@@ -68,6 +77,9 @@ public sealed class CallLogWriter(ICallStore store, TimeProvider clock)
             OutboxPublishedAt = clock.GetUtcNow(),
             ErrorMessage = errorMessage,
         }, cancellationToken);
+
+    private static bool At(CallLog call, CallStage stage, int? transcriptRevision) =>
+        call.Stage == stage && (transcriptRevision is null || call.TranscriptRevision == transcriptRevision);
 
     /// <summary>Notes that the bus confirmed the event owed by <paramref name="stage"/>.</summary>
     public Task<CallLog?> MarkPublishedAsync(long id, CallStage stage, CancellationToken cancellationToken) =>

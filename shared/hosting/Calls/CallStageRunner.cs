@@ -46,10 +46,10 @@ public sealed class CallStageRunner(
         if (outcome.Failure is { } failure)
         {
             logger.LogWarning("Call log {CallLogId} failed at stage {Stage}: {Reason}", callLogId, to, failure);
-            await writer.FailAsync(callLogId, from, failure, cancellationToken);
+            await writer.FailAsync(callLogId, from, failure, cancellationToken, call.TranscriptRevision);
             return;
         }
-        var saved = await writer.AdvanceAsync(callLogId, from, to, outcome.Apply!, cancellationToken);
+        var saved = await writer.AdvanceAsync(callLogId, from, to, outcome.Apply!, cancellationToken, call.TranscriptRevision);
         if (saved is not null)
         {
             await publisher.PublishOwedAsync(saved, cancellationToken);

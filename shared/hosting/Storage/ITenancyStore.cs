@@ -11,7 +11,11 @@ public interface ITenancyStore
 
     Task<IReadOnlyList<Organization>> ListOrganizationsAsync(CancellationToken cancellationToken);
 
-    Task<Project> CreateProjectAsync(long organizationId, string name, DateTimeOffset createdAt, CancellationToken cancellationToken);
+    /// <summary>Stores <paramref name="project"/> under a new id (its own <c>Id</c> is ignored).</summary>
+    Task<Project> CreateProjectAsync(Project project, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the stored project of the same id (its organisation stays); null when there is none.</summary>
+    Task<Project?> UpdateProjectAsync(Project project, CancellationToken cancellationToken);
 
     Task<Project?> GetProjectAsync(long id, CancellationToken cancellationToken);
 

@@ -34,6 +34,7 @@ public static class StorageRegistration
                 services.AddSingleton<IApiKeyStore, MongoApiKeyStore>();
                 services.AddSingleton<ITenancyStore, MongoTenancyStore>();
                 services.AddSingleton<IWebhookOutbox, MongoWebhookOutbox>();
+                services.AddSingleton<IRecordingReferences, MongoRecordingReferences>();
                 break;
             default:
                 services.AddSingleton(_ => new SqliteDatabase(options.SqlitePath));
@@ -45,6 +46,7 @@ public static class StorageRegistration
                 services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
                 services.AddSingleton<ITenancyStore, SqliteTenancyStore>();
                 services.AddSingleton<IWebhookOutbox, SqliteWebhookOutbox>();
+                services.AddSingleton<IRecordingReferences, SqliteRecordingReferences>();
                 break;
         }
 

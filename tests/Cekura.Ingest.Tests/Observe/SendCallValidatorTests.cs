@@ -498,6 +498,41 @@ public sealed class SendCallValidatorTests
     public void Metadata_string_that_is_not_json_is_rejected() =>
         Form(FormWith("metadata", "customer_id=123")).Rejected(("metadata", "Value must be valid JSON."));
 
+    // text that parses but cannot be stored
+
+    private const string NotUtf8 = "(invalid bytes, or an unpaired surrogate escape such as \\ud800).";
+
+    [Theory]
+    [InlineData("metadata")]
+    [InlineData("dynamic_variables")]
+    public void An_unpaired_surrogate_escape_in_a_json_string_field_is_rejected_on_that_field(string field) =>
+        Form(FormWith(field, """{"customer": {"name": "Ann \ud800"}}""")).Rejected((field, $"The text at customer.name is not valid UTF-8 {NotUtf8}"));
+
+    [Fact]
+    public void An_unpaired_surrogate_escape_in_the_transcript_is_rejected_on_transcript_json() =>
+        Form(FormWith("transcript_json", """[{"role": "Main Agent", "content": "Hi \udc00", "start_time": 0.1, "end_time": 0.5}]"""))
+            .Rejected(("transcript_json", $"The text at [0].content is not valid UTF-8 {NotUtf8}"));
+
+    [Fact]
+    public void Invalid_utf8_bytes_in_a_json_body_are_rejected_on_each_field_that_holds_them()
+    {
+        var body = Bytes("{\"call_id\": \"call_", new byte[] { 0xFF }, "\", \"agent\": 2421, \"metadata\": {\"k\": \"a", new byte[] { 0xC3 },
+            "\"}, \"transcript_json\": ", SeedTranscript, "}");
+        using var document = System.Text.Json.JsonDocument.Parse(body);
+
+        Validate(Cekura.Ingest.Observe.SendCallBody.FromJson(document.RootElement))
+            .Rejected(("call_id", $"Not valid UTF-8 text {NotUtf8}"), ("metadata", $"The text at k is not valid UTF-8 {NotUtf8}"));
+    }
+
+    [Fact]
+    public void An_object_nested_deeper_than_can_be_stored_is_rejected_and_one_level_less_is_kept()
+    {
+        static string Nested(int levels) => string.Concat(Enumerable.Repeat("{\"a\": ", levels)) + "1" + new string('}', levels);
+
+        Form(FormWith("metadata", Nested(33))).Rejected(("metadata", "Nested too deeply: at most 32 levels of objects and arrays are accepted."));
+        Assert.NotNull(Form(FormWith("metadata", Nested(32))).Accepted().Metadata);
+    }
+
     // timestamp
 
     [Theory]

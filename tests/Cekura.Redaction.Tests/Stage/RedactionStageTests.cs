@@ -299,5 +299,7 @@ public sealed class RedactionStageTests : IAsyncLifetime
             }
             return inner.DeleteAsync(key, cancellationToken);
         }
+
+        public IAsyncEnumerable<StoredBlob> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
     }
 }

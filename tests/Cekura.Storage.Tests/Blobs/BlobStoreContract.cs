@@ -69,6 +69,40 @@ public abstract class BlobStoreContract : IAsyncLifetime
         await Store.DeleteAsync("never/created/dir.wav", Ct);
     }
 
+    [SkippableFact]
+    public async Task List_returns_the_keys_under_a_prefix_with_their_write_times()
+    {
+        var before = DateTimeOffset.UtcNow.AddMinutes(-5);
+        await PutAsync("recordings/1/a.wav", [1]);
+        await PutAsync("recordings/2/b.wav", [2]);
+        await PutAsync("sealed/k1/recordings/1/c.wav", [3]);
+        await PutAsync("recordingsextra/d.wav", [4]);
+
+        var recordings = await ListAsync("recordings/");
+        var sealedBlobs = await ListAsync("sealed/");
+        var one = await ListAsync("recordings/1/");
+
+        Assert.Equal(["recordings/1/a.wav", "recordings/2/b.wav"], recordings.Select(b => b.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["sealed/k1/recordings/1/c.wav"], sealedBlobs.Select(b => b.Key));
+        Assert.Equal(["recordings/1/a.wav"], one.Select(b => b.Key));
+        // Server clocks may differ a little from ours; the time must still be the write's, not a placeholder.
+        Assert.All(recordings, b => Assert.InRange(b.LastModified, before, DateTimeOffset.UtcNow.AddMinutes(5)));
+        Assert.Empty(await ListAsync("nothing/here/"));
+
+        await Store.DeleteAsync("recordings/1/a.wav", Ct);
+        Assert.Equal(["recordings/2/b.wav"], (await ListAsync("recordings/")).Select(b => b.Key));
+    }
+
+    protected async Task<List<StoredBlob>> ListAsync(string prefix)
+    {
+        var blobs = new List<StoredBlob>();
+        await foreach (var blob in Store.ListAsync(prefix, Ct))
+        {
+            blobs.Add(blob);
+        }
+        return blobs;
+    }
+
     protected async Task PutAsync(string key, byte[] bytes)
     {
         using var content = new MemoryStream(bytes);

@@ -45,6 +45,16 @@ public sealed class LocalBlobStoreTests : BlobStoreContract
     }
 
     [Fact]
+    public async Task List_skips_the_temporary_file_of_an_interrupted_put()
+    {
+        await PutAsync("recordings/1/a.wav", [1]);
+        var partial = Path.Combine(_root, "recordings", "1", "b.wav.0123456789abcdef.partial");
+        await File.WriteAllBytesAsync(partial, [2]);
+
+        Assert.Equal(["recordings/1/a.wav"], (await ListAsync("recordings/")).Select(b => b.Key));
+    }
+
+    [Fact]
     public async Task A_failed_put_keeps_the_previous_bytes_and_leaves_no_partial_file()
     {
         await PutAsync("recordings/1/a.wav", [1, 2, 3]);

@@ -16,7 +16,7 @@ public sealed class S3BlobStoreTests(S3Fixture s3) : BlobStoreContract
     {
         s3.SkipIfUnavailable();
         _options = s3.NewBucketOptions();
-        _store = new S3BlobStore(_options);
+        _store = new S3BlobStore(_options, s3.NewHttpClient());
         return Task.FromResult<IBlobStore>(_store);
     }
 
@@ -31,7 +31,7 @@ public sealed class S3BlobStoreTests(S3Fixture s3) : BlobStoreContract
     {
         await _store!.EnsureBucketAsync(Ct);
         await PutAsync("recordings/1/a.wav", [1, 2]);
-        using var second = new S3BlobStore(_options!);
+        using var second = new S3BlobStore(_options!, s3.NewHttpClient());
 
         await second.EnsureBucketAsync(Ct);
         await using var stream = await second.OpenReadAsync("recordings/1/a.wav", Ct);
@@ -43,7 +43,7 @@ public sealed class S3BlobStoreTests(S3Fixture s3) : BlobStoreContract
     [SkippableFact]
     public async Task Stores_of_processes_starting_together_all_get_the_new_bucket()
     {
-        var stores = Enumerable.Range(0, 6).Select(_ => new S3BlobStore(_options!)).ToList();
+        var stores = Enumerable.Range(0, 6).Select(_ => new S3BlobStore(_options!, s3.NewHttpClient())).ToList();
         try
         {
             // Each sees "no bucket" and tries to create it; the losers must accept the winner's bucket.

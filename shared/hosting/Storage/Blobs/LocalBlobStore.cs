@@ -65,6 +65,35 @@ public sealed class LocalBlobStore(string rootDirectory) : IBlobStore
         return Task.CompletedTask;
     }
 
+    /// <summary>Walks only the directory the prefix names up to its last '/', so listing one folder leaves the others alone.</summary>
+    public IAsyncEnumerable<StoredBlob> ListAsync(string prefix, CancellationToken cancellationToken) =>
+        Enumerate(prefix, cancellationToken).ToAsyncEnumerable();
+
+    private IEnumerable<StoredBlob> Enumerate(string prefix, CancellationToken cancellationToken)
+    {
+        var folder = prefix.LastIndexOf('/') is var slash and > 0 ? prefix[..slash] : null;
+        var directory = folder is null ? _root : Path.GetDirectoryName(Resolve(folder + "/_"))!;
+        if (!Directory.Exists(directory))
+        {
+            yield break;
+        }
+        foreach (var path in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var key = Path.GetRelativePath(_root, path).Replace(Path.DirectorySeparatorChar, '/');
+            // A temporary file of a put in progress (or of one a crash interrupted) is not a blob.
+            if (!key.StartsWith(prefix, StringComparison.Ordinal) || key.EndsWith(TempSuffix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var file = new FileInfo(path);
+            if (file.Exists)
+            {
+                yield return new StoredBlob(key, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero));
+            }
+        }
+    }
+
     /// <summary>The file of <paramref name="key"/>; keys are relative, '/'-separated and never leave the root.</summary>
     private string Resolve(string key)
     {

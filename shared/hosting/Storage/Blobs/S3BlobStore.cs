@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using Cekura.Hosting.Options;
 using Minio;
 using Minio.DataModel.Args;
@@ -6,13 +8,10 @@ using Minio.Exceptions;
 namespace Cekura.Hosting.Storage.Blobs;
 
 /// <summary>Blobs in one S3 bucket (MinIO, AWS, s3rver), created on first use.</summary>
-public sealed class S3BlobStore(S3BlobOptions options) : IBlobStore, IDisposable
+/// <param name="httpClient">The HTTP client to send requests with (kept by the caller); null lets Minio make its own.</param>
+public sealed class S3BlobStore(S3BlobOptions options, HttpClient? httpClient = null) : IBlobStore, IDisposable
 {
-    private readonly IMinioClient _client = new MinioClient()
-        .WithEndpoint(options.Endpoint)
-        .WithCredentials(options.AccessKey, options.SecretKey)
-        .WithSSL(options.UseSsl)
-        .Build();
+    private readonly IMinioClient _client = CreateClient(options, httpClient);
 
     private readonly SemaphoreSlim _bucketLock = new(1, 1);
     private volatile bool _bucketReady;
@@ -112,6 +111,39 @@ public sealed class S3BlobStore(S3BlobOptions options) : IBlobStore, IDisposable
         catch (ObjectNotFoundException)
         {
         }
+    }
+
+    public async IAsyncEnumerable<StoredBlob> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureBucketAsync(cancellationToken);
+        var args = new ListObjectsArgs().WithBucket(options.Bucket).WithPrefix(prefix).WithRecursive(true);
+        await foreach (var item in _client.ListObjectsEnumAsync(args, cancellationToken))
+        {
+            // An object whose time cannot be read cannot be judged old; it is left out rather than guessed.
+            if (!item.IsDir && LastModified(item) is { } modified)
+            {
+                yield return new StoredBlob(item.Key, modified);
+            }
+        }
+    }
+
+    private static DateTimeOffset? LastModified(Minio.DataModel.Item item)
+    {
+        if (DateTimeOffset.TryParse(item.LastModified, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        {
+            return parsed;
+        }
+        return item.LastModifiedDateTime is { } time ? new DateTimeOffset(DateTime.SpecifyKind(time.ToUniversalTime(), DateTimeKind.Utc)) : null;
+    }
+
+    private static IMinioClient CreateClient(S3BlobOptions options, HttpClient? httpClient)
+    {
+        var client = new MinioClient()
+            .WithEndpoint(options.Endpoint)
+            .WithCredentials(options.AccessKey, options.SecretKey)
+            .WithSSL(options.UseSsl);
+        return (httpClient is null ? client : client.WithHttpClient(httpClient)).Build();
     }
 
     public void Dispose()

@@ -104,6 +104,9 @@ public sealed class MongoStoreContext(MongoStoreOptions options) : IDisposable
                 keys.Ascending("stage").Ascending("outbox_published_at").Ascending("stage_changed_at"),
                 new CreateIndexOptions { Name = "calls_outbox" }),
             .. ListFilterIndexes(),
+            // The orphaned-recording sweep asks which blob keys calls point to.
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("doc.recording.blob_key"), new CreateIndexOptions { Name = "calls_recording_key", Sparse = true }),
         ], cancellationToken);
         await BackfillMetaAsync(cancellationToken);
 

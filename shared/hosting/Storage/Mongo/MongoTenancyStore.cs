@@ -25,17 +25,28 @@ public sealed class MongoTenancyStore(MongoStoreContext context) : ITenancyStore
     public Task<IReadOnlyList<Organization>> ListOrganizationsAsync(CancellationToken cancellationToken) =>
         FindAsync<Organization>(context.Organizations, Filter.Empty, cancellationToken);
 
-    public async Task<Project> CreateProjectAsync(long organizationId, string name, DateTimeOffset createdAt, CancellationToken cancellationToken)
+    public async Task<Project> CreateProjectAsync(Project project, CancellationToken cancellationToken)
     {
         await context.EnsureInitializedAsync(cancellationToken);
-        var project = new Project
-        {
-            Id = await context.NextIdAsync("projects", cancellationToken), OrganizationId = organizationId, Name = name, CreatedAt = createdAt,
-        };
+        var stored = project with { Id = await context.NextIdAsync("projects", cancellationToken) };
         await context.Projects.InsertOneAsync(
-            new BsonDocument { { "_id", project.Id }, { "organization_id", organizationId }, { "doc", MongoDocuments.ToBson(project) } },
+            new BsonDocument { { "_id", stored.Id }, { "organization_id", stored.OrganizationId }, { "doc", MongoDocuments.ToBson(stored) } },
             cancellationToken: cancellationToken);
-        return project;
+        return stored;
+    }
+
+    public async Task<Project?> UpdateProjectAsync(Project project, CancellationToken cancellationToken)
+    {
+        var existing = await GetProjectAsync(project.Id, cancellationToken);
+        if (existing is null)
+        {
+            return null;
+        }
+        var updated = project with { OrganizationId = existing.OrganizationId };
+        var result = await context.Projects.UpdateOneAsync(
+            Filter.Eq("_id", project.Id), Builders<BsonDocument>.Update.Set("doc", MongoDocuments.ToBson(updated)),
+            cancellationToken: cancellationToken);
+        return result.MatchedCount == 1 ? updated : null;
     }
 
     public async Task<Project?> GetProjectAsync(long id, CancellationToken cancellationToken) =>

@@ -51,6 +51,9 @@ public sealed class SealingBlobStore(IBlobStore inner, IDataKeyStore keys) : IBl
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
 
+    /// <summary>Keys are not sealed, only contents: the listing is the inner store's.</summary>
+    public IAsyncEnumerable<StoredBlob> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
+
     // The plaintext exists only for the reader's use and is deleted when the stream closes.
     private static FileStream TempFile() => new(
         Path.Combine(Path.GetTempPath(), $"cekura-sealed-{Guid.NewGuid():N}.tmp"),
@@ -60,7 +63,8 @@ public sealed class SealingBlobStore(IBlobStore inner, IDataKeyStore keys) : IBl
 /// <summary>The naming rule that tells <see cref="SealingBlobStore"/> which blobs to seal, and with which key.</summary>
 public static class SealedBlobKeys
 {
-    private const string Prefix = "sealed/";
+    /// <summary>Every sealed blob's key starts with this.</summary>
+    public const string Prefix = "sealed/";
 
     public static string For(string dataKeyId, string key) => $"{Prefix}{dataKeyId}/{key}";
 

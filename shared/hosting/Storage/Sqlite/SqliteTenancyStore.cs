@@ -19,11 +19,26 @@ public sealed class SqliteTenancyStore(SqliteDatabase database) : ITenancyStore
     public Task<IReadOnlyList<Organization>> ListOrganizationsAsync(CancellationToken cancellationToken) =>
         QueryAsync<Organization>("SELECT doc FROM organizations WHERE $value IS NULL ORDER BY id", null, cancellationToken);
 
-    public async Task<Project> CreateProjectAsync(long organizationId, string name, DateTimeOffset createdAt, CancellationToken cancellationToken)
+    public async Task<Project> CreateProjectAsync(Project project, CancellationToken cancellationToken)
     {
-        var project = new Project { OrganizationId = organizationId, Name = name, CreatedAt = createdAt };
-        var id = await InsertAsync("projects", organizationId, id => project with { Id = id }, cancellationToken);
+        var id = await InsertAsync("projects", project.OrganizationId, id => project with { Id = id }, cancellationToken);
         return project with { Id = id };
+    }
+
+    public async Task<Project?> UpdateProjectAsync(Project project, CancellationToken cancellationToken)
+    {
+        var existing = await GetProjectAsync(project.Id, cancellationToken);
+        if (existing is null)
+        {
+            return null;
+        }
+        var updated = project with { OrganizationId = existing.OrganizationId };
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE projects SET doc = $doc WHERE id = $id";
+        command.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(updated, CekuraJson.Options));
+        command.Parameters.AddWithValue("$id", project.Id);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? updated : null;
     }
 
     public async Task<Project?> GetProjectAsync(long id, CancellationToken cancellationToken) =>
