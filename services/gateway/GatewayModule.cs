@@ -1,5 +1,6 @@
 using Cekura.Gateway.Administration;
 using Cekura.Gateway.ApiKeys;
+using Cekura.Gateway.Webhooks;
 using Cekura.Hosting.Options;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Yarp.ReverseProxy.Configuration;
@@ -20,6 +21,8 @@ public static class GatewayModule
         builder.Services.AddSingleton<ApiKeyAuthenticator>();
         builder.Services.AddSingleton<KeyRateLimiter>();
         builder.Services.AddSingleton<KeyAdministration>();
+        builder.Services.AddSingleton<WebhookTokenResolver>();
+        builder.Services.AddSingleton<WebhookTokenRateLimiter>();
         builder.Services.AddHostedService<BootstrapKey>();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxUploadBytes);
         builder.Services.AddRequestTimeouts(o => o.DefaultPolicy = new RequestTimeoutPolicy
@@ -47,7 +50,10 @@ public static class GatewayModule
     public static WebApplication UseGateway(this WebApplication app)
     {
         app.UseRequestTimeouts();
-        app.UseMiddleware<ApiKeyMiddleware>();
+        // An agent's tokened webhook URL is authenticated by its token (and, in ingest, the provider's signature);
+        // every other request by its API key.
+        app.UseWhen(WebhookTokenMiddleware.Handles, tokened => tokened.UseMiddleware<WebhookTokenMiddleware>());
+        app.UseWhen(context => !WebhookTokenMiddleware.Handles(context), keyed => keyed.UseMiddleware<ApiKeyMiddleware>());
         return app;
     }
 

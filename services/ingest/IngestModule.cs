@@ -42,6 +42,7 @@ public static class IngestModule
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new SafeRecordingFetcher(sp.GetRequiredService<IOptions<RecordingFetchOptions>>()));
         builder.Services.AddScoped<WebhookRecordings>();
+        builder.Services.AddScoped<WebhookReceiver>();
         AddRecordingChecks(builder.Services);
         builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxRequestBytes);
         // Ingest's own ceiling; the gateway applies the per-kind limits (JSON vs uploads) in front of it.
@@ -88,6 +89,7 @@ public static class IngestModule
         api.MapCallEvaluationApi();
         api.MapCallLogChangesApi();
         api.MapAgentsApi();
+        api.MapAgentWebhookTokenApi();
         api.MapMetricsApi();
         return app;
     }
