@@ -386,6 +386,23 @@ public sealed class AgentsApiTests : IAsyncLifetime
             created.GetProperty("webhook_urls").GetProperty("retell").GetString());
     }
 
+    [Fact]
+    public async Task Without_a_public_base_url_webhook_urls_use_the_origin_the_gateway_saw()
+    {
+        var id = (await SendAsync(HttpMethod.Post, Agents, """{"agent_name": "Bot", "provider_webhook_secret": "s"}""", HttpStatusCode.Created))
+            .GetProperty("id").GetInt64();
+        // What YARP adds when ingest runs behind the gateway in another process.
+        var request = new HttpRequestMessage(HttpMethod.Post, $"{Agents}{id}/webhook_token/");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        request.Headers.Add("X-Forwarded-Host", "api.example.org:8443");
+        request.Headers.Add("X-Forwarded-Prefix", "/cekura");
+
+        var created = await (await _client.SendAsync(request)).ReadJsonAsync();
+
+        Assert.Equal($"https://api.example.org:8443/cekura/observability/v1/elevenlabs/observe/t/{created.GetProperty("token").GetString()}/",
+            created.GetProperty("webhook_urls").GetProperty("elevenlabs").GetString());
+    }
+
     private async Task<long> CreateAgentAsync(string name, object rubric)
     {
         var response = await _client.PostAsJsonAsync("/test_framework/v1/aiagents/", new { agent_name = name, rubric });

@@ -65,15 +65,36 @@ public static class AgentWebhookTokenApi
         {
             return ApiErrors.NotFound();
         }
-        var origin = cekura.Value.PublicBaseUrl is { Length: > 0 } configured
-            ? configured.TrimEnd('/')
-            : $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+        var origin = Origin(http.Request, cekura.Value);
         var urls = webhooks.Where(w => w.IsSigned).ToDictionary(w => w.Provider, w => origin + WebhookTokens.Path(w.Provider, token));
         // Shown once: no cache along the way may keep it.
         http.Response.Headers.CacheControl = "no-store";
         return Results.Json(new WebhookTokenView(saved.Id, token, saved.WebhookTokenPrefix!, agent.WebhookTokenHash is not null, urls),
             statusCode: StatusCodes.Status201Created);
     }
+
+    /// <summary>
+    /// Where the client reaches the API: <c>Cekura:PublicBaseUrl</c> when set; else what the gateway saw when ingest runs
+    /// behind it in another process (YARP's <c>X-Forwarded-Proto</c>/<c>-Host</c>/<c>-Prefix</c>), else this request's own
+    /// origin. Only the caller's own answer is built from these headers; nothing is stored.
+    /// </summary>
+    private static string Origin(HttpRequest request, CekuraOptions cekura)
+    {
+        if (cekura.PublicBaseUrl is { Length: > 0 } configured)
+        {
+            return configured.TrimEnd('/');
+        }
+        var proto = First(request.Headers["X-Forwarded-Proto"]);
+        var host = First(request.Headers["X-Forwarded-Host"]);
+        var forwarded = $"{proto}://{host}{First(request.Headers["X-Forwarded-Prefix"])}".TrimEnd('/');
+        return proto is "http" or "https" && !string.IsNullOrEmpty(host) && Uri.TryCreate(forwarded, UriKind.Absolute, out _)
+            ? forwarded
+            : $"{request.Scheme}://{request.Host}{request.PathBase}";
+    }
+
+    /// <summary>The first of a comma-separated header's values (each proxy on the way appends its own).</summary>
+    private static string? First(Microsoft.Extensions.Primitives.StringValues values) =>
+        values.ToString().Split(',', StringSplitOptions.TrimEntries).FirstOrDefault(v => v.Length > 0);
 
     private static async Task<IResult> RevokeAsync(long id, HttpContext http, IAgentStore agents, TimeProvider clock)
     {
