@@ -1,5 +1,6 @@
 using Cekura.Gateway.Administration;
 using Cekura.Gateway.ApiKeys;
+using Cekura.Gateway.Webhooks;
 using Cekura.Hosting.Options;
 using Cekura.Hosting.Tenancy;
 using Microsoft.AspNetCore.Http.Timeouts;
@@ -21,6 +22,8 @@ public static class GatewayModule
         builder.Services.AddSingleton<ApiKeyAuthenticator>();
         builder.Services.AddSingleton<KeyRateLimiter>();
         builder.Services.AddSingleton<KeyAdministration>();
+        builder.Services.AddSingleton<WebhookTokenResolver>();
+        builder.Services.AddSingleton<WebhookTokenRateLimiter>();
         builder.Services.AddHostedService<BootstrapKey>();
         // The JSON limit for every request; the middleware raises it for Send Calls uploads and lowers it for admin.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxJsonBytes);
@@ -51,7 +54,10 @@ public static class GatewayModule
     {
         app.UseRequestTimeouts();
         app.UseMiddleware<AdminKeyMiddleware>();
-        app.UseMiddleware<ApiKeyMiddleware>();
+        // An agent's tokened webhook URL is authenticated by its token (and, in ingest, the provider's signature);
+        // every other request by its API key.
+        app.UseWhen(WebhookTokenMiddleware.Handles, tokened => tokened.UseMiddleware<WebhookTokenMiddleware>());
+        app.UseWhen(context => !WebhookTokenMiddleware.Handles(context), keyed => keyed.UseMiddleware<ApiKeyMiddleware>());
         return app;
     }
 

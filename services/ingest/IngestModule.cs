@@ -47,6 +47,7 @@ public static class IngestModule
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new SafeRecordingFetcher(sp.GetRequiredService<IOptions<RecordingFetchOptions>>()));
         builder.Services.AddScoped<WebhookRecordings>();
+        builder.Services.AddScoped<WebhookReceiver>();
         AddRecordingChecks(builder.Services);
         builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxRequestBytes);
         // Behind a separate gateway, which applies the per-route limits (JSON vs Send Calls uploads) in front of it,
@@ -111,6 +112,7 @@ public static class IngestModule
         api.MapCallEvaluationApi();
         api.MapCallLogChangesApi();
         api.MapAgentsApi();
+        api.MapAgentWebhookTokenApi();
         api.MapMetricsApi();
         return app;
     }

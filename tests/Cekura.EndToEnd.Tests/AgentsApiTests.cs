@@ -1,7 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Cekura.EndToEnd.Tests.Support;
+using Cekura.Hosting.Storage;
+using Cekura.Hosting.Tenancy;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cekura.EndToEnd.Tests;
 
@@ -289,6 +294,113 @@ public sealed class AgentsApiTests : IAsyncLifetime
         Assert.False(result.GetProperty("value").GetBoolean());
         Assert.False(call.GetProperty("success").GetBoolean());
         Assert.Equal("failure", call.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_webhook_token_needs_the_providers_secret_and_is_shown_once_with_the_ready_urls()
+    {
+        var id = (await SendAsync(HttpMethod.Post, Agents, """{"agent_name": "Retell bot", "assistant_id": "agent_r1"}""",
+            HttpStatusCode.Created)).GetProperty("id").GetInt64();
+
+        var refused = await SendAsync(HttpMethod.Post, $"{Agents}{id}/webhook_token/", null, HttpStatusCode.BadRequest);
+        Assert.StartsWith("Set the agent's provider_webhook_secret first: a tokened webhook URL carries no API key",
+            refused.GetProperty("provider_webhook_secret")[0].GetString());
+        await SendAsync(HttpMethod.Patch, $"{Agents}{id}/", """{"provider_webhook_secret": "key_retell"}""");
+
+        var response = await _client.PostAsync($"{Agents}{id}/webhook_token/", null);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.True(response.Headers.CacheControl!.NoStore);
+        var created = await response.ReadJsonAsync();
+        var token = created.GetProperty("token").GetString()!;
+        Assert.Matches("^ck_hook_[A-Za-z0-9]{40}$", token);
+        Assert.Equal(token[..16], created.GetProperty("prefix").GetString());
+        Assert.Equal(id, created.GetProperty("agent").GetInt64());
+        Assert.False(created.GetProperty("rotated").GetBoolean());
+        var urls = created.GetProperty("webhook_urls").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
+        Assert.Equal(["elevenlabs", "retell", "vapi"], urls.Keys.Order());
+        Assert.Equal($"http://localhost/observability/v1/retell/observe/t/{token}/", urls["retell"]);
+        Assert.Equal($"http://localhost/observability/v1/elevenlabs/observe/t/{token}/", urls["elevenlabs"]);
+
+        // Afterwards only the prefix is shown, and only the hash is stored: no file of the installation holds the token.
+        var agent = await SendAsync(HttpMethod.Get, $"{Agents}{id}/", null);
+        Assert.True(agent.GetProperty("has_webhook_token").GetBoolean());
+        Assert.Equal(token[..16], agent.GetProperty("webhook_token_prefix").GetString());
+        Assert.DoesNotContain(token, agent.GetRawText());
+        Assert.DoesNotContain(token, (await SendAsync(HttpMethod.Get, Agents, null)).GetRawText());
+        var stored = await _host.Services.GetRequiredService<IAgentStore>().GetAsync(1, id, CancellationToken.None);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token))), stored!.WebhookTokenHash);
+        foreach (var file in Directory.GetFiles(_host.DataDirectory, "*", SearchOption.AllDirectories))
+        {
+            using var open = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(open, Encoding.Latin1);
+            Assert.False((await reader.ReadToEndAsync()).Contains(token[16..]), $"{file} holds the token");
+        }
+    }
+
+    [Fact]
+    public async Task Rotating_replaces_the_token_revoking_removes_it_and_agent_changes_keep_it()
+    {
+        var id = (await SendAsync(HttpMethod.Post, Agents, """{"agent_name": "ElevenLabs bot", "provider_webhook_secret": "wsec_1"}""",
+            HttpStatusCode.Created)).GetProperty("id").GetInt64();
+        var store = _host.Services.GetRequiredService<IAgentStore>();
+        var first = (await SendAsync(HttpMethod.Post, $"{Agents}{id}/webhook_token/", null, HttpStatusCode.Created)).GetProperty("token").GetString()!;
+
+        var rotated = await SendAsync(HttpMethod.Post, $"{Agents}{id}/webhook_token/", null, HttpStatusCode.Created);
+        var second = rotated.GetProperty("token").GetString()!;
+        Assert.True(rotated.GetProperty("rotated").GetBoolean());
+        Assert.NotEqual(first, second);
+        Assert.Null(await store.FindByWebhookTokenAsync(WebhookTokens.HashHex(first), CancellationToken.None));
+        Assert.Equal(id, (await store.FindByWebhookTokenAsync(WebhookTokens.HashHex(second), CancellationToken.None))!.Id);
+
+        // PATCH and PUT (which replaces every other field) leave the token alone.
+        await SendAsync(HttpMethod.Patch, $"{Agents}{id}/", """{"agent_name": "Renamed bot"}""");
+        var put = await SendAsync(HttpMethod.Put, $"{Agents}{id}/", """{"agent_name": "Replaced bot"}""");
+        Assert.True(put.GetProperty("has_webhook_token").GetBoolean());
+        Assert.Equal(second[..16], put.GetProperty("webhook_token_prefix").GetString());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteAsync($"{Agents}{id}/webhook_token/")).StatusCode);
+        var revoked = await SendAsync(HttpMethod.Get, $"{Agents}{id}/", null);
+        Assert.False(revoked.GetProperty("has_webhook_token").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, revoked.GetProperty("webhook_token_prefix").ValueKind);
+        Assert.Null(await store.FindByWebhookTokenAsync(WebhookTokens.HashHex(second), CancellationToken.None));
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteAsync($"{Agents}{id}/webhook_token/")).StatusCode);
+
+        foreach (var method in new[] { HttpMethod.Post, HttpMethod.Delete })
+        {
+            var missing = await SendAsync(method, $"{Agents}987654/webhook_token/", null, HttpStatusCode.NotFound);
+            Assert.Equal("Not found.", missing.GetProperty("detail").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Webhook_urls_use_the_public_base_url_when_one_is_set()
+    {
+        await using var host = new EmbeddedHost(new Dictionary<string, string?> { ["Cekura:PublicBaseUrl"] = "https://calls.example.com/" });
+        var client = host.CreateAuthorizedClient();
+        var agent = await (await client.PostAsJsonAsync(Agents, new { agent_name = "Bot", provider_webhook_secret = "s" })).ReadJsonAsync();
+
+        var created = await (await client.PostAsync($"{Agents}{agent.GetProperty("id").GetInt64()}/webhook_token/", null)).ReadJsonAsync();
+
+        var token = created.GetProperty("token").GetString();
+        Assert.Equal($"https://calls.example.com/observability/v1/retell/observe/t/{token}/",
+            created.GetProperty("webhook_urls").GetProperty("retell").GetString());
+    }
+
+    [Fact]
+    public async Task Without_a_public_base_url_webhook_urls_use_the_origin_the_gateway_saw()
+    {
+        var id = (await SendAsync(HttpMethod.Post, Agents, """{"agent_name": "Bot", "provider_webhook_secret": "s"}""", HttpStatusCode.Created))
+            .GetProperty("id").GetInt64();
+        // What YARP adds when ingest runs behind the gateway in another process.
+        var request = new HttpRequestMessage(HttpMethod.Post, $"{Agents}{id}/webhook_token/");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        request.Headers.Add("X-Forwarded-Host", "api.example.org:8443");
+        request.Headers.Add("X-Forwarded-Prefix", "/cekura");
+
+        var created = await (await _client.SendAsync(request)).ReadJsonAsync();
+
+        Assert.Equal($"https://api.example.org:8443/cekura/observability/v1/elevenlabs/observe/t/{created.GetProperty("token").GetString()}/",
+            created.GetProperty("webhook_urls").GetProperty("elevenlabs").GetString());
     }
 
     private async Task<long> CreateAgentAsync(string name, object rubric)

@@ -132,6 +132,34 @@ public sealed class DistributedDeploymentTests(RabbitMqFixture rabbit, S3Fixture
         var agents = await (await client.GetAsync("/test_framework/v1/predefined-metrics-external/?page_size=1")).ReadJsonAsync();
         Assert.StartsWith($"{gatewayOrigin}/test_framework/v1/predefined-metrics-external/?", agents.GetProperty("next").GetString());
 
+        // An agent's tokened webhook URL, through the gateway process without a key: the provider's signature instead.
+        var agent = await (await client.PostAsJsonAsync("/test_framework/v1/aiagents/",
+            new { agent_name = "ElevenLabs bot", provider_webhook_secret = "wsec_dist" })).ReadJsonAsync();
+        var token = await (await client.PostAsync($"/test_framework/v1/aiagents/{agent.GetProperty("id").GetInt64()}/webhook_token/", null)).ReadJsonAsync();
+        var hook = new Uri(token.GetProperty("webhook_urls").GetProperty("elevenlabs").GetString()!);
+        Assert.Equal(gateway.BaseAddress.Authority, hook.Authority); // the gateway's address, not ingest's
+        var transcription = $$"""
+            {"type": "post_call_transcription", "data": {"agent_id": "el_dist", "conversation_id": "dist-conv-1",
+              "transcript": [{"role": "agent", "message": "Hello, how can I help?", "time_in_call_secs": 0},
+                             {"role": "user", "message": "Book a table.", "time_in_call_secs": 3}],
+              "metadata": {"start_time_unix_secs": {{DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds()}}, "call_duration_secs": 30} } }
+            """;
+        var seconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString();
+        var signature = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes("wsec_dist"), System.Text.Encoding.UTF8.GetBytes(seconds + "." + transcription)));
+        using var provider = new HttpClient { BaseAddress = gateway.BaseAddress };
+        var signed = new HttpRequestMessage(HttpMethod.Post, hook.PathAndQuery)
+        {
+            Content = new StringContent(transcription, System.Text.Encoding.UTF8, "application/json"),
+        };
+        signed.Headers.Add("ElevenLabs-Signature", $"t={seconds},v0={signature}");
+        var hooked = await provider.SendAsync(signed);
+        Assert.True(hooked.StatusCode == HttpStatusCode.OK, await hooked.Content.ReadAsStringAsync());
+        var hookedCall = await Calls.WaitForStageAsync(client, (await hooked.ReadJsonAsync()).GetProperty("id").GetInt64(), "evaluated", TimeSpan.FromSeconds(90));
+        Assert.Equal("ElevenLabs bot", hookedCall.GetProperty("agent_name").GetString());
+        var unsigned = await provider.PostAsync(hook.PathAndQuery, new StringContent(transcription, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+
         // Ingest itself only serves requests stamped by the gateway, whose secret a caller cannot know.
         using var direct = new HttpClient { BaseAddress = ingest.BaseAddress };
         Assert.Equal(HttpStatusCode.Unauthorized, (await direct.GetAsync("/observability/v2/call-logs/")).StatusCode);

@@ -163,6 +163,40 @@ public sealed class GatewayTests
     }
 
     [Fact]
+    public async Task A_tokened_webhook_url_needs_no_key_and_has_its_own_rate_and_body_limits()
+    {
+        await using var host = Host(("Gateway:RateLimit:PerMinute", "6"), ("Gateway:RateLimit:Burst", "3"), ("Gateway:MaxJsonBytes", "4096"));
+        var owner = WithKey(host, (await CreateKeyAsync(Admin(host), 1,
+            new { organization_id = 1, project_id = 1, name = "owner", rate_limit_per_minute = 6000, rate_limit_burst = 100 })).Key);
+        var urls = new List<string>();
+        foreach (var name in new[] { "First", "Second" })
+        {
+            var agent = await (await owner.PostAsJsonAsync("/test_framework/v1/aiagents/", new { agent_name = name, provider_webhook_secret = "key_" + name })).ReadJsonAsync();
+            var token = await (await owner.PostAsync($"/test_framework/v1/aiagents/{agent.GetProperty("id").GetInt64()}/webhook_token/", null)).ReadJsonAsync();
+            urls.Add(new Uri(token.GetProperty("webhook_urls").GetProperty("retell").GetString()!).PathAndQuery);
+        }
+        var anonymous = host.CreateClient();
+        var unsigned = new StringContent("""{"event": "call_ended", "call": {"call_id": "r"}}""", Encoding.UTF8, "application/json");
+
+        // Unsigned, so ingest answers 401: reaching it at all shows the gateway let the request through without a key.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            statuses.Add((await anonymous.PostAsync(urls[0], unsigned)).StatusCode);
+        }
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 3), HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        var throttled = await anonymous.PostAsync(urls[0], unsigned);
+        Assert.InRange(int.Parse(throttled.Headers.GetValues("Retry-After").Single()), 1, 10);
+        Assert.StartsWith("Request was throttled.", (await throttled.ReadJsonAsync()).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync(urls[1], unsigned)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync("/observability/v2/call-logs/")).StatusCode);
+
+        var tooBig = await anonymous.PostAsync(urls[1], new StringContent(new string(' ', 5000) + "{}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBig.StatusCode);
+        Assert.Contains("JSON limit of 4096 bytes", (await tooBig.ReadJsonAsync()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task JSON_bodies_and_uploads_have_separate_size_limits()
     {
         await using var host = Host(("Gateway:MaxJsonBytes", "4096"), ("Gateway:MaxUploadBytes", "200000"));

@@ -3,8 +3,11 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Cekura.Contracts.Tenancy;
 using Cekura.EndToEnd.Tests.Support;
+using Cekura.Gateway.ApiKeys;
 using Cekura.Hosting.Storage;
+using Cekura.Hosting.Tenancy;
 using Cekura.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,6 +18,7 @@ public sealed class ProviderWebhookTests : IAsyncLifetime
 {
     // These tests check what is read from each body; the URLs in them are not fetched (RecordingUrlTests covers fetching).
     private readonly EmbeddedHost _host = new(new Dictionary<string, string?> { ["RecordingFetch:Enabled"] = "false" });
+    private readonly Dictionary<string, long> _agents = [];
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
@@ -30,6 +34,7 @@ public sealed class ProviderWebhookTests : IAsyncLifetime
             var response = await _client.PostAsJsonAsync("/test_framework/v1/aiagents/",
                 new { agent_name = name, assistant_id = assistant, provider_webhook_secret = secret });
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            _agents[assistant] = (await response.ReadJsonAsync()).GetProperty("id").GetInt64();
         }
     }
 
@@ -248,6 +253,196 @@ public sealed class ProviderWebhookTests : IAsyncLifetime
         var noCallId = await _client.PostAsync("/observability/v1/pipecat/observe/?agent_id=1", Json("""{"messages": [{"role": "user", "content": "hi"}]}"""));
         Assert.Equal("This field is required.", (await noCallId.ReadJsonAsync()).GetProperty("call_id")[0].GetString());
         Assert.Equal(HttpStatusCode.Unauthorized, (await _host.CreateClient().PostAsync("/observability/v1/vapi/observe/", Json(VapiReport))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_tokened_url_ingests_signed_Retell_and_ElevenLabs_webhooks_without_an_API_key()
+    {
+        var retellUrl = await TokenUrlAsync("agent_signed", "retell");
+        var elevenUrl = await TokenUrlAsync("el_signed", "elevenlabs");
+        var anonymous = _host.CreateClient();
+
+        var retellBody = RetellEvent("call_ended", "agent_signed", analysis: null);
+        var retell = await anonymous.SendAsync(Signed(retellUrl, retellBody, "retell", "key_retell_secret"));
+        Assert.True(retell.StatusCode == HttpStatusCode.OK, await retell.Content.ReadAsStringAsync());
+        var retellCall = await Calls.WaitForStageAsync(_client, (await retell.ReadJsonAsync()).GetProperty("id").GetInt64(), "evaluated");
+        Assert.Equal("Signed Retell bot", retellCall.GetProperty("agent_name").GetString());
+        Assert.Equal("retell-1", retellCall.GetProperty("call_id").GetString());
+
+        var elevenBody = ElevenLabsTranscription("conv_token", "el_signed");
+        var eleven = await (await anonymous.SendAsync(Signed(elevenUrl, elevenBody, "elevenlabs", "wsec_eleven"))).ReadJsonAsync();
+        Assert.Equal("ingested", eleven.GetProperty("status").GetString());
+        var audioBody = ElevenLabsAudio("conv_token", await TestAudio.EncodeAsync("mp3", seconds: 1)).Replace("\"el_agent\"", "\"el_signed\"");
+        var audio = await (await anonymous.SendAsync(Signed(elevenUrl, audioBody, "elevenlabs", "wsec_eleven"))).ReadJsonAsync();
+        Assert.Equal("recording_attached", audio.GetProperty("status").GetString());
+        var elevenCall = await Calls.WaitForStageAsync(_client, eleven.GetProperty("id").GetInt64(), "evaluated");
+        Assert.Equal("Signed ElevenLabs bot", elevenCall.GetProperty("agent_name").GetString());
+        Assert.Equal(JsonValueKind.String, elevenCall.GetProperty("voice_recording_url").ValueKind);
+
+        // The signature is what authenticates these URLs: missing, made with another secret, or over another body, it
+        // is refused as on the keyed URL, for every event (ignored ones too) and even when an API key is sent along.
+        var other = RetellEvent("call_ended", "agent_signed", analysis: null).Replace("retell-1", "retell-forged");
+        foreach (var (client, request) in new[]
+                 {
+                     (anonymous, new HttpRequestMessage(HttpMethod.Post, retellUrl) { Content = Json(other) }),
+                     (_client, new HttpRequestMessage(HttpMethod.Post, retellUrl) { Content = Json(other) }),
+                     (anonymous, Signed(retellUrl, other, "retell", "guessed_secret")),
+                     (anonymous, Signed(retellUrl, other, "retell", "key_retell_secret", signedBody: retellBody)),
+                     (anonymous, new HttpRequestMessage(HttpMethod.Post, retellUrl) { Content = Json("""{"event": "call_started", "call": {}}""") }),
+                     (anonymous, new HttpRequestMessage(HttpMethod.Post, elevenUrl) { Content = Json(ElevenLabsTranscription("conv_forged", "el_signed")) }),
+                 })
+        {
+            var refused = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.StartsWith("Webhook signature refused: ", (await refused.ReadJsonAsync()).GetProperty("detail").GetString());
+        }
+        Assert.Equal(2, (await (await _client.GetAsync("/observability/v2/call-logs/")).ReadJsonAsync()).GetProperty("count").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_rotated_revoked_or_unknown_token_is_a_plain_404_at_once()
+    {
+        var id = _agents["agent_signed"];
+        var anonymous = _host.CreateClient();
+        var body = RetellEvent("call_ended", "agent_signed", analysis: null);
+        var oldUrl = await TokenUrlAsync("agent_signed", "retell");
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.SendAsync(Signed(oldUrl, body, "retell", "key_retell_secret"))).StatusCode);
+
+        // The gateway still has the old token in its cache; ingest's own lookup refuses it all the same.
+        var newUrl = await TokenUrlAsync("agent_signed", "retell");
+        var rotatedAway = await anonymous.SendAsync(Signed(oldUrl, body, "retell", "key_retell_secret"));
+        var current = await anonymous.SendAsync(Signed(newUrl, body, "retell", "key_retell_secret"));
+        Assert.Equal("duplicate", (await current.ReadJsonAsync()).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteAsync($"/test_framework/v1/aiagents/{id}/webhook_token/")).StatusCode);
+        var revoked = await anonymous.SendAsync(Signed(newUrl, body, "retell", "key_retell_secret"));
+        var unknown = await anonymous.SendAsync(Signed(WebhookTokens.Path("retell", WebhookTokens.Generate()), body, "retell", "key_retell_secret"));
+        var malformed = await anonymous.SendAsync(Signed("/observability/v1/retell/observe/t/guess/", body, "retell", "key_retell_secret"));
+
+        foreach (var response in new[] { rotatedAway, revoked, unknown, malformed })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal("""{"detail":"Not found."}""", await response.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(1, (await (await _client.GetAsync("/observability/v2/call-logs/")).ReadJsonAsync()).GetProperty("count").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_tokened_url_takes_only_signing_providers_and_only_while_the_agent_has_its_secret()
+    {
+        var url = await TokenUrlAsync("agent_signed", "retell");
+        var anonymous = _host.CreateClient();
+        var token = url.Split('/')[^2];
+
+        foreach (var provider in new[] { "livekit", "pipecat" })
+        {
+            var unsigned = await anonymous.PostAsync(WebhookTokens.Path(provider, token), Json("""{"call_id": "x", "messages": []}"""));
+            Assert.Equal(HttpStatusCode.NotFound, unsigned.StatusCode);
+            Assert.Contains("carry no provider signature", (await unsigned.ReadJsonAsync()).GetProperty("detail").GetString());
+        }
+
+        var patched = await _client.PatchAsJsonAsync($"/test_framework/v1/aiagents/{_agents["agent_signed"]}/", new { provider_webhook_secret = (string?)null });
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        var body = RetellEvent("call_ended", "agent_signed", analysis: null);
+        var withoutSecret = await anonymous.SendAsync(Signed(url, body, "retell", "key_retell_secret"));
+        Assert.Equal(HttpStatusCode.Unauthorized, withoutSecret.StatusCode);
+        Assert.Contains("has no provider_webhook_secret", (await withoutSecret.ReadJsonAsync()).GetProperty("detail").GetString());
+        Assert.Equal(0, (await (await _client.GetAsync("/observability/v2/call-logs/")).ReadJsonAsync()).GetProperty("count").GetInt64());
+    }
+
+    [Fact]
+    public async Task Naming_another_agent_does_not_skip_the_signature_the_bodys_own_agent_requires()
+    {
+        var retellBody = RetellEvent("call_ended", "agent_signed", analysis: null);
+        foreach (var query in new[] { $"?agent_id={_agents["agent_retell"]}", "?agent_id=987654", "" })
+        {
+            var unsigned = await _client.PostAsync($"/observability/v1/retell/observe/{query}", Json(retellBody));
+            Assert.True(unsigned.StatusCode == HttpStatusCode.Unauthorized, $"{query}: {await unsigned.Content.ReadAsStringAsync()}");
+        }
+
+        // A recording for a signed agent's call, posted for an unsigned agent's assistant id and naming that agent.
+        var eleven = await _client.SendAsync(Signed("/observability/v1/elevenlabs/observe/", ElevenLabsTranscription("conv_bypass", "el_signed"), "elevenlabs", "wsec_eleven"));
+        Assert.Equal(HttpStatusCode.OK, eleven.StatusCode);
+        var elevenId = (await eleven.ReadJsonAsync()).GetProperty("id").GetInt64();
+        var audio = await _client.PostAsync($"/observability/v1/elevenlabs/observe/?agent_id={_agents["el_agent"]}", Json(ElevenLabsAudio("conv_bypass", Wav.Tone(0.5))));
+        Assert.Equal(HttpStatusCode.Unauthorized, audio.StatusCode);
+
+        // Signed, the same webhook is filed under the agent it names.
+        var signed = await _client.SendAsync(Signed($"/observability/v1/retell/observe/?agent_id={_agents["agent_retell"]}", retellBody, "retell", "key_retell_secret"));
+        var call = await Calls.WaitForStageAsync(_client, (await signed.ReadJsonAsync()).GetProperty("id").GetInt64(), "evaluated");
+        Assert.Equal("Retell bot", call.GetProperty("agent_name").GetString());
+        Assert.Null((await _host.Services.GetRequiredService<ICallStore>().GetForWorkerAsync(elevenId, CancellationToken.None))!.Recording);
+        Assert.Equal(2, (await (await _client.GetAsync("/observability/v2/call-logs/")).ReadJsonAsync()).GetProperty("count").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_project_that_never_configured_secrets_takes_unsigned_webhooks()
+    {
+        var key = ApiKeyHasher.Generate();
+        await _host.Services.GetRequiredService<IApiKeyStore>().AddAsync(new ApiKeyRecord
+        {
+            OrganizationId = 2, ProjectId = 2, Name = "unsigned project", Prefix = ApiKeyHasher.VisiblePrefix(key),
+            HashHex = ApiKeyHasher.HashHex(key), CreatedAt = DateTimeOffset.UtcNow,
+        }, CancellationToken.None);
+        var client = _host.CreateClient();
+        client.DefaultRequestHeaders.Add("X-CEKURA-API-KEY", key);
+        var agents = new Dictionary<string, long>();
+        foreach (var assistant in new[] { "agent_signed", "el_signed" })
+        {
+            var agent = await (await client.PostAsJsonAsync("/test_framework/v1/aiagents/", new { agent_name = "Plain " + assistant, assistant_id = assistant })).ReadJsonAsync();
+            agents[assistant] = agent.GetProperty("id").GetInt64();
+        }
+
+        var retell = await client.PostAsync("/observability/v1/retell/observe/", Json(RetellEvent("call_ended", "agent_signed", analysis: null)));
+        Assert.True(retell.StatusCode == HttpStatusCode.OK, await retell.Content.ReadAsStringAsync());
+        var named = await client.PostAsync($"/observability/v1/elevenlabs/observe/?agent_id={agents["el_signed"]}", Json(ElevenLabsTranscription("conv_plain", "el_signed")));
+        Assert.Equal("ingested", (await named.ReadJsonAsync()).GetProperty("status").GetString());
+        // Naming an agent that does not exist is the validation error it always was, not a signature refusal.
+        var unknown = await client.PostAsync("/observability/v1/elevenlabs/observe/?agent_id=987654", Json(ElevenLabsTranscription("conv_plain_2", "el_signed")));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.True((await unknown.ReadJsonAsync()).TryGetProperty("agent", out _));
+        Assert.Equal(2, (await (await client.GetAsync("/observability/v2/call-logs/")).ReadJsonAsync()).GetProperty("count").GetInt64());
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_lists_the_token_routes_and_that_the_tokened_url_needs_no_key()
+    {
+        var document = await (await _host.CreateClient().GetAsync("/openapi/v1.json")).ReadJsonAsync();
+        var paths = document.GetProperty("paths");
+
+        var tokened = paths.GetProperty("/observability/v1/{provider}/observe/t/{token}/").GetProperty("post");
+        Assert.Equal(0, tokened.GetProperty("security").GetArrayLength());
+        Assert.False(paths.GetProperty("/observability/v1/{provider}/observe/").GetProperty("post").TryGetProperty("security", out _));
+        Assert.Equal("ApiKey", Assert.Single(document.GetProperty("security").EnumerateArray()).EnumerateObject().Single().Name);
+        var tokenRoute = paths.GetProperty("/test_framework/v1/aiagents/{id}/webhook_token/");
+        Assert.True(tokenRoute.GetProperty("post").GetProperty("responses").TryGetProperty("201", out _));
+        Assert.True(tokenRoute.GetProperty("delete").GetProperty("responses").TryGetProperty("204", out _));
+    }
+
+    /// <summary>Creates (or rotates) the agent's webhook token and returns the path of its URL for the provider.</summary>
+    private async Task<string> TokenUrlAsync(string assistant, string provider)
+    {
+        var response = await _client.PostAsync($"/test_framework/v1/aiagents/{_agents[assistant]}/webhook_token/", null);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        return new Uri(JsonDocument.Parse(text).RootElement.GetProperty("webhook_urls").GetProperty(provider).GetString()!).PathAndQuery;
+    }
+
+    /// <summary>A request signed the way the provider signs it (Retell over body + ms, ElevenLabs over "s.body").</summary>
+    private static HttpRequestMessage Signed(string path, string body, string provider, string secret, string? signedBody = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Json(body) };
+        signedBody ??= body;
+        if (provider == "retell")
+        {
+            var ms = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString();
+            request.Headers.Add("X-Retell-Signature", $"v={ms},d={Hmac(secret, signedBody + ms)}");
+        }
+        else
+        {
+            var seconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString();
+            request.Headers.Add("ElevenLabs-Signature", $"t={seconds},v0={Hmac(secret, seconds + "." + signedBody)}");
+        }
+        return request;
     }
 
     private static string RetellEvent(string type, string agentId, string? analysis) => $$$"""

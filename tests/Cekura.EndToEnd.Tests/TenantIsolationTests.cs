@@ -58,6 +58,10 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
         new("POST", "/observability/v1/{provider}/observe/", "webhook_naming_As_assistant_is_400", WebhookNamingAsAssistant),
         new("POST", "/observability/v1/{provider}/observe/", "webhook_reusing_As_provider_call_id_makes_a_new_call", WebhookReusingAsCallId),
         new("POST", "/observability/v1/{provider}/observe/", "webhook_recording_for_As_call_is_404", WebhookRecordingForAsCall),
+        new("POST", "/test_framework/v1/aiagents/{id:long}/webhook_token/", "webhook_token_of_As_agent_cannot_be_created_or_rotated", WebhookTokenCreate),
+        new("DELETE", "/test_framework/v1/aiagents/{id:long}/webhook_token/", "webhook_token_of_As_agent_cannot_be_revoked", WebhookTokenRevoke),
+        new("POST", "/observability/v1/{provider}/observe/t/{token}/", "As_tokened_url_without_As_signature_is_401_whatever_key_or_headers_come_with_it", TokenedUrlOfA),
+        new("POST", "/observability/v1/{provider}/observe/t/{token}/", "Bs_tokened_url_files_under_Bs_agent_and_never_reaches_As_calls", TokenedUrlOfB),
         new("GET", "/openapi/{documentName}.json", "openapi_document_is_public_and_carries_no_tenant_data", OpenApiDocument),
         new("GET", "/admin/v1/projects/{id:long}/", "admin_project_view_needs_the_admin_key", AdminProjectRead),
         new("PATCH", "/admin/v1/projects/{id:long}/", "admin_project_retention_cannot_be_set_with_a_tenant_key", AdminProjectPatch),
@@ -465,6 +469,64 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
         await AssertStoresNothingAsync(a, b);
     }
 
+    private static async Task WebhookTokenCreate(TenantA a, OtherTenant b)
+    {
+        foreach (var id in new[] { a.AgentId, TenantA.DemoAgentId, 987654L })
+        {
+            await AssertNotFoundAsync(await b.Client.PostAsync($"/test_framework/v1/aiagents/{id}/webhook_token/", null));
+        }
+        await a.AssertTokenWorksAsync();
+    }
+
+    private static async Task WebhookTokenRevoke(TenantA a, OtherTenant b)
+    {
+        foreach (var id in new[] { a.AgentId, TenantA.DemoAgentId, 987654L })
+        {
+            await AssertNotFoundAsync(await b.Client.DeleteAsync($"/test_framework/v1/aiagents/{id}/webhook_token/"));
+        }
+        await a.AssertTokenWorksAsync();
+    }
+
+    private static async Task TokenedUrlOfA(TenantA a, OtherTenant b)
+    {
+        // B learned A's URL (and sends its own key, and in the spoofing run A's tenant headers too), but not A's secret.
+        var body = ElevenLabsTranscription("b-through-a", TenantA.AssistantId);
+        var unsigned = await b.Client.PostAsync(WebhookTokens.Path("elevenlabs", a.Token), new StringContent(body, Encoding.UTF8, "application/json"));
+        await AssertStatusAsync(HttpStatusCode.Unauthorized, unsigned);
+        var guessed = await b.Client.SendAsync(ElevenLabsSigned(WebhookTokens.Path("elevenlabs", a.Token), body, "b-guess"));
+        await AssertStatusAsync(HttpStatusCode.Unauthorized, guessed);
+        await AssertStoresNothingAsync(a, b);
+    }
+
+    private static async Task TokenedUrlOfB(TenantA a, OtherTenant b)
+    {
+        var agent = await b.CreateAgentAsync("B bot", TenantA.AssistantId, providerWebhookSecret: "b-secret");
+        var created = await AssertStatusAsync(HttpStatusCode.Created, await b.Client.PostAsync($"/test_framework/v1/aiagents/{agent}/webhook_token/", null));
+        var path = WebhookTokens.Path("elevenlabs", created.GetProperty("token").GetString()!);
+
+        // A's assistant id, conversation id and agent id in hand: the call is still a new one of B's agent.
+        var result = await AssertStatusAsync(HttpStatusCode.OK, await b.Client.SendAsync(
+            ElevenLabsSigned($"{path}?agent_id={a.AgentId}", ElevenLabsTranscription(TenantA.ConversationId, TenantA.AssistantId), "b-secret")));
+        Assert.Equal("ingested", result.GetProperty("status").GetString());
+        var id = result.GetProperty("id").GetInt64();
+        Assert.NotEqual(a.WebhookCallId, id);
+        var call = await Calls.WaitForStageAsync(b.Client, id, "evaluated");
+        Assert.Equal(agent, call.GetProperty("agent").GetInt64());
+
+        // A recording for a call only A has is not found through B's URL.
+        var audio = await b.Client.SendAsync(ElevenLabsSigned(path, ElevenLabsAudio(TenantA.CallIdText, TenantA.AssistantId, Wav.Tone(0.2)), "b-secret"));
+        Assert.Contains(TenantA.CallIdText, (await AssertStatusAsync(HttpStatusCode.NotFound, audio)).GetProperty("detail").GetString());
+    }
+
+    private static HttpRequestMessage ElevenLabsSigned(string path, string body, string secret)
+    {
+        var seconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString();
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(seconds + "." + body)));
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("ElevenLabs-Signature", $"t={seconds},v0={digest}");
+        return request;
+    }
+
     private static async Task OpenApiDocument(TenantA a, OtherTenant b)
     {
         foreach (var client in new[] { a.Host.CreateClient(), b.Client })
@@ -556,9 +618,10 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
     /// <summary>A second tenant (its own organisation and project) with a key added straight to the real key store.</summary>
     public sealed record OtherTenant(HttpClient Client, long ProjectId)
     {
-        public async Task<long> CreateAgentAsync(string name, string? assistantId)
+        public async Task<long> CreateAgentAsync(string name, string? assistantId, string? providerWebhookSecret = null)
         {
-            var response = await Client.PostAsJsonAsync("/test_framework/v1/aiagents/", new { agent_name = name, assistant_id = assistantId });
+            var response = await Client.PostAsJsonAsync("/test_framework/v1/aiagents/",
+                new { agent_name = name, assistant_id = assistantId, provider_webhook_secret = providerWebhookSecret });
             var agent = await AssertStatusAsync(HttpStatusCode.Created, response);
             Assert.Equal(ProjectId, agent.GetProperty("project").GetInt64());
             return agent.GetProperty("id").GetInt64();
@@ -582,6 +645,7 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
         public const string AssistantId = "asst_tenant_a";
         public const string CallIdText = "a-call-1";
         public const string ConversationId = "a-conv-1";
+        public const string WebhookSecret = "a-provider-secret";
 
         private long _lastProject = 1;
         private string _snapshot = "";
@@ -601,6 +665,9 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
         public long CallId { get; private set; }
         public long WebhookCallId { get; private set; }
         public string RecordingUrl { get; private set; } = "";
+
+        /// <summary>The token of A's agent's webhook URLs (A's agent gets its provider secret after A's unsigned webhook call).</summary>
+        public string Token { get; private set; } = "";
 
         public async Task InitializeAsync()
         {
@@ -622,6 +689,10 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
                 new StringContent(ElevenLabsTranscription(ConversationId, AssistantId), Encoding.UTF8, "application/json"));
             WebhookCallId = (await AssertStatusAsync(HttpStatusCode.OK, webhook)).GetProperty("id").GetInt64();
             await Calls.WaitForStageAsync(Client, WebhookCallId, "evaluated");
+            await AssertStatusAsync(HttpStatusCode.OK, await Client.PatchAsJsonAsync($"/test_framework/v1/aiagents/{AgentId}/", new { provider_webhook_secret = WebhookSecret }));
+            Token = (await AssertStatusAsync(HttpStatusCode.Created, await Client.PostAsync($"/test_framework/v1/aiagents/{AgentId}/webhook_token/", null)))
+                .GetProperty("token").GetString()!;
+            await AssertTokenWorksAsync();
 
             // Both calls fall in the list's default window, so the other tenant's list queries would find them if they leaked.
             var list = await AssertStatusAsync(HttpStatusCode.OK, await Client.GetAsync("/observability/v2/call-logs/"));
@@ -652,6 +723,14 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
                 client.DefaultRequestHeaders.Add(TenantHeaders.ProjectId, "1");
             }
             return new OtherTenant(client, project);
+        }
+
+        /// <summary>A's URL still takes A's signed webhooks: an event that is not a call, so A's data does not change.</summary>
+        public async Task AssertTokenWorksAsync()
+        {
+            var response = await Host.CreateClient().SendAsync(ElevenLabsSigned(WebhookTokens.Path("elevenlabs", Token),
+                """{"type": "call_initiation_failure", "data": {}}""", WebhookSecret));
+            Assert.Equal("ignored", (await AssertStatusAsync(HttpStatusCode.OK, response)).GetProperty("status").GetString());
         }
 
         /// <summary>A sees exactly what it saw before the case ran: lists, details, agents and the recording's bytes.</summary>

@@ -513,6 +513,51 @@ public abstract partial class StoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_webhook_token_is_set_found_by_its_hash_from_any_project_replaced_and_removed()
+    {
+        var agent = await Agents.CreateAsync(Agent(projectId: 2, assistantId: "asst_1"), Ct);
+        var at = new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
+
+        var set = await Agents.SetWebhookTokenAsync(2, agent.Id, new string('a', 64), "ck_hook_aaaaaaaa", at, Ct);
+
+        AssertSameJson(agent with { WebhookTokenHash = new string('a', 64), WebhookTokenPrefix = "ck_hook_aaaaaaaa", UpdatedAt = at }, set);
+        AssertSameJson(set, await Agents.FindByWebhookTokenAsync(new string('a', 64), Ct));
+        AssertSameJson(set, await Agents.GetAsync(2, agent.Id, Ct));
+        Assert.Null(await Agents.SetWebhookTokenAsync(1, agent.Id, new string('b', 64), "ck_hook_bbbbbbbb", at, Ct));
+
+        var rotated = await Agents.SetWebhookTokenAsync(2, agent.Id, new string('c', 64), "ck_hook_cccccccc", at.AddMinutes(1), Ct);
+        Assert.Null(await Agents.FindByWebhookTokenAsync(new string('a', 64), Ct));
+        Assert.Equal(agent.Id, (await Agents.FindByWebhookTokenAsync(new string('c', 64), Ct))!.Id);
+        Assert.Equal("ck_hook_cccccccc", rotated!.WebhookTokenPrefix);
+
+        var removed = await Agents.SetWebhookTokenAsync(2, agent.Id, null, null, at.AddMinutes(2), Ct);
+        Assert.Null(removed!.WebhookTokenHash);
+        Assert.Null(removed.WebhookTokenPrefix);
+        Assert.Null(await Agents.FindByWebhookTokenAsync(new string('c', 64), Ct));
+    }
+
+    [SkippableFact]
+    public async Task An_agent_update_never_changes_its_webhook_token()
+    {
+        var agent = await Agents.CreateAsync(Agent(assistantId: "asst_1"), Ct);
+        var stale = await Agents.SetWebhookTokenAsync(1, agent.Id, new string('a', 64), "ck_hook_aaaaaaaa", DateTimeOffset.UtcNow, Ct);
+        await Agents.SetWebhookTokenAsync(1, agent.Id, new string('b', 64), "ck_hook_bbbbbbbb", DateTimeOffset.UtcNow, Ct);
+
+        // Changed from a copy read before the rotation: the rotation stands, and so does a later revocation.
+        var saved = await Agents.UpdateAsync(stale! with { AgentName = "renamed" }, Ct);
+        Assert.Equal(("renamed", new string('b', 64), "ck_hook_bbbbbbbb"), (saved!.AgentName, saved.WebhookTokenHash, saved.WebhookTokenPrefix));
+        Assert.Null(await Agents.FindByWebhookTokenAsync(new string('a', 64), Ct));
+        await Agents.SetWebhookTokenAsync(1, agent.Id, null, null, DateTimeOffset.UtcNow, Ct);
+        await Agents.UpdateAsync(saved with { AgentName = "renamed again" }, Ct);
+        Assert.Null(await Agents.FindByWebhookTokenAsync(new string('b', 64), Ct));
+        Assert.Null((await Agents.GetAsync(1, agent.Id, Ct))!.WebhookTokenHash);
+
+        await Agents.SetWebhookTokenAsync(1, agent.Id, new string('d', 64), "ck_hook_dddddddd", DateTimeOffset.UtcNow, Ct);
+        Assert.True(await Agents.DeleteAsync(1, agent.Id, Ct));
+        Assert.Null(await Agents.FindByWebhookTokenAsync(new string('d', 64), Ct));
+    }
+
+    [SkippableFact]
     public async Task Agent_list_pages_in_creation_order_and_counts_only_the_project()
     {
         var ids = new List<long>();

@@ -15,13 +15,14 @@ public sealed record AgentView(
     long Id, string AgentName, string Description, string? AssistantId, string? AssistantProvider,
     IReadOnlyList<string> RedactFields, Rubric? Rubric, IReadOnlyList<long> Metrics, IReadOnlyList<AgentNode> TopicNodes,
     IReadOnlyList<AgentNode> DropoffNodes, string? WebhookUrl, bool HasWebhookSecret, double? SilenceDuration,
-    double? InfraIssuesTimeout, bool HasProviderWebhookSecret, long Project, string CreatedAt, string UpdatedAt)
+    double? InfraIssuesTimeout, bool HasProviderWebhookSecret, long Project, string CreatedAt, string UpdatedAt,
+    bool HasWebhookToken, string? WebhookTokenPrefix)
 {
     public static AgentView From(Agent a) => new(
         a.Id, a.AgentName, a.Description, a.AssistantId, a.AssistantProvider, a.RedactFields, a.Rubric, a.MetricIds,
         a.TopicNodes, a.DropoffNodes, a.WebhookUrl, !string.IsNullOrEmpty(a.WebhookSecret), a.SilenceDurationSeconds,
         a.InfraIssuesTimeoutSeconds, !string.IsNullOrEmpty(a.ProviderWebhookSecret), a.ProjectId,
-        CallLogViews.Iso(a.CreatedAt), CallLogViews.Iso(a.UpdatedAt));
+        CallLogViews.Iso(a.CreatedAt), CallLogViews.Iso(a.UpdatedAt), a.WebhookTokenHash is not null, a.WebhookTokenPrefix);
 }
 
 /// <summary>

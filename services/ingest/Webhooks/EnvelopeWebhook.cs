@@ -14,6 +14,9 @@ public sealed class EnvelopeWebhook(string provider, params string[] fallbackCal
 {
     public string Provider => provider;
 
+    /// <summary>Sent by the user's own code, which can send the API key; there is no provider signature to check.</summary>
+    public bool IsSigned => false;
+
     public WebhookEvent Read(JsonElement body)
     {
         if (body.ValueKind != JsonValueKind.Object)

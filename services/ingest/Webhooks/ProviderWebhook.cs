@@ -31,6 +31,12 @@ public interface IProviderWebhook
     /// <summary>The path segment: <c>/observability/v1/{Provider}/observe/</c>.</summary>
     string Provider { get; }
 
+    /// <summary>
+    /// Whether the provider signs its webhooks, so that <see cref="VerifySignature"/> proves where a body came from.
+    /// Only such providers are accepted on an agent's tokened URL, which carries no API key.
+    /// </summary>
+    bool IsSigned { get; }
+
     WebhookEvent Read(JsonElement body);
 
     /// <summary>Null when the request carries a valid signature for <paramref name="secret"/>, else why not.</summary>

@@ -1,12 +1,8 @@
 using System.Text.Json;
-using Cekura.Contracts.Calls;
-using Cekura.Contracts.Tenancy;
-using Cekura.Hosting.Calls;
-using Cekura.Hosting.Storage;
-using Cekura.Ingest.Api;
 using Cekura.Hosting.Calls.Views;
-using Cekura.Ingest.Observe;
-using Cekura.Ingest.Recordings;
+using Cekura.Hosting.Storage;
+using Cekura.Hosting.Tenancy;
+using Cekura.Ingest.Api;
 
 namespace Cekura.Ingest.Webhooks;
 
@@ -14,8 +10,11 @@ namespace Cekura.Ingest.Webhooks;
 public sealed record WebhookResult(string Status, long? Id = null, string? Reason = null);
 
 /// <summary>
-/// <c>POST /observability/v1/{provider}/observe/</c>: a provider's whole post-call webhook body, ingested exactly like
-/// Send Calls (same validation, dedupe and chain). The agent is <c>?agent_id=</c> or the provider's assistant id.
+/// A provider's whole post-call webhook body, ingested exactly like Send Calls, at two URLs:
+/// <c>POST /observability/v1/{provider}/observe/</c> with the API key (the agent is <c>?agent_id=</c> or the provider's
+/// assistant id), and an agent's tokened URL <c>POST /observability/v1/{provider}/observe/t/{token}/</c> for providers
+/// that cannot send headers (the gateway resolves the token to the tenant; the agent is the token's, and the
+/// provider's signature is required).
 /// </summary>
 public static class WebhookApi
 {
@@ -29,101 +28,61 @@ public static class WebhookApi
             .Produces<Dictionary<string, string[]>>(StatusCodes.Status400BadRequest)
             .Produces<ErrorDetail>(StatusCodes.Status401Unauthorized)
             .Produces<ErrorDetail>(StatusCodes.Status404NotFound);
+        group.MapPost("/observability/v1/{provider}/observe/t/{token}/", ReceiveByTokenAsync)
+            .WithName("ProviderWebhookByToken")
+            .WithSummary("An agent's webhook URL for providers that cannot send headers (vapi, retell, elevenlabs): no API key; "
+                + "the token (from POST /test_framework/v1/aiagents/{id}/webhook_token/) names the agent, and the provider's "
+                + "signature for the agent's provider_webhook_secret is required. An unknown or revoked token is a 404.")
+            .Accepts<JsonElement>("application/json")
+            .Produces<WebhookResult>()
+            .Produces<Dictionary<string, string[]>>(StatusCodes.Status400BadRequest)
+            .Produces<ErrorDetail>(StatusCodes.Status401Unauthorized)
+            .Produces<ErrorDetail>(StatusCodes.Status404NotFound)
+            .Produces<ErrorDetail>(StatusCodes.Status429TooManyRequests)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.Security = []; // the token in the path authenticates it, not X-CEKURA-API-KEY
+                return Task.CompletedTask;
+            });
         return group;
     }
 
     private static async Task<IResult> ReceiveAsync(
-        string provider, long? agent_id, HttpContext http, IEnumerable<IProviderWebhook> webhooks, SendCallHandler handler,
-        WebhookRecordings recordings, ICallStore store, CallLogWriter writer, TimeProvider clock)
+        string provider, long? agent_id, HttpContext http, IEnumerable<IProviderWebhook> webhooks, WebhookReceiver receiver) =>
+        webhooks.FirstOrDefault(w => w.Provider == provider) is { } webhook
+            ? await receiver.ReceiveAsync(http, webhook, agent_id, requiredSigner: null)
+            : UnknownProvider(provider, webhooks);
+
+    private static async Task<IResult> ReceiveByTokenAsync(
+        string provider, string token, HttpContext http, IEnumerable<IProviderWebhook> webhooks, IAgentStore agents, WebhookReceiver receiver)
     {
+        // The gateway resolved the token to this tenant from its cache; asking the store again here makes a rotation
+        // or revocation hold at once. Unknown, revoked and another project's tokens get the same answer.
+        var agent = WebhookTokens.IsWellFormed(token)
+            ? await agents.FindByWebhookTokenAsync(WebhookTokens.HashHex(token), http.RequestAborted)
+            : null;
+        if (agent is null || agent.ProjectId != http.Tenant().ProjectId)
+        {
+            return ApiErrors.NotFound();
+        }
         var webhook = webhooks.FirstOrDefault(w => w.Provider == provider);
-        if (webhook is null)
+        if (webhook is null || !webhook.IsSigned)
         {
-            return ApiErrors.Detail(StatusCodes.Status404NotFound,
-                $"No native webhook for '{provider}'; use one of {string.Join(", ", webhooks.Select(w => w.Provider))}.");
+            return webhook is null
+                ? UnknownProvider(provider, webhooks)
+                : ApiErrors.Detail(StatusCodes.Status404NotFound,
+                    $"'{provider}' webhooks carry no provider signature, so they have no tokened URL; post them to "
+                    + $"/observability/v1/{provider}/observe/ with the API key.");
         }
-        var raw = await WebhookBody.ReadAsync(http.Request, http.RequestAborted);
-        JsonDocument document;
-        try
+        if (agent.ProviderWebhookSecret is not { Length: > 0 })
         {
-            document = JsonDocument.Parse(raw);
+            return WebhookReceiver.Refused(
+                "the agent has no provider_webhook_secret, and its tokened URL accepts only webhooks signed with it");
         }
-        catch (JsonException e)
-        {
-            return ApiErrors.Detail(StatusCodes.Status400BadRequest, $"JSON parse error - {e.Message}");
-        }
-        // The document reads the body buffer in place (no clone): every element below lives as long as this request.
-        using (document)
-        {
-            return await HandleAsync(webhook, document.RootElement, raw, agent_id, http, handler, recordings, store, writer, clock);
-        }
+        return await receiver.ReceiveAsync(http, webhook, agent.Id, requiredSigner: agent);
     }
 
-    private static async Task<IResult> HandleAsync(
-        IProviderWebhook webhook, JsonElement body, ReadOnlyMemory<byte> raw, long? agent_id, HttpContext http, SendCallHandler handler,
-        WebhookRecordings recordings, ICallStore store, CallLogWriter writer, TimeProvider clock)
-    {
-        var tenant = http.Tenant();
-        switch (webhook.Read(body))
-        {
-            case WebhookEvent.Ignored ignored:
-                return Results.Json(new WebhookResult("ignored", Reason: ignored.Reason));
-            case WebhookEvent.Malformed malformed:
-                return ApiErrors.Fields(Single(malformed.Field, malformed.Problem));
-            case WebhookEvent.RecordingForCall recording:
-                return await recordings.AttachAsync(tenant, webhook, recording, agent_id, http.Request.Headers, raw, http.RequestAborted);
-            case WebhookEvent.FinishedCall call:
-            {
-                var fields = agent_id is { } id ? new Dictionary<string, JsonElement>(call.Fields) { ["agent"] = JsonSerializer.SerializeToElement(id) } : call.Fields;
-                var (validated, errors) = await handler.ValidateAsync(tenant, SendCallBody.FromFields(fields), http.RequestAborted);
-                if (validated is null)
-                {
-                    return ApiErrors.Fields(errors);
-                }
-                // The signature is checked before the recording URL is fetched: an unsigned body makes us download nothing.
-                if (validated.Agent.ProviderWebhookSecret is { Length: > 0 } secret
-                    && webhook.VerifySignature(http.Request.Headers, raw.Span, secret, clock.GetUtcNow()) is { } refusal)
-                {
-                    return ApiErrors.Detail(StatusCodes.Status401Unauthorized, $"Webhook signature refused: {refusal}.");
-                }
-                await using var accepted = await handler.ReadRecordingAsync(validated, errors, http.RequestAborted);
-                if (accepted is null)
-                {
-                    return ApiErrors.Fields(errors);
-                }
-                var result = await handler.IngestAsync(tenant, accepted, http.RequestAborted);
-                if (result.DuplicateOfId is { } existing)
-                {
-                    await AddToExistingAsync(store, writer, tenant, existing, call.Addendum, http.RequestAborted);
-                    return Results.Json(new WebhookResult("duplicate", existing));
-                }
-                return Results.Json(new WebhookResult("ingested", result.Call!.Id));
-            }
-            default:
-                throw new InvalidOperationException("unknown webhook event");
-        }
-    }
-
-    /// <summary>A later event for a stored call (Retell's call_analyzed) merges its keys into the metadata; setting, never appending, so redelivery is harmless.</summary>
-    private static async Task AddToExistingAsync(
-        ICallStore store, CallLogWriter writer, Tenant tenant, long id, JsonElement? addendum, CancellationToken cancellationToken)
-    {
-        if (addendum is not { ValueKind: JsonValueKind.Object } extra
-            || await store.GetAsync(tenant.ProjectId, id, cancellationToken) is not { } existing)
-        {
-            return;
-        }
-        await writer.UpdateAsync(existing, call =>
-        {
-            var merged = WebhookJson.Metadata(call.Metadata, extra.EnumerateObject().Select(p => (p.Name, (JsonElement?)p.Value)).ToArray());
-            return JsonElement.DeepEquals(merged ?? default, call.Metadata ?? default) ? null : call with { Metadata = merged };
-        }, cancellationToken);
-    }
-
-    private static FieldErrors Single(string field, string problem)
-    {
-        var errors = new FieldErrors();
-        errors.Add(field, problem);
-        return errors;
-    }
+    private static IResult UnknownProvider(string provider, IEnumerable<IProviderWebhook> webhooks) =>
+        ApiErrors.Detail(StatusCodes.Status404NotFound,
+            $"No native webhook for '{provider}'; use one of {string.Join(", ", webhooks.Select(w => w.Provider))}.");
 }

@@ -9,10 +9,11 @@ namespace Cekura.Ingest.Webhooks;
 
 /// <summary>Attaches a recording that arrives after its call (ElevenLabs' post_call_audio) to the stored call.</summary>
 public sealed class WebhookRecordings(
-    ICallStore store, IBlobStore blobs, IAgentStore agents, CallLogWriter writer, TimeProvider clock, RecordingVerifier verifier)
+    ICallStore store, IBlobStore blobs, IAgentStore agents, CallLogWriter writer, RecordingVerifier verifier)
 {
-    public async Task<IResult> AttachAsync(Tenant tenant, IProviderWebhook webhook, WebhookEvent.RecordingForCall recording,
-        long? agentId, IHeaderDictionary headers, ReadOnlyMemory<byte> raw, CancellationToken cancellationToken)
+    /// <param name="signature">The request's signature check, already passed for the agents the request names; the stored call's agent is checked here.</param>
+    public async Task<IResult> AttachAsync(
+        Tenant tenant, WebhookEvent.RecordingForCall recording, WebhookSignatureCheck signature, CancellationToken cancellationToken)
     {
         if (await store.FindByCallIdAsync(tenant.ProjectId, recording.CallId, cancellationToken) is not { } call)
         {
@@ -20,11 +21,9 @@ public sealed class WebhookRecordings(
             return ApiErrors.Detail(StatusCodes.Status404NotFound,
                 $"No call with call_id '{recording.CallId}' yet; the recording is attached once its transcript webhook has arrived.");
         }
-        var agent = await agents.GetAsync(tenant.ProjectId, agentId ?? call.AgentId, cancellationToken);
-        if (agent?.ProviderWebhookSecret is { Length: > 0 } secret
-            && webhook.VerifySignature(headers, raw.Span, secret, clock.GetUtcNow()) is { } refusal)
+        if (signature.Refusal(await agents.GetAsync(tenant.ProjectId, call.AgentId, cancellationToken)) is { } refusal)
         {
-            return ApiErrors.Detail(StatusCodes.Status401Unauthorized, $"Webhook signature refused: {refusal}.");
+            return WebhookReceiver.Refused(refusal);
         }
         if (call.Recording is not null)
         {

@@ -41,6 +41,15 @@ public sealed record Agent
 
     /// <summary>The secret the provider signs its webhooks with (Vapi secret, Retell API key, ElevenLabs HMAC secret); never shown.</summary>
     public string? ProviderWebhookSecret { get; init; }
+
+    /// <summary>
+    /// SHA-256 (lower-case hex) of the token in the agent's webhook URLs (<c>/observability/v1/{provider}/observe/t/{token}/</c>),
+    /// or null when it has none; the token itself is never stored. Only the agent store's own token method changes it.
+    /// </summary>
+    public string? WebhookTokenHash { get; init; }
+
+    /// <summary>The token's first characters, kept to recognise it (shown in the agent view); null without a token.</summary>
+    public string? WebhookTokenPrefix { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 }

@@ -11,9 +11,23 @@ public interface IAgentStore
 
     Task<Agent?> FindByAssistantIdAsync(long projectId, string assistantId, CancellationToken cancellationToken);
 
-    /// <summary>Replaces the project's agent <c>agent.Id</c>; null when the project has no such agent.</summary>
+    /// <summary>
+    /// Replaces the project's agent <c>agent.Id</c>, except its webhook token, which keeps its stored value whatever
+    /// <paramref name="agent"/> holds (so a change made from an agent read before a rotation or revocation cannot bring
+    /// the old token back); returns the agent as stored, or null when the project has no such agent.
+    /// </summary>
     /// <exception cref="DuplicateAssistantIdException">Another agent of the project has the new assistant id.</exception>
     Task<Agent?> UpdateAsync(Agent agent, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets the agent's webhook token (its SHA-256 and visible prefix), replacing any earlier one, or with nulls removes
+    /// it, in one step, and sets <c>UpdatedAt</c>; returns the agent as stored, or null when the project has no such agent.
+    /// </summary>
+    Task<Agent?> SetWebhookTokenAsync(
+        long projectId, long id, string? hashHex, string? prefix, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The agent, of any project, whose webhook token has this SHA-256; null when none has.</summary>
+    Task<Agent?> FindByWebhookTokenAsync(string hashHex, CancellationToken cancellationToken);
 
     Task<(long Count, IReadOnlyList<Agent> Items)> ListAsync(long projectId, int page, int pageSize, CancellationToken cancellationToken);
 

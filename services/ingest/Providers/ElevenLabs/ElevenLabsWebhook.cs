@@ -14,6 +14,8 @@ public sealed class ElevenLabsWebhook : IProviderWebhook
 {
     public string Provider => "elevenlabs";
 
+    public bool IsSigned => true;
+
     public WebhookEvent Read(JsonElement body)
     {
         var type = Text(body, ["type"]);

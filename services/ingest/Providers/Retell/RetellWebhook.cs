@@ -14,6 +14,8 @@ public sealed class RetellWebhook : IProviderWebhook
 {
     public string Provider => "retell";
 
+    public bool IsSigned => true;
+
     public WebhookEvent Read(JsonElement body)
     {
         var type = Text(body, ["event"], ["event_type"]);

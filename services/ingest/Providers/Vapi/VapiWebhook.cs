@@ -9,6 +9,8 @@ public sealed class VapiWebhook : IProviderWebhook
 {
     public string Provider => "vapi";
 
+    public bool IsSigned => true;
+
     public WebhookEvent Read(JsonElement body)
     {
         if (At(body, "message") is not { ValueKind: JsonValueKind.Object } message)

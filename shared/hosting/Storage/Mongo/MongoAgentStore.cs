@@ -4,7 +4,10 @@ using MongoDB.Driver;
 
 namespace Cekura.Hosting.Storage.Mongo;
 
-/// <summary>Agents as <c>{ _id, project_id, assistant_id (string or null), doc }</c>.</summary>
+/// <summary>
+/// Agents as <c>{ _id, project_id, assistant_id (string or null), webhook_token_hash, webhook_token_prefix, doc }</c>. The
+/// webhook token lives beside <c>doc</c>, not in it, so replacing <c>doc</c> (an agent update) never touches it.
+/// </summary>
 public sealed class MongoAgentStore(MongoStoreContext context) : IAgentStore
 {
     private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
@@ -18,7 +21,9 @@ public sealed class MongoAgentStore(MongoStoreContext context) : IAgentStore
             { "_id", stored.Id },
             { "project_id", stored.ProjectId },
             { "assistant_id", stored.AssistantId is { } assistantId ? new BsonString(assistantId) : BsonNull.Value },
-            { "doc", MongoDocuments.ToBson(stored) },
+            { TokenHash, Text(stored.WebhookTokenHash) },
+            { TokenPrefix, Text(stored.WebhookTokenPrefix) },
+            { "doc", Doc(stored) },
         };
         try
         {
@@ -37,18 +42,33 @@ public sealed class MongoAgentStore(MongoStoreContext context) : IAgentStore
         var set = Builders<BsonDocument>.Update;
         var update = set.Combine(
             set.Set<BsonValue>("assistant_id", agent.AssistantId is { } assistantId ? new BsonString(assistantId) : BsonNull.Value),
-            set.Set<BsonValue>("doc", MongoDocuments.ToBson(agent)));
+            set.Set<BsonValue>("doc", Doc(agent)));
         try
         {
-            var result = await context.Agents.UpdateOneAsync(
-                Filter.Eq("project_id", agent.ProjectId) & Filter.Eq("_id", agent.Id), update, cancellationToken: cancellationToken);
-            return result.MatchedCount == 1 ? agent : null;
+            var stored = await context.Agents.FindOneAndUpdateAsync(
+                Filter.Eq("project_id", agent.ProjectId) & Filter.Eq("_id", agent.Id), update, After, cancellationToken);
+            return stored is null ? null : ToAgent(stored);
         }
         catch (MongoWriteException e) when (MongoStoreContext.IsDuplicateKey(e))
         {
             throw new DuplicateAssistantIdException(agent.AssistantId!);
         }
     }
+
+    public async Task<Agent?> SetWebhookTokenAsync(
+        long projectId, long id, string? hashHex, string? prefix, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        var set = Builders<BsonDocument>.Update;
+        var stored = await context.Agents.FindOneAndUpdateAsync(
+            Filter.Eq("project_id", projectId) & Filter.Eq("_id", id),
+            set.Set(TokenHash, Text(hashHex)).Set(TokenPrefix, Text(prefix)).Set("doc.updated_at", MongoDocuments.Value(now)),
+            After, cancellationToken);
+        return stored is null ? null : ToAgent(stored);
+    }
+
+    public Task<Agent?> FindByWebhookTokenAsync(string hashHex, CancellationToken cancellationToken) =>
+        FindOneAsync(Filter.Eq(TokenHash, hashHex), cancellationToken);
 
     public Task<Agent?> GetAsync(long projectId, long id, CancellationToken cancellationToken) =>
         FindOneAsync(Filter.Eq("project_id", projectId) & Filter.Eq("_id", id), cancellationToken);
@@ -71,7 +91,7 @@ public sealed class MongoAgentStore(MongoStoreContext context) : IAgentStore
             .Skip((int)Math.Min(int.MaxValue, Math.Max(0L, (long)(page - 1) * pageSize)))
             .Limit(pageSize)
             .ToListAsync(cancellationToken);
-        return (total, docs.Select(d => MongoDocuments.FromBson<Agent>(d["doc"].AsBsonDocument)).ToList());
+        return (total, docs.Select(ToAgent).ToList());
     }
 
     public async Task<bool> DeleteAsync(long projectId, long id, CancellationToken cancellationToken)
@@ -93,7 +113,7 @@ public sealed class MongoAgentStore(MongoStoreContext context) : IAgentStore
         var docs = await context.Agents.Find(Filter.Eq("project_id", projectId) & Filter.In("doc.metric_ids", metricIds))
             .Sort(Builders<BsonDocument>.Sort.Ascending("_id"))
             .ToListAsync(cancellationToken);
-        return docs.Select(d => MongoDocuments.FromBson<Agent>(d["doc"].AsBsonDocument)).ToList();
+        return docs.Select(ToAgent).ToList();
     }
 
     public async Task SetMetricAgentsAsync(
@@ -121,6 +141,22 @@ public sealed class MongoAgentStore(MongoStoreContext context) : IAgentStore
     {
         await context.EnsureInitializedAsync(cancellationToken);
         var found = await context.Agents.Find(filter).FirstOrDefaultAsync(cancellationToken);
-        return found is null ? null : MongoDocuments.FromBson<Agent>(found["doc"].AsBsonDocument);
+        return found is null ? null : ToAgent(found);
     }
+
+    private const string TokenHash = "webhook_token_hash";
+    private const string TokenPrefix = "webhook_token_prefix";
+
+    private static readonly FindOneAndUpdateOptions<BsonDocument> After = new() { ReturnDocument = ReturnDocument.After };
+
+    private static BsonValue Text(string? value) => value is null ? BsonNull.Value : new BsonString(value);
+
+    /// <summary>The agent's <c>doc</c>, without the token fields (they are stored beside it).</summary>
+    private static BsonDocument Doc(Agent agent) => MongoDocuments.ToBson(agent with { WebhookTokenHash = null, WebhookTokenPrefix = null });
+
+    private static Agent ToAgent(BsonDocument stored) => MongoDocuments.FromBson<Agent>(stored["doc"].AsBsonDocument) with
+    {
+        WebhookTokenHash = stored.GetValue(TokenHash, BsonNull.Value) is BsonString hash ? hash.Value : null,
+        WebhookTokenPrefix = stored.GetValue(TokenPrefix, BsonNull.Value) is BsonString prefix ? prefix.Value : null,
+    };
 }

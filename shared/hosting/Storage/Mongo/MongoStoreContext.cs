@@ -122,6 +122,18 @@ public sealed class MongoStoreContext(MongoStoreOptions options) : IDisposable
                 }),
             cancellationToken: cancellationToken);
 
+        // Resolves a webhook token; partial, so the agents without one (null) do not collide.
+        await Agents.Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("webhook_token_hash"),
+                new CreateIndexOptions<BsonDocument>
+                {
+                    Unique = true,
+                    Name = "agents_webhook_token_hash",
+                    PartialFilterExpression = Builders<BsonDocument>.Filter.Type("webhook_token_hash", "string"),
+                }),
+            cancellationToken: cancellationToken);
+
         // Finds the agents that enable a metric (a multikey index over each agent's metric ids).
         await Agents.Indexes.CreateOneAsync(
             new CreateIndexModel<BsonDocument>(

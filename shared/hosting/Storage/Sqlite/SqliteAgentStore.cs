@@ -40,19 +40,62 @@ public sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var update = connection.CreateCommand();
-        update.CommandText = "UPDATE agents SET assistant_id = $assistant, doc = $doc WHERE project_id = $project AND id = $id";
+        // The stored token fields are copied into the new document in the same statement, so no read-then-write
+        // window lets a stale agent undo a rotation or revocation.
+        update.CommandText = """
+            UPDATE agents SET assistant_id = $assistant,
+                doc = json_set($doc, '$.webhook_token_hash', json_extract(doc, '$.webhook_token_hash'),
+                                     '$.webhook_token_prefix', json_extract(doc, '$.webhook_token_prefix'))
+            WHERE project_id = $project AND id = $id
+            RETURNING doc
+            """;
         update.Parameters.AddWithValue("$assistant", (object?)agent.AssistantId ?? DBNull.Value);
         update.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(agent, CekuraJson.Options));
         update.Parameters.AddWithValue("$project", agent.ProjectId);
         update.Parameters.AddWithValue("$id", agent.Id);
         try
         {
-            return await update.ExecuteNonQueryAsync(cancellationToken) == 1 ? agent : null;
+            return await update.ExecuteScalarAsync(cancellationToken) is string doc
+                ? JsonSerializer.Deserialize<Agent>(doc, CekuraJson.Options)
+                : null;
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 19)
         {
             throw new DuplicateAssistantIdException(agent.AssistantId!);
         }
+    }
+
+    public async Task<Agent?> SetWebhookTokenAsync(
+        long projectId, long id, string? hashHex, string? prefix, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var update = connection.CreateCommand();
+        update.CommandText = """
+            UPDATE agents SET doc = json_set(doc, '$.webhook_token_hash', $hash, '$.webhook_token_prefix', $prefix,
+                                                  '$.updated_at', json($updatedAt))
+            WHERE project_id = $project AND id = $id
+            RETURNING doc
+            """;
+        update.Parameters.AddWithValue("$hash", (object?)hashHex ?? DBNull.Value);
+        update.Parameters.AddWithValue("$prefix", (object?)prefix ?? DBNull.Value);
+        update.Parameters.AddWithValue("$updatedAt", JsonSerializer.Serialize(now, CekuraJson.Options));
+        update.Parameters.AddWithValue("$project", projectId);
+        update.Parameters.AddWithValue("$id", id);
+        return await update.ExecuteScalarAsync(cancellationToken) is string doc
+            ? JsonSerializer.Deserialize<Agent>(doc, CekuraJson.Options)
+            : null;
+    }
+
+    public async Task<Agent?> FindByWebhookTokenAsync(string hashHex, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // The same expression as the agents_webhook_token index, so the lookup uses it.
+        command.CommandText = "SELECT doc FROM agents WHERE json_extract(doc, '$.webhook_token_hash') = $hash";
+        command.Parameters.AddWithValue("$hash", hashHex);
+        return await command.ExecuteScalarAsync(cancellationToken) is string doc
+            ? JsonSerializer.Deserialize<Agent>(doc, CekuraJson.Options)
+            : null;
     }
 
     public Task<Agent?> GetAsync(long projectId, long id, CancellationToken cancellationToken) =>

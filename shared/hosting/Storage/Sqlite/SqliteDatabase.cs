@@ -141,6 +141,7 @@ public sealed class SqliteDatabase
             doc TEXT NOT NULL,
             UNIQUE (project_id, assistant_id)
         );
+        CREATE INDEX IF NOT EXISTS agents_webhook_token ON agents (json_extract(doc, '$.webhook_token_hash'));
         CREATE TABLE IF NOT EXISTS metrics (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             project_id INTEGER NOT NULL,
