@@ -387,19 +387,20 @@ public sealed class AgentsApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Without_a_public_base_url_webhook_urls_use_the_origin_the_gateway_saw()
+    public async Task Without_a_public_base_url_webhook_urls_use_the_request_origin_and_ignore_a_clients_forwarded_headers()
     {
         var id = (await SendAsync(HttpMethod.Post, Agents, """{"agent_name": "Bot", "provider_webhook_secret": "s"}""", HttpStatusCode.Created))
             .GetProperty("id").GetInt64();
-        // What YARP adds when ingest runs behind the gateway in another process.
+        // Forwarded headers from a client (not from our gateway in another process) must not steer the URL; the
+        // distributed deployment test shows the gateway's own origin is used there.
         var request = new HttpRequestMessage(HttpMethod.Post, $"{Agents}{id}/webhook_token/");
         request.Headers.Add("X-Forwarded-Proto", "https");
-        request.Headers.Add("X-Forwarded-Host", "api.example.org:8443");
-        request.Headers.Add("X-Forwarded-Prefix", "/cekura");
+        request.Headers.Add("X-Forwarded-Host", "evil.example.org:8443");
+        request.Headers.Add("X-Forwarded-Prefix", "/phish");
 
         var created = await (await _client.SendAsync(request)).ReadJsonAsync();
 
-        Assert.Equal($"https://api.example.org:8443/cekura/observability/v1/elevenlabs/observe/t/{created.GetProperty("token").GetString()}/",
+        Assert.Equal($"{_client.BaseAddress!.ToString().TrimEnd('/')}/observability/v1/elevenlabs/observe/t/{created.GetProperty("token").GetString()}/",
             created.GetProperty("webhook_urls").GetProperty("elevenlabs").GetString());
     }
 

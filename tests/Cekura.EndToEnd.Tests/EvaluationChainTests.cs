@@ -93,7 +93,8 @@ public sealed class EvaluationChainTests : IAsyncLifetime
         Assert.Equal(4, results[entries].GetProperty("score").GetDouble());
         Assert.Equal(["latency 1530", "Helps Ann with bills"], results[entries].GetProperty("explanation").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(JsonValueKind.Null, results[runaway].GetProperty("score").ValueKind);
-        Assert.Contains("time limit", results[runaway].GetProperty("explanation")[0].GetString());
+        // Which limit stops `while (true) {}` first (time, statements or allocations) depends on the machine's speed.
+        Assert.StartsWith("Not evaluated: custom code exceeded its ", results[runaway].GetProperty("explanation")[0].GetString());
         Assert.Equal("Billing", call.GetProperty("topic").GetString());
         Assert.Equal("Greeting", call.GetProperty("dropoff_point").GetString());
         Assert.True(call.GetProperty("success").GetBoolean());
