@@ -223,18 +223,7 @@ public sealed class CallLogChangesTests : IAsyncLifetime
         return json;
     }
 
-    private async Task<JsonElement> WaitForAsync(long id, Func<JsonElement, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            var call = await (await _client.GetAsync($"/observability/v2/call-logs/{id}/")).ReadJsonAsync();
-            if (condition(call))
-            {
-                return call;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"call {id} never met the condition: {call}");
-            await Task.Delay(100);
-        }
-    }
+    private Task<JsonElement> WaitForAsync(long id, Func<JsonElement, bool> condition) => Eventually.UntilAsync(
+        async () => await (await _client.GetAsync($"/observability/v2/call-logs/{id}/")).ReadJsonAsync(),
+        condition, call => $"call {id} never met the condition: {call}");
 }

@@ -134,16 +134,9 @@ public sealed class EvaluationChainTests : IAsyncLifetime
         return json.GetProperty("id").GetInt64();
     }
 
-    private async Task<List<ReceivedWebhook>> WaitForWebhooksAsync(int count)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (_receiver.Requests.Count < count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{_receiver.Requests.Count} webhook request(s), expected {count}");
-            await Task.Delay(100);
-        }
-        return [.. _receiver.Requests];
-    }
+    private Task<List<ReceivedWebhook>> WaitForWebhooksAsync(int count) => Eventually.UntilAsync(
+        () => Task.FromResult<List<ReceivedWebhook>>([.. _receiver.Requests]),
+        received => received.Count >= count, received => $"{received.Count} webhook request(s), expected {count}");
 
     /// <summary>
     /// A chat-completions server that answers any structured-output request by filling its schema: booleans true,

@@ -158,17 +158,10 @@ public sealed class ReevaluationTests : IAsyncLifetime
     /// <summary>The call once its <paramref name="count"/>th evaluation is recorded (the stage alone can still read "evaluated" from before).</summary>
     private async Task<CallLog> WaitForEvaluationAsync(long id, int count)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            var call = await StoredAsync(id);
-            if (call.EvaluationCount >= count && call.Stage == CallStage.Evaluated)
-            {
-                Assert.Equal(count, call.EvaluationCount);
-                return call;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"call {id} has {call.EvaluationCount} evaluation(s) at stage {call.Stage}, not {count}");
-            await Task.Delay(100);
-        }
+        var call = await Eventually.UntilAsync(() => StoredAsync(id),
+            c => c.EvaluationCount >= count && c.Stage == CallStage.Evaluated,
+            c => $"call {id} has {c.EvaluationCount} evaluation(s) at stage {c.Stage}, not {count}");
+        Assert.Equal(count, call.EvaluationCount);
+        return call;
     }
 }
