@@ -20,28 +20,29 @@ public sealed class SqliteCallStore(SqliteDatabase database) : ICallStore
     private static async Task<CallLog> InsertAsync(
         SqliteConnection connection, SqliteTransaction transaction, CallLog call, string doc, CancellationToken cancellationToken)
     {
+        if (await FindIdAsync(connection, transaction, call.ProjectId, call.CallId, cancellationToken) is { } existing)
+        {
+            throw new DuplicateCallException(existing, call.CallId);
+        }
+        // The id AUTOINCREMENT would give (the transaction holds the write lock, so nobody else takes it meanwhile):
+        // knowing it first lets the document, which carries its id, be written once rather than inserted and updated.
+        await using var nextId = connection.CreateCommand();
+        nextId.Transaction = transaction;
+        nextId.CommandText = """
+            SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'calls'), 0), coalesce((SELECT max(id) FROM calls), 0)) + 1
+            """;
+        var stored = call with { Id = (long)(await nextId.ExecuteScalarAsync(cancellationToken))! };
+
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
-            INSERT INTO calls (project_id, call_id, agent_id, ts, stage, stage_changed_at, outbox_published_at, version, doc)
-            VALUES ($project, $call_id, $agent, $ts, $stage, $changed, $published, 1, '{}')
-            ON CONFLICT (project_id, call_id) DO NOTHING
-            RETURNING id
+            INSERT INTO calls (id, project_id, call_id, agent_id, ts, stage, stage_changed_at, outbox_published_at, version, doc)
+            VALUES ($id, $project, $call_id, $agent, $ts, $stage, $changed, $published, 1, $doc)
             """;
-        AddIndexedColumns(insert, call);
-        if (await insert.ExecuteScalarAsync(cancellationToken) is not long id)
-        {
-            throw new DuplicateCallException(
-                await FindIdAsync(connection, transaction, call.ProjectId, call.CallId, cancellationToken) ?? 0, call.CallId);
-        }
-
-        var stored = call with { Id = id };
-        await using var update = connection.CreateCommand();
-        update.Transaction = transaction;
-        update.CommandText = "UPDATE calls SET doc = $doc WHERE id = $id";
-        update.Parameters.AddWithValue("$doc", WithId(doc, stored));
-        update.Parameters.AddWithValue("$id", id);
-        await update.ExecuteNonQueryAsync(cancellationToken);
+        AddIndexedColumns(insert, stored);
+        insert.Parameters.AddWithValue("$id", stored.Id);
+        insert.Parameters.AddWithValue("$doc", WithId(doc, stored));
+        await insert.ExecuteNonQueryAsync(cancellationToken);
         return stored;
     }
 
