@@ -37,15 +37,23 @@ public sealed class CallStageRunner(
         {
             await RunStageAsync(callLogId, from, to, work, cancellationToken);
         }
-        // Only on the last in-memory attempt: earlier ones the retry filter repeats within seconds.
+        // Only on the last in-memory attempt (earlier ones the retry filter repeats within seconds), or at once for a
+        // backend its client already retried.
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && TransientFailures.IsTransient(e)
-            && context.GetRetryAttempt() >= busOptions.Value.Retry.Limit)
+            && (e is BackendUnavailableException || context.GetRetryAttempt() >= busOptions.Value.Retry.Limit))
         {
-            if (await TryRedeliverAsync(callLogId, to, e, cancellationToken) == RedeliveryDecision.BudgetSpent)
+            if (await TryRedeliverAsync(callLogId, to, e, cancellationToken) != RedeliveryDecision.BudgetSpent)
             {
-                // Out of redeliveries: the error queue keeps the message and the fault consumer records why on the call.
-                ExceptionDispatchInfo.Throw(e);
+                return;
             }
+            if (e is BackendUnavailableException)
+            {
+                // The message itself is fine; the backend's own words are the call's error, as for any stage outcome.
+                await writer.FailAsync(callLogId, from, e.Message, cancellationToken);
+                return;
+            }
+            // Out of redeliveries: the error queue keeps the message and the fault consumer records why on the call.
+            ExceptionDispatchInfo.Throw(e);
         }
     }
 

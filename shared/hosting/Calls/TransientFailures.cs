@@ -28,7 +28,7 @@ public static class TransientFailures
     public static bool IsTransient(Exception exception) => exception switch
     {
         AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsTransient),
-        StageRedeliveryException => true,
+        StageRedeliveryException or BackendUnavailableException => true,
         // A timeout the code set itself (an HttpClient timeout, a command timeout), not a shutdown.
         TimeoutException or OperationCanceledException => true,
         IOException or SocketException => true,
@@ -50,3 +50,10 @@ public static class TransientFailures
 /// the fault consumer tries the scheduling again instead of failing the call.
 /// </summary>
 public sealed class StageRedeliveryException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>
+/// A backend (speech-to-text, …) that the stage's own client already retried is unavailable: the stage is redelivered
+/// at once, without the in-memory retries (they would only multiply the client's), and when the redeliveries are spent
+/// the call fails with this message.
+/// </summary>
+public sealed class BackendUnavailableException(string message, Exception inner) : Exception(message, inner);
