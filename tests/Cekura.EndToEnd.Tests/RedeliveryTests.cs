@@ -43,6 +43,26 @@ public sealed class RedeliveryTests
     }
 
     [Fact]
+    public async Task When_the_redelivery_cannot_be_scheduled_the_fault_consumer_schedules_it_instead_of_failing_the_call()
+    {
+        FlakyCallStore? flaky = null;
+        await using var host = new EmbeddedHost(ShortRedelivery, services => services.AddSingleton<ICallStore>(sp =>
+            flaky = new FlakyCallStore(new SqliteCallStore(sp.GetRequiredService<SqliteDatabase>()), CallStage.Transcribed, failures: null)
+            {
+                Outage = TimeSpan.FromSeconds(2),
+                RedeliveryWriteFailures = 1,
+            }));
+        var client = host.CreateAuthorizedClient();
+        var id = (await (await Calls.PostCallAsync(client, Calls.Body("outage-schedule-1"))).ReadJsonAsync()).GetProperty("id").GetInt64();
+
+        var done = await Calls.WaitForStageAsync(client, id, "evaluated", TimeSpan.FromSeconds(90));
+
+        Assert.Equal("evaluated", done.GetProperty("processing_stage").GetString());
+        Assert.Equal(1, flaky!.RedeliveryWritesFailed);
+        Assert.Equal(1, (await host.Services.GetRequiredService<ICallStore>().GetForWorkerAsync(id, CancellationToken.None))!.EvaluationCount);
+    }
+
+    [Fact]
     public async Task A_poison_message_fails_the_call_at_once_with_the_reason_and_is_not_redelivered()
     {
         FlakyCallStore? flaky = null;

@@ -22,6 +22,13 @@ public sealed class FlakyCallStore(ICallStore inner, CallStage failingStage, int
     /// </summary>
     public TimeSpan? Outage { get; init; }
 
+    /// <summary>The first this many writes that schedule a redelivery (<see cref="CallLog.RedeliverAt"/>) fail too.</summary>
+    public int RedeliveryWriteFailures { get; init; }
+
+    private int _redeliveryWritesFailed;
+
+    public int RedeliveryWritesFailed => Math.Min(_redeliveryWritesFailed, RedeliveryWriteFailures);
+
     /// <summary>Throw an error no retry can fix (a bug) instead of an I/O error.</summary>
     public bool Poison { get; init; }
 
@@ -36,6 +43,10 @@ public sealed class FlakyCallStore(ICallStore inner, CallStage failingStage, int
 
     public Task<CallLog?> ReplaceAsync(CallLog updated, CancellationToken cancellationToken)
     {
+        if (updated.RedeliverAt is not null && Interlocked.Increment(ref _redeliveryWritesFailed) <= RedeliveryWriteFailures)
+        {
+            throw new IOException("injected store outage while scheduling a redelivery");
+        }
         if (!_healed && updated.Stage == failingStage && InOutage() && (failures is null || Interlocked.Increment(ref _failed) <= failures))
         {
             if (failures is null)
