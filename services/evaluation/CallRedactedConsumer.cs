@@ -18,7 +18,7 @@ namespace Cekura.Evaluation;
 public sealed class CallRedactedConsumer(CallStageRunner runner, IAgentStore agents, CallMetrics callMetrics) : IConsumer<CallRedacted>
 {
     public Task Consume(ConsumeContext<CallRedacted> context) =>
-        runner.RunAsync(context.Message.CallLogId, CallStage.Redacted, CallStage.Evaluated, EvaluateAsync, context.CancellationToken);
+        runner.RunAsync(context, context.Message.CallLogId, CallStage.Redacted, CallStage.Evaluated, EvaluateAsync);
 
     private async Task<StageOutcome> EvaluateAsync(CallLog call, CancellationToken cancellationToken)
     {
@@ -43,7 +43,7 @@ public sealed class CallRedactedFaultConsumer(CallStageRunner runner) : IConsume
 {
     public Task Consume(ConsumeContext<Fault<CallRedacted>> context) =>
         runner.RecordFaultAsync(context.Message.Message.CallLogId, CallStage.Redacted, "Evaluation",
-            context.Message.Exceptions.Select(e => e.Message), context.CancellationToken);
+            context.Message.Exceptions, context.CancellationToken);
 }
 
 public sealed class CallRedactedConsumerDefinition : ConsumerDefinition<CallRedactedConsumer>

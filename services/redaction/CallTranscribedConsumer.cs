@@ -18,7 +18,7 @@ public sealed class CallTranscribedConsumer(CallStageRunner runner, CallRedactor
     public async Task Consume(ConsumeContext<CallTranscribed> context)
     {
         var id = context.Message.CallLogId;
-        await runner.RunAsync(id, CallStage.Transcribed, CallStage.Redacted, redactor.RedactAsync, context.CancellationToken);
+        await runner.RunAsync(context, id, CallStage.Transcribed, CallStage.Redacted, redactor.RedactAsync);
         await redactor.FinishAsync(id, context.CancellationToken);
     }
 }
@@ -27,7 +27,7 @@ public sealed class CallTranscribedFaultConsumer(CallStageRunner runner) : ICons
 {
     public Task Consume(ConsumeContext<Fault<CallTranscribed>> context) =>
         runner.RecordFaultAsync(context.Message.Message.CallLogId, CallStage.Transcribed, "Redaction",
-            context.Message.Exceptions.Select(e => e.Message), context.CancellationToken);
+            context.Message.Exceptions, context.CancellationToken);
 }
 
 public sealed class CallTranscribedConsumerDefinition : ConsumerDefinition<CallTranscribedConsumer>

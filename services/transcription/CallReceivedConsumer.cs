@@ -13,8 +13,7 @@ namespace Cekura.Transcription;
 public sealed class CallReceivedConsumer(CallStageRunner runner, CallTranscriber transcriber) : IConsumer<CallReceived>
 {
     public Task Consume(ConsumeContext<CallReceived> context) =>
-        runner.RunAsync(context.Message.CallLogId, CallStage.Received, CallStage.Transcribed, transcriber.TranscribeAsync,
-            context.CancellationToken);
+        runner.RunAsync(context, context.Message.CallLogId, CallStage.Received, CallStage.Transcribed, transcriber.TranscribeAsync);
 }
 
 /// <summary>Retries exhausted: the message sits in the error queue and the call says why it stopped.</summary>
@@ -22,7 +21,7 @@ public sealed class CallReceivedFaultConsumer(CallStageRunner runner) : IConsume
 {
     public Task Consume(ConsumeContext<Fault<CallReceived>> context) =>
         runner.RecordFaultAsync(context.Message.Message.CallLogId, CallStage.Received, "Transcription",
-            context.Message.Exceptions.Select(e => e.Message), context.CancellationToken);
+            context.Message.Exceptions, context.CancellationToken);
 }
 
 public sealed class CallReceivedConsumerDefinition : ConsumerDefinition<CallReceivedConsumer>

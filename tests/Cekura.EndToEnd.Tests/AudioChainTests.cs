@@ -8,6 +8,8 @@ using Cekura.TestSupport.Audio;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Cekura.Transcription.SpeechToText;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Cekura.EndToEnd.Tests;
@@ -31,7 +33,8 @@ public sealed class AudioChainTests : IAsyncLifetime
             ["SpeechToText:Provider"] = "OpenAI",
             ["SpeechToText:BaseUrl"] = _speech.BaseUrl + "/v1",
             ["SpeechToText:ApiKey"] = "sk-test-audio-chain",
-        });
+            ["SpeechToText:MaxAttempts"] = "2",
+        }, services => services.AddSingleton(new SpeechToTextRetry { BaseDelay = TimeSpan.FromMilliseconds(50) }));
         _client = _host.CreateAuthorizedClient();
     }
 
@@ -171,6 +174,26 @@ public sealed class AudioChainTests : IAsyncLifetime
         Assert.Equal(await File.ReadAllBytesAsync(call.Path), request.Audio);
     }
 
+    [Fact]
+    public async Task A_speech_to_text_backend_down_for_longer_than_its_retries_is_redelivered_and_the_call_transcribed_once()
+    {
+        var call = await _generator.GenerateAsync(new CallScript
+        {
+            Layout = CallLayout.Mono,
+            Turns = [ScriptTurn.Talk(Party.Caller, 0.3, 1.2), ScriptTurn.Talk(Party.Agent, 2.0, 2.5)],
+        });
+        // Both attempts of the first delivery get a 503 (SpeechToText:MaxAttempts 2); the redelivery gets through.
+        _speech!.UnavailableFor = 2;
+        var body = new JsonObject { ["call_id"] = "none-mono-outage-1", ["agent"] = 1, ["transcript_type"] = "none-mono" };
+
+        var done = await PostAndWaitAsync(body, call.Path, "audio/wav");
+
+        Assert.Null(done.GetProperty("error_message").GetString());
+        Assert.Equal(2, done.GetProperty("transcript_object").GetArrayLength());
+        // One redelivery, no in-memory retries on top of the client's own: two failed requests and the one that worked.
+        Assert.Equal(3, _speech.Requests.Count);
+    }
+
     private static JsonElement Metric(JsonElement call, string name) =>
         call.GetProperty("evaluation").GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("name").GetString() == name);
 
@@ -241,6 +264,9 @@ public sealed class AudioChainTests : IAsyncLifetime
 
         public string BaseUrl => _app.Urls.Single();
 
+        /// <summary>How many of the next requests get a 503, as from a backend that is down.</summary>
+        public int UnavailableFor;
+
         public static async Task<SpeechServer> StartAsync()
         {
             var builder = WebApplication.CreateSlimBuilder();
@@ -254,6 +280,10 @@ public sealed class AudioChainTests : IAsyncLifetime
                 using var audio = new MemoryStream();
                 await form.Files.GetFile("file")!.CopyToAsync(audio);
                 server.Requests.Enqueue((request.Headers.Authorization.ToString(), audio.ToArray()));
+                if (Interlocked.Decrement(ref server.UnavailableFor) >= 0)
+                {
+                    return Results.Json(new { error = new { message = "overloaded" } }, statusCode: 503);
+                }
                 if (form["response_format"] != "diarized_json")
                 {
                     return Results.BadRequest(new { error = new { message = "this test server only answers diarized_json" } });

@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Cekura.EndToEnd.Tests.Support;
+using Cekura.Hosting.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cekura.EndToEnd.Tests;
 
@@ -201,6 +203,11 @@ public sealed class CallLogChangesTests : IAsyncLifetime
     {
         var id = (await (await Calls.PostCallAsync(_client, Calls.Body(callId))).ReadJsonAsync()).GetProperty("id").GetInt64();
         await Calls.WaitForStageAsync(_client, id, "evaluated");
+        // "evaluated" shows before the stage notes its own CallEvaluated as published (one more write, a new
+        // updated_at): wait for that last write, so tests comparing updated_at see only their own changes.
+        var store = _host.Services.GetRequiredService<ICallStore>();
+        await Eventually.UntilAsync(() => store.GetForWorkerAsync(id, CancellationToken.None), call => call?.OutboxPublishedAt is not null,
+            call => $"call {id}: CallEvaluated never noted as published ({call?.Stage})");
         return id;
     }
 

@@ -16,7 +16,8 @@ namespace Cekura.EndToEnd.Tests;
 [Collection(RabbitMqFixture.Collection)]
 public sealed class RabbitMqBusTests(RabbitMqFixture rabbit)
 {
-    private EmbeddedHost Host(Action<IServiceCollection>? services = null, string retryLimit = "2") => new(new Dictionary<string, string?>
+    private EmbeddedHost Host(Action<IServiceCollection>? services = null, string retryLimit = "2",
+        IReadOnlyDictionary<string, string?>? extra = null) => new(new Dictionary<string, string?>(extra ?? new Dictionary<string, string?>())
     {
         ["Bus:Transport"] = "RabbitMq",
         ["Bus:RabbitMq:Host"] = rabbit.Host,
@@ -101,13 +102,9 @@ public sealed class RabbitMqBusTests(RabbitMqFixture rabbit)
     public async Task Exhausted_retries_record_the_error_on_the_call_and_park_the_message_in_the_error_queue()
     {
         rabbit.SkipIfUnavailable();
-        await using (var connection = await Connect())
-        await using (var channel = await connection.CreateChannelAsync())
-        {
-            await channel.QueueDeclareAsync("transcription_error", durable: true, exclusive: false, autoDelete: false);
-            await channel.QueuePurgeAsync("transcription_error");
-        }
+        await PurgeAsync("transcription_error");
 
+        // A store that never heals: two redeliveries (EmbeddedHost's defaults), then the call fails.
         await using var host = Host(services => services.AddSingleton<ICallStore>(sp =>
             new FlakyCallStore(new SqliteCallStore(sp.GetRequiredService<SqliteDatabase>()), CallStage.Transcribed, failures: null)));
         var client = host.CreateAuthorizedClient();
@@ -117,17 +114,75 @@ public sealed class RabbitMqBusTests(RabbitMqFixture rabbit)
         Assert.Equal(JsonNull, failed.GetProperty("success").ValueKind);
 
         // The call records the fault before MassTransit moves the message to the error queue: wait for it to arrive.
-        await using var check = await Connect();
-        await using var checkChannel = await check.CreateChannelAsync();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        var parked = await checkChannel.BasicGetAsync("transcription_error", autoAck: true);
-        while (parked is null && DateTime.UtcNow < deadline)
+        var parked = await WaitForParkedAsync("transcription_error", id);
+        Assert.Contains("call-received", parked);
+    }
+
+    [SkippableFact]
+    public async Task A_poison_message_goes_to_the_error_queue_at_once_with_the_reason_on_the_call()
+    {
+        rabbit.SkipIfUnavailable();
+        await PurgeAsync("transcription_error");
+        await using var host = Host(services => services.AddSingleton<ICallStore>(sp =>
+            new FlakyCallStore(new SqliteCallStore(sp.GetRequiredService<SqliteDatabase>()), CallStage.Transcribed, failures: null)
+            {
+                Poison = true,
+            }), extra: RedeliveryTests.ShortRedelivery);
+        var client = host.CreateAuthorizedClient();
+        var id = (await (await Calls.PostCallAsync(client, Calls.Body("poison-bug-1"))).ReadJsonAsync()).GetProperty("id").GetInt64();
+
+        var failed = await Calls.WaitForStageAsync(client, id, "failed");
+
+        Assert.Equal("Transcription failed: injected bug", failed.GetProperty("error_message").GetString());
+        Assert.Equal(0, (await host.Services.GetRequiredService<ICallStore>().GetForWorkerAsync(id, CancellationToken.None))!.Redeliveries);
+        Assert.Contains("call-received", await WaitForParkedAsync("transcription_error", id));
+    }
+
+    [SkippableFact]
+    public async Task A_store_outage_of_seconds_heals_by_redelivery_and_leaves_nothing_in_the_error_queue()
+    {
+        rabbit.SkipIfUnavailable();
+        await PurgeAsync("transcription_error");
+        FlakyCallStore? flaky = null;
+        await using var host = Host(services => services.AddSingleton<ICallStore>(sp =>
+            flaky = FlakyCallStore.FailingFor(new SqliteCallStore(sp.GetRequiredService<SqliteDatabase>()), CallStage.Transcribed,
+                TimeSpan.FromSeconds(3))), extra: RedeliveryTests.ShortRedelivery);
+        var client = host.CreateAuthorizedClient();
+        var id = (await (await Calls.PostCallAsync(client, Calls.Body("outage-rabbit-1"))).ReadJsonAsync()).GetProperty("id").GetInt64();
+
+        var done = await Calls.WaitForStageAsync(client, id, "evaluated", TimeSpan.FromSeconds(90));
+
+        Assert.Equal("evaluated", done.GetProperty("processing_stage").GetString());
+        Assert.Equal(JsonNull, done.GetProperty("error_message").ValueKind);
+        Assert.True(flaky!.Failed > 3, $"only {flaky.Failed} failed writes: the outage never outlasted the retries");
+        Assert.Equal(1, (await host.Services.GetRequiredService<ICallStore>().GetForWorkerAsync(id, CancellationToken.None))!.EvaluationCount);
+        await using var connection = await Connect();
+        await using var channel = await connection.CreateChannelAsync();
+        Assert.Equal(0u, (await channel.QueueDeclarePassiveAsync("transcription_error")).MessageCount);
+    }
+
+    private async Task PurgeAsync(string queue)
+    {
+        await using var connection = await Connect();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        await channel.QueuePurgeAsync(queue);
+    }
+
+    /// <summary>The body of the message about call <paramref name="callLogId"/> once it sits in <paramref name="queue"/>.</summary>
+    private async Task<string> WaitForParkedAsync(string queue, long callLogId)
+    {
+        await using var connection = await Connect();
+        await using var channel = await connection.CreateChannelAsync();
+        var bodies = new List<string>();
+        return (await Eventually.UntilAsync(async () =>
         {
-            await Task.Delay(100);
-            parked = await checkChannel.BasicGetAsync("transcription_error", autoAck: true);
-        }
-        Assert.NotNull(parked);
-        Assert.Contains("call-received", System.Text.Encoding.UTF8.GetString(parked.Body.Span));
+            if (await channel.BasicGetAsync(queue, autoAck: true) is { } message)
+            {
+                bodies.Add(System.Text.Encoding.UTF8.GetString(message.Body.Span));
+            }
+            return bodies.FirstOrDefault(b => b.Contains($"\"callLogId\": {callLogId}") || b.Contains($"\"callLogId\":{callLogId}"));
+        }, body => body is not null, _ => $"no message about call {callLogId} in {queue} (saw {bodies.Count})", TimeSpan.FromSeconds(30)))!;
     }
 
     private const System.Text.Json.JsonValueKind JsonNull = System.Text.Json.JsonValueKind.Null;

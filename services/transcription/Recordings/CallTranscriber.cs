@@ -43,6 +43,12 @@ public sealed class CallTranscriber(
         {
             return StageOutcome.Fail($"The recording could not be decoded: {e.Message}.");
         }
+        catch (SpeechToTextException e) when (e.BackendUnavailable)
+        {
+            // Already retried by the client: the stage runner redelivers it later, or records the message once the
+            // redeliveries are spent.
+            throw new BackendUnavailableException(e.Message, e);
+        }
         catch (SpeechToTextException e)
         {
             return StageOutcome.Fail(e.Message);

@@ -25,4 +25,11 @@ public sealed record SpeechToTextResult(
 /// <summary>Speech-to-text failed. The message is meant for the API client (it becomes the call's
 /// <c>error_message</c>): it names the provider, the HTTP status, the server's own reason and the attempts made, and
 /// never contains the API key.</summary>
-public sealed class SpeechToTextException(string message) : Exception(message);
+public sealed class SpeechToTextException(string message) : Exception(message)
+{
+    /// <summary>
+    /// Every attempt timed out, could not connect or got a retryable status (408, 429, 5xx): the backend is down or
+    /// overloaded, not refusing this recording, so the stage is redelivered later instead of failing the call.
+    /// </summary>
+    public bool BackendUnavailable { get; init; }
+}

@@ -69,7 +69,7 @@ internal sealed class SpeechToTextHttp(
             if (attempt >= maxAttempts)
             {
                 throw new SpeechToTextException(
-                    $"Speech-to-text ({provider}) failed after {Attempts(attempt)}: {failure}.");
+                    $"Speech-to-text ({provider}) failed after {Attempts(attempt)}: {failure}.") { BackendUnavailable = true };
             }
             var wait = retry.Backoff(attempt + 1, retryAfter);
             logger.LogWarning("Speech-to-text ({Provider}) attempt {Attempt} of {MaxAttempts} failed: {Failure}; retrying in {Wait}",

@@ -76,6 +76,18 @@ public sealed record CallLog
     /// <summary>When the event owed by <see cref="Stage"/> was confirmed by the bus; null while it is still owed.</summary>
     public DateTimeOffset? OutboxPublishedAt { get; init; }
 
+    /// <summary>
+    /// When the outbox relay sends the call's current stage event again, after the stage failed on a transient error
+    /// (a store, broker or backend outage) more often than the in-memory retries cover; null when nothing is scheduled.
+    /// Workers only: never shown to clients.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? RedeliverAt { get; init; }
+
+    /// <summary>Redeliveries scheduled for the current stage so far; back to 0 whenever the call moves on.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Redeliveries { get; init; }
+
     public double? DurationSeconds { get; init; }
 
     /// <summary>Measured from the recording by the transcription stage; null without a recording.</summary>

@@ -61,6 +61,8 @@ public sealed class CallLogWriter(ICallStore store, TimeProvider clock)
             StageChangedAt = clock.GetUtcNow(),
             OutboxPublishedAt = null,
             ErrorMessage = null,
+            RedeliverAt = null,
+            Redeliveries = 0,
         }, cancellationToken);
 
     /// <summary>
@@ -76,12 +78,47 @@ public sealed class CallLogWriter(ICallStore store, TimeProvider clock)
             StageChangedAt = clock.GetUtcNow(),
             OutboxPublishedAt = clock.GetUtcNow(),
             ErrorMessage = errorMessage,
+            RedeliverAt = null,
         }, cancellationToken);
 
     private static bool At(CallLog call, CallStage stage, int? transcriptRevision) =>
         call.Stage == stage && (transcriptRevision is null || call.TranscriptRevision == transcriptRevision);
 
+    /// <summary>
+    /// Asks the outbox relay to send the event of the call's current stage again after <paramref name="delay"/> of the
+    /// <paramref name="limit"/> allowed: the stage failed on a transient error. <see cref="RedeliveryDecision.NothingToDo"/>
+    /// when the call is gone or finished (the redelivery would change nothing).
+    /// </summary>
+    public async Task<RedeliveryDecision> ScheduleRedeliveryAsync(
+        long id, int limit, Func<int, TimeSpan> delay, CancellationToken cancellationToken)
+    {
+        var spent = false;
+        var saved = await UpdateAsync(id, call =>
+        {
+            spent = !CallStageEvents.IsTerminal(call.Stage) && call.Redeliveries >= limit;
+            return CallStageEvents.IsTerminal(call.Stage) || spent ? null : call with
+            {
+                Redeliveries = call.Redeliveries + 1,
+                RedeliverAt = clock.GetUtcNow() + delay(call.Redeliveries),
+            };
+        }, cancellationToken);
+        return spent ? RedeliveryDecision.BudgetSpent
+            : saved is null ? RedeliveryDecision.NothingToDo
+            : RedeliveryDecision.Scheduled;
+    }
+
+    /// <summary>The relay re-drove the redelivery due at <paramref name="dueAt"/>; a newer one scheduled meanwhile stays.</summary>
+    public Task<CallLog?> ClearRedeliveryAsync(long id, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
+        UpdateAsync(id, call => call.RedeliverAt != dueAt ? null : call with { RedeliverAt = null }, cancellationToken);
+
     /// <summary>Notes that the bus confirmed the event owed by <paramref name="stage"/>.</summary>
     public Task<CallLog?> MarkPublishedAsync(long id, CallStage stage, CancellationToken cancellationToken) =>
         UpdateAsync(id, call => call.Stage != stage ? null : call with { OutboxPublishedAt = clock.GetUtcNow() }, cancellationToken);
+}
+
+public enum RedeliveryDecision
+{
+    Scheduled,
+    NothingToDo,
+    BudgetSpent,
 }

@@ -1,6 +1,10 @@
+using System.Runtime.ExceptionServices;
 using Cekura.Contracts.Calls;
+using Cekura.Hosting.Options;
 using Cekura.Hosting.Storage;
+using MassTransit;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Cekura.Hosting.Calls;
 
@@ -17,12 +21,64 @@ public sealed record StageOutcome
 
 /// <summary>
 /// The body every stage consumer shares: load the call, skip work already recorded, record the stage's own
-/// fields atomically, publish the next fact.
+/// fields atomically, publish the next fact. A transient failure that outlasts the in-memory retries schedules a
+/// redelivery on the call (the outbox relay re-drives it) instead of failing the call.
 /// </summary>
 public sealed class CallStageRunner(
-    ICallStore store, CallLogWriter writer, CallEventPublisher publisher, ILogger<CallStageRunner> logger)
+    ICallStore store, CallLogWriter writer, CallEventPublisher publisher, IOptions<BusOptions> busOptions,
+    ILogger<CallStageRunner> logger)
 {
     public async Task RunAsync(
+        ConsumeContext context, long callLogId, CallStage from, CallStage to,
+        Func<CallLog, CancellationToken, Task<StageOutcome>> work)
+    {
+        var cancellationToken = context.CancellationToken;
+        try
+        {
+            await RunStageAsync(callLogId, from, to, work, cancellationToken);
+        }
+        // Only on the last in-memory attempt (earlier ones the retry filter repeats within seconds), or at once for a
+        // backend its client already retried.
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && TransientFailures.IsTransient(e)
+            && (e is BackendUnavailableException || context.GetRetryAttempt() >= busOptions.Value.Retry.Limit))
+        {
+            if (await TryRedeliverAsync(callLogId, to, e, cancellationToken) != RedeliveryDecision.BudgetSpent)
+            {
+                return;
+            }
+            if (e is BackendUnavailableException)
+            {
+                // The message itself is fine; the backend's own words are the call's error, as for any stage outcome.
+                await writer.FailAsync(callLogId, from, e.Message, cancellationToken);
+                return;
+            }
+            // Out of redeliveries: the error queue keeps the message and the fault consumer records why on the call.
+            ExceptionDispatchInfo.Throw(e);
+        }
+    }
+
+    private async Task<RedeliveryDecision> TryRedeliverAsync(long callLogId, CallStage to, Exception failure, CancellationToken cancellationToken)
+    {
+        var redelivery = busOptions.Value.Redelivery;
+        RedeliveryDecision decision;
+        try
+        {
+            decision = await writer.ScheduleRedeliveryAsync(callLogId, redelivery.Limit, redelivery.Delay, cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The store is still down: the fault consumer tries again (and failing that, the relay's stall sweep).
+            logger.LogWarning(e, "Call log {CallLogId}: could not schedule a redelivery of stage {Stage}", callLogId, to);
+            throw new StageRedeliveryException(failure.Message, failure);
+        }
+        if (decision == RedeliveryDecision.Scheduled)
+        {
+            logger.LogWarning(failure, "Call log {CallLogId}: stage {Stage} failed on a transient error; redelivery scheduled", callLogId, to);
+        }
+        return decision;
+    }
+
+    private async Task RunStageAsync(
         long callLogId, CallStage from, CallStage to,
         Func<CallLog, CancellationToken, Task<StageOutcome>> work, CancellationToken cancellationToken)
     {
@@ -56,11 +112,23 @@ public sealed class CallStageRunner(
         }
     }
 
-    /// <summary>Called once retries are exhausted: the message goes to the error queue, the call records why.</summary>
-    public async Task RecordFaultAsync(long callLogId, CallStage from, string stageName, IEnumerable<string> exceptionMessages,
+    /// <summary>
+    /// Called once retries are exhausted: the message goes to the error queue, the call records why. A transient
+    /// failure whose redelivery could not be scheduled gets that second chance here instead (the store may be back).
+    /// </summary>
+    public async Task RecordFaultAsync(long callLogId, CallStage from, string stageName, IReadOnlyCollection<ExceptionInfo> exceptions,
         CancellationToken cancellationToken)
     {
-        var reason = $"{stageName} failed: {string.Join("; ", exceptionMessages.Distinct())}";
+        if (exceptions.Any(e => e.ExceptionType == typeof(StageRedeliveryException).FullName))
+        {
+            var redelivery = busOptions.Value.Redelivery;
+            if (await writer.ScheduleRedeliveryAsync(callLogId, redelivery.Limit, redelivery.Delay, cancellationToken)
+                != RedeliveryDecision.BudgetSpent)
+            {
+                return;
+            }
+        }
+        var reason = $"{stageName} failed: {string.Join("; ", exceptions.Select(e => e.Message).Distinct())}";
         await writer.FailAsync(callLogId, from, reason, cancellationToken);
     }
 }

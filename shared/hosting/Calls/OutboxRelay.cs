@@ -38,6 +38,14 @@ public sealed class OutboxRelay(
             {
                 logger.LogWarning(e, "Outbox sweep failed; retrying at the next interval");
             }
+            try
+            {
+                await RedriveDueAsync(clock.GetUtcNow(), stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Redelivery sweep failed; retrying at the next interval");
+            }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
@@ -58,5 +66,28 @@ public sealed class OutboxRelay(
             logger.LogInformation("Outbox relay republished {Count} owed call events", owing.Count);
         }
         return owing.Count;
+    }
+
+    /// <summary>
+    /// Sends the stage event again for every call whose redelivery is due (a stage failed on a transient error after
+    /// its in-memory retries), then clears that due time unless the stage scheduled a newer one meanwhile.
+    /// </summary>
+    public async Task<int> RedriveDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var due = await store.ListDueRedeliveriesAsync(now, BatchSize, cancellationToken);
+        foreach (var call in due)
+        {
+            using var activity = CekuraTelemetry.StartInTrace("redelivery", call.TraceId);
+            activity?.SetTag("cekura.call_log_id", call.Id);
+            activity?.SetTag("cekura.stage", call.Stage.ToString());
+            using var scope = scopes.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<CallEventPublisher>().PublishOwedAsync(call, cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<CallLogWriter>().ClearRedeliveryAsync(call.Id, call.RedeliverAt!.Value, cancellationToken);
+        }
+        if (due.Count > 0)
+        {
+            logger.LogInformation("Outbox relay re-drove {Count} calls due for redelivery", due.Count);
+        }
+        return due.Count;
     }
 }

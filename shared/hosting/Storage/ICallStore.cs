@@ -45,6 +45,12 @@ public interface ICallStore
     /// </summary>
     Task<IReadOnlyList<CallLog>> ListOwingEventsAsync(
         DateTimeOffset unconfirmedBefore, DateTimeOffset stalledBefore, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Unfinished calls whose scheduled redelivery (<see cref="CallLog.RedeliverAt"/>) is due at <paramref name="now"/>,
+    /// the longest overdue first.
+    /// </summary>
+    Task<IReadOnlyList<CallLog>> ListDueRedeliveriesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
 }
 
 public sealed class DuplicateCallException(long existingId, string callId)

@@ -30,6 +30,10 @@ public sealed class EmbeddedHost : WebApplicationFactory<AllInOneEntryPoint>
             ["Bus:Retry:Limit"] = "2",
             ["Bus:Retry:MinIntervalMs"] = "20",
             ["Bus:Retry:MaxIntervalMs"] = "100",
+            // A store that never heals fails the call within a second, as tests of the failure path expect.
+            ["Bus:Redelivery:Limit"] = "2",
+            ["Bus:Redelivery:MinIntervalSeconds"] = "0.1",
+            ["Bus:Redelivery:MaxIntervalSeconds"] = "0.3",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

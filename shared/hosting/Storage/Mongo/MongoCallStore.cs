@@ -119,6 +119,24 @@ public sealed class MongoCallStore(MongoStoreContext context) : ICallStore
         return docs.Select(FromDocument).ToList();
     }
 
+    public async Task<IReadOnlyList<CallLog>> ListDueRedeliveriesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        if (limit <= 0)
+        {
+            return [];
+        }
+        // Few calls ever have a redelivery pending; the due time (an ISO string inside doc) is compared here.
+        var pending = Filter.Exists("doc.redeliver_at") & Filter.Ne("doc.redeliver_at", BsonNull.Value)
+            & Filter.Nin("stage", new[] { "evaluated", "failed" });
+        var docs = await context.Calls.Find(pending).ToListAsync(cancellationToken);
+        return docs.Select(FromDocument)
+            .Where(call => call.RedeliverAt <= now)
+            .OrderBy(call => call.RedeliverAt)
+            .Take(limit)
+            .ToList();
+    }
+
     private async Task<CallLog?> FindOneAsync(FilterDefinition<BsonDocument> filter, CancellationToken cancellationToken)
     {
         await context.EnsureInitializedAsync(cancellationToken);

@@ -107,6 +107,9 @@ public sealed class MongoStoreContext(MongoStoreOptions options) : IDisposable
             // The orphaned-recording sweep asks which blob keys calls point to.
             new CreateIndexModel<BsonDocument>(
                 keys.Ascending("doc.recording.blob_key"), new CreateIndexOptions { Name = "calls_recording_key", Sparse = true }),
+            // The relay's redelivery sweep: only calls with a redelivery pending carry the field.
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("doc.redeliver_at"), new CreateIndexOptions { Name = "calls_redeliver_at", Sparse = true }),
         ], cancellationToken);
         await BackfillMetaAsync(cancellationToken);
 

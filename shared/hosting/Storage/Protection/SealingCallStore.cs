@@ -49,6 +49,9 @@ public sealed class SealingCallStore(ICallStore inner, IDataKeyStore keys) : ICa
         DateTimeOffset unconfirmedBefore, DateTimeOffset stalledBefore, int limit, CancellationToken cancellationToken) =>
         await OpenAllAsync(await inner.ListOwingEventsAsync(unconfirmedBefore, stalledBefore, limit, cancellationToken), cancellationToken);
 
+    public async Task<IReadOnlyList<CallLog>> ListDueRedeliveriesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        await OpenAllAsync(await inner.ListDueRedeliveriesAsync(now, limit, cancellationToken), cancellationToken);
+
     private async Task<CallLog> SealAsync(CallLog call, CancellationToken cancellationToken)
     {
         if (call.DataKeyId is not { } keyId)

@@ -237,6 +237,23 @@ public sealed class SqliteCallStore(SqliteDatabase database) : ICallStore
         return await ReadDocsAsync(command, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<CallLog>> ListDueRedeliveriesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // The "IS NOT NULL" term selects the partial index calls_redeliver_at: only calls with a pending redelivery.
+        command.CommandText = """
+            SELECT doc FROM calls
+            WHERE json_extract(doc, '$.redeliver_at') IS NOT NULL
+              AND stage NOT IN ('evaluated', 'failed')
+              AND julianday(json_extract(doc, '$.redeliver_at')) <= julianday($now)
+            ORDER BY json_extract(doc, '$.redeliver_at') LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$now", now.ToUniversalTime().ToString("O"));
+        command.Parameters.AddWithValue("$limit", limit);
+        return await ReadDocsAsync(command, cancellationToken);
+    }
+
     private async Task<CallLog?> QuerySingleAsync(string sql, SqliteParameter[] parameters, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -160,6 +160,8 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
         CREATE INDEX IF NOT EXISTS calls_project_ts ON calls (project_id, ts DESC, id DESC);
         CREATE INDEX IF NOT EXISTS calls_outbox ON calls (stage, outbox_published_at, stage_changed_at);
         CREATE INDEX IF NOT EXISTS calls_recording_key ON calls (json_extract(doc, '$.recording.blob_key'));
+        CREATE INDEX IF NOT EXISTS calls_redeliver_at ON calls (json_extract(doc, '$.redeliver_at'))
+            WHERE json_extract(doc, '$.redeliver_at') IS NOT NULL;
         CREATE TABLE IF NOT EXISTS agents (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             project_id INTEGER NOT NULL,
