@@ -80,8 +80,4 @@ public sealed class CallLogWriter(ICallStore store, TimeProvider clock)
 
     private static bool At(CallLog call, CallStage stage, int? transcriptRevision) =>
         call.Stage == stage && (transcriptRevision is null || call.TranscriptRevision == transcriptRevision);
-
-    /// <summary>Notes that the bus confirmed the event owed by <paramref name="stage"/>.</summary>
-    public Task<CallLog?> MarkPublishedAsync(long id, CallStage stage, CancellationToken cancellationToken) =>
-        UpdateAsync(id, call => call.Stage != stage ? null : call with { OutboxPublishedAt = clock.GetUtcNow() }, cancellationToken);
 }

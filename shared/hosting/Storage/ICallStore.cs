@@ -38,13 +38,6 @@ public interface ICallStore
     Task<bool> DeleteAsync(long projectId, long id, CancellationToken cancellationToken);
 
     Task<CallPage> ListAsync(CallQuery query, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Calls that still owe their stage's event: not confirmed and changed before <paramref name="unconfirmedBefore"/>,
-    /// or confirmed before <paramref name="stalledBefore"/> while a later stage should have run.
-    /// </summary>
-    Task<IReadOnlyList<CallLog>> ListOwingEventsAsync(
-        DateTimeOffset unconfirmedBefore, DateTimeOffset stalledBefore, int limit, CancellationToken cancellationToken);
 }
 
 public sealed class DuplicateCallException(long existingId, string callId)

@@ -27,6 +27,7 @@ public static class StorageRegistration
             case CallStoreKind.Mongo:
                 services.AddSingleton(_ => new MongoStoreContext(options.Mongo));
                 services.AddSingleton<MongoCallStore>();
+                services.AddSingleton<ICallOutbox>(sp => sp.GetRequiredService<MongoCallStore>());
                 services.AddSingleton<IDataKeyStore, MongoDataKeyStore>();
                 services.AddSingleton<ICallStore>(sp => new SealingCallStore(sp.GetRequiredService<MongoCallStore>(), sp.GetRequiredService<IDataKeyStore>()));
                 services.AddSingleton<IAgentStore, MongoAgentStore>();
@@ -39,6 +40,7 @@ public static class StorageRegistration
             default:
                 services.AddSingleton(_ => new SqliteDatabase(options.SqlitePath));
                 services.AddSingleton<SqliteCallStore>();
+                services.AddSingleton<ICallOutbox>(sp => sp.GetRequiredService<SqliteCallStore>());
                 services.AddSingleton<IDataKeyStore>(_ => new SqliteDataKeyStore(options.SqliteKeysPath));
                 services.AddSingleton<ICallStore>(sp => new SealingCallStore(sp.GetRequiredService<SqliteCallStore>(), sp.GetRequiredService<IDataKeyStore>()));
                 services.AddSingleton<IAgentStore, SqliteAgentStore>();
@@ -62,6 +64,9 @@ public static class StorageRegistration
         }
 
         services.AddSingleton<CallLogWriter>();
+        services.AddSingleton<TimedPublisher>();
+        services.AddSingleton<PublishConfirmations>();
+        services.AddHostedService(sp => sp.GetRequiredService<PublishConfirmations>());
         services.AddScoped<CallEventPublisher>();
         services.AddScoped<CallStageRunner>();
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);

@@ -43,9 +43,4 @@ public sealed class FlakyCallStore(ICallStore inner, CallStage failingStage, int
     public Task<bool> DeleteAsync(long projectId, long id, CancellationToken cancellationToken) =>
         inner.DeleteAsync(projectId, id, cancellationToken);
 
-    public Task<CallPage> ListAsync(CallQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);
-
-    public Task<IReadOnlyList<CallLog>> ListOwingEventsAsync(
-        DateTimeOffset unconfirmedBefore, DateTimeOffset stalledBefore, int limit, CancellationToken cancellationToken) =>
-        inner.ListOwingEventsAsync(unconfirmedBefore, stalledBefore, limit, cancellationToken);
-}
+    public Task<CallPage> ListAsync(CallQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);}

@@ -45,10 +45,6 @@ public sealed class SealingCallStore(ICallStore inner, IDataKeyStore keys) : ICa
         return page with { Items = await OpenAllAsync(page.Items, cancellationToken) };
     }
 
-    public async Task<IReadOnlyList<CallLog>> ListOwingEventsAsync(
-        DateTimeOffset unconfirmedBefore, DateTimeOffset stalledBefore, int limit, CancellationToken cancellationToken) =>
-        await OpenAllAsync(await inner.ListOwingEventsAsync(unconfirmedBefore, stalledBefore, limit, cancellationToken), cancellationToken);
-
     private async Task<CallLog> SealAsync(CallLog call, CancellationToken cancellationToken)
     {
         if (call.DataKeyId is not { } keyId)
