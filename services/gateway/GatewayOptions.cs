@@ -6,7 +6,7 @@ namespace Cekura.Gateway;
 /// <code>
 /// "Gateway": { "IngestUrl": "http://ingest:8080", "BootstrapKey": "", "AdminKey": "", "InternalSecret": "",
 ///              "KeyCacheSeconds": 5, "MaxJsonBytes": 10485760, "MaxUploadBytes": 536870912, "RequestTimeoutSeconds": 300,
-///              "RateLimit": { "PerMinute": 1200, "Burst": 200 } }
+///              "RateLimit": { "PerMinute": 120000, "Burst": 2000 } }
 /// </code>
 /// </summary>
 public sealed class GatewayOptions
@@ -44,14 +44,18 @@ public sealed class GatewayOptions
     public RateLimitOptions RateLimit { get; set; } = new();
 }
 
-/// <summary>The token bucket of a key that has no limits of its own.</summary>
+/// <summary>
+/// The token bucket of a key that has no limits of its own (and of each webhook token). One busy webhook source sends
+/// everything under one key, so the default sits above what one instance ingests (see the README's ingest figures):
+/// the limit stops a runaway client, it does not pace a healthy one. Keys that need less get their own limits.
+/// </summary>
 public sealed class RateLimitOptions
 {
-    /// <summary>Sustained requests per minute.</summary>
+    /// <summary>Sustained requests per minute (2,000 a second).</summary>
     [Range(1, 10_000_000)]
-    public int PerMinute { get; set; } = 1200;
+    public int PerMinute { get; set; } = 120_000;
 
     /// <summary>Requests allowed at once before the sustained rate applies.</summary>
     [Range(1, 10_000_000)]
-    public int Burst { get; set; } = 200;
+    public int Burst { get; set; } = 2_000;
 }

@@ -40,6 +40,12 @@ if (args.Length > 0 && args[0] == "call-list")
     return;
 }
 
+if (args.Length > 0 && args[0] == "group-commit")
+{
+    Cekura.Benchmarks.GroupCommit.GroupCommitBenchmarks.Run(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "vad")
 {
     await Cekura.Benchmarks.VoiceActivityBenchmark.RunAsync(args[1..]);
@@ -54,6 +60,8 @@ if (args.Length > 0 && args[0] == "vad")
 // Redaction precision/recall per type and analysis time: see RedactionQuality (dotnet run ... -- redaction-quality).
 // Evaluation (predefined metrics, custom_code): see MetricsBenchmarks (dotnet run ... -- metrics [BenchmarkDotNet args]).
 // Call-list queries on 100k stored calls, filtered and not: see CallListBenchmarks (dotnet run ... -- call-list).
+// SQLite call-path writes from concurrent writers, group commit against one transaction per write: see
+// GroupCommitBenchmarks (dotnet run ... -- group-commit [BenchmarkDotNet args]).
 var secondsPerFormat = args.Length > 0 && double.TryParse(args[0], out var s) ? s : 2.0;
 var cekura = """
     [{"role": "Testing Agent", "content": "Hello.", "end_time": 1.94, "start_time": 1.44},

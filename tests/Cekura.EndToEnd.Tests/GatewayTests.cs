@@ -103,12 +103,11 @@ public sealed class GatewayTests
         Assert.Equal(HttpStatusCode.OK, (await onSecond.GetAsync("/observability/v2/call-logs/")).StatusCode);
 
         await Admin(first).PostAsync($"/admin/v1/keys/{key.Id}/revoke/", null);
-        var watch = Stopwatch.StartNew();
-        while ((await onSecond.GetAsync("/observability/v2/call-logs/")).StatusCode == HttpStatusCode.OK)
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), "the other instance still accepts the revoked key");
-            await Task.Delay(100);
-        }
+        // KeyCacheSeconds is 1; the generous deadline only bounds a broken cache on a loaded machine.
+        await Eventually.UntilAsync(
+            async () => (await onSecond.GetAsync("/observability/v2/call-logs/")).StatusCode,
+            status => status != HttpStatusCode.OK,
+            status => $"the other instance still accepts the revoked key ({status})", TimeSpan.FromSeconds(30));
         Assert.Equal(HttpStatusCode.Unauthorized, (await onSecond.GetAsync("/observability/v2/call-logs/")).StatusCode);
     }
 
@@ -339,13 +338,12 @@ public sealed class GatewayTests
             var head = $"POST /observability/v1/observe/ HTTP/1.1\r\nHost: localhost\r\nX-CEKURA-API-KEY: {EmbeddedHost.ApiKey}\r\n"
                        + $"Content-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(head).Concat(body[..(body.Length / 2)]).ToArray());
-            var watch = Stopwatch.StartNew();
             var buffer = new byte[4096];
             var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
             var response = Encoding.UTF8.GetString(buffer, 0, read);
             Assert.StartsWith("HTTP/1.1 504", response);
+            // The message names the configured limit, so this 504 is the request timeout, not another failure.
             Assert.Contains("The request took longer than 1 s.", response);
-            Assert.InRange(watch.Elapsed.TotalSeconds, 0.5, 5);
             Assert.Equal(0, (await (await client.GetAsync("/observability/v2/call-logs/")).ReadJsonAsync()).GetProperty("count").GetInt64());
         }
         finally

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Cekura.Hosting.Options;
 
 public enum CallStoreKind
@@ -16,7 +18,8 @@ public enum BlobStoreKind
 /// Where CallLogs and recordings live.
 /// <code>
 /// "Storage": { "DataDirectory": "./data", "CallStore": "Sqlite", "Blobs": "Local",
-///              "Sqlite": { "Path": "", "KeysPath": "" }, // defaults: {DataDirectory}/cekura.db, {DataDirectory}/cekura-keys.db
+///              "Sqlite": { "Path": "", "KeysPath": "", // defaults: {DataDirectory}/cekura.db, {DataDirectory}/cekura-keys.db
+///                          "MaxBatch": 128, "QueueCapacity": 4096 },
 ///              "Mongo": { "ConnectionString": "mongodb://localhost:27017", "Database": "cekura" },
 ///              "Local": { "Path": "" },             // default: {DataDirectory}/recordings
 ///              "S3": { "Endpoint": "localhost:9000", "AccessKey": "", "SecretKey": "", "Bucket": "cekura-recordings", "UseSsl": false } }
@@ -52,6 +55,14 @@ public sealed class SqliteStoreOptions
 {
     public string Path { get; set; } = "";
     public string KeysPath { get; set; } = "";
+
+    /// <summary>Most call-path writes committed in one transaction (one fsync); 1 commits each write alone.</summary>
+    [Range(1, 100_000)]
+    public int MaxBatch { get; set; } = Storage.Sqlite.SqliteDatabase.DefaultMaxBatch;
+
+    /// <summary>Most writes waiting for the writer; a request beyond it waits for room.</summary>
+    [Range(1, 10_000_000)]
+    public int QueueCapacity { get; set; } = Storage.Sqlite.SqliteDatabase.DefaultQueueCapacity;
 }
 
 public sealed class MongoStoreOptions

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Cekura.Hosting.Calls;
 using Cekura.Hosting.Options;
 using Cekura.Hosting.Storage.Blobs;
@@ -18,7 +19,10 @@ public static class StorageRegistration
     /// </summary>
     public static IHostApplicationBuilder AddCekuraStorage(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
+        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
+            .Validate(o => Validator.TryValidateObject(o.Sqlite, new ValidationContext(o.Sqlite), null, validateAllProperties: true),
+                "Storage:Sqlite: MaxBatch must be 1-100000 and QueueCapacity 1-10000000.")
+            .ValidateOnStart();
         var options = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var services = builder.Services;
 
@@ -38,10 +42,12 @@ public static class StorageRegistration
                 services.AddSingleton<IRecordingReferences, MongoRecordingReferences>();
                 break;
             default:
-                services.AddSingleton(_ => new SqliteDatabase(options.SqlitePath));
+                // The container disposes both at shutdown, which commits the writes still queued.
+                services.AddSingleton(_ => new SqliteDatabase(options.SqlitePath, options.Sqlite.MaxBatch, options.Sqlite.QueueCapacity));
                 services.AddSingleton<SqliteCallStore>();
                 services.AddSingleton<ICallOutbox>(sp => sp.GetRequiredService<SqliteCallStore>());
-                services.AddSingleton<IDataKeyStore>(_ => new SqliteDataKeyStore(options.SqliteKeysPath));
+                services.AddSingleton<IDataKeyStore>(_ =>
+                    new SqliteDataKeyStore(options.SqliteKeysPath, options.Sqlite.MaxBatch, options.Sqlite.QueueCapacity));
                 services.AddSingleton<ICallStore>(sp => new SealingCallStore(sp.GetRequiredService<SqliteCallStore>(), sp.GetRequiredService<IDataKeyStore>()));
                 services.AddSingleton<IAgentStore, SqliteAgentStore>();
                 services.AddSingleton<IMetricStore, SqliteMetricStore>();

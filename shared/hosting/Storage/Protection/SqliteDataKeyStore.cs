@@ -7,33 +7,52 @@ namespace Cekura.Hosting.Storage.Protection;
 /// <summary>
 /// Data keys in their own SQLite file beside the call database. <c>secure_delete</c> overwrites a deleted key's
 /// bytes in the database file, and a truncating WAL checkpoint after each deletion leaves no copy in the WAL.
+/// A key is created for every call that asks for redaction, so creations are committed in groups, like the call
+/// store's writes (<see cref="SqliteGroupCommit"/>).
 /// </summary>
-public sealed class SqliteDataKeyStore(string path) : IDataKeyStore
+public sealed class SqliteDataKeyStore : IDataKeyStore, IAsyncDisposable, IDisposable
 {
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
-    {
-        DataSource = path,
-        Mode = SqliteOpenMode.ReadWriteCreate,
-        Pooling = true,
-        DefaultTimeout = 30,
-    }.ToString();
-
+    private readonly string _connectionString;
     private readonly SemaphoreSlim _initLock = new(1, 1);
+    private readonly SqliteGroupCommit _writes;
     private volatile bool _initialized;
 
-    public string Path { get; } = path;
+    public SqliteDataKeyStore(
+        string path, int maxBatch = SqliteDatabase.DefaultMaxBatch, int queueCapacity = SqliteDatabase.DefaultQueueCapacity)
+    {
+        Path = path;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        _writes = new SqliteGroupCommit(OpenAsync, maxBatch, queueCapacity);
+    }
 
-    public async Task<string> CreateAsync(CancellationToken cancellationToken)
+    public string Path { get; }
+
+    public Task<string> CreateAsync(CancellationToken cancellationToken)
     {
         var id = Guid.NewGuid().ToString("N");
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO data_keys (id, key) VALUES ($id, $key)";
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$key", RandomNumberGenerator.GetBytes(32));
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        return id;
+        var key = RandomNumberGenerator.GetBytes(32);
+        return _writes.WriteAsync(async (connection, transaction, token) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "INSERT INTO data_keys (id, key) VALUES ($id, $key)";
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$key", key);
+            await command.ExecuteNonQueryAsync(token);
+            return id;
+        }, cancellationToken);
     }
+
+    /// <summary>Commits every key creation still queued, then refuses new ones.</summary>
+    public ValueTask DisposeAsync() => _writes.DisposeAsync();
+
+    public void Dispose() => _writes.Dispose();
 
     public async Task<byte[]?> GetAsync(string keyId, CancellationToken cancellationToken)
     {

@@ -9,46 +9,50 @@ namespace Cekura.Hosting.Storage.Sqlite;
 /// <summary>Calls as JSON documents, with the columns that queries filter on kept beside them.</summary>
 public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStore
 {
-    private const int SqliteConstraintUnique = 2067;
-
-    public async Task<CallLog> InsertAsync(CallLog call, CancellationToken cancellationToken)
+    public Task<CallLog> InsertAsync(CallLog call, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        var existing = await FindIdAsync(connection, transaction, call.ProjectId, call.CallId, cancellationToken);
-        if (existing is { } existingId)
+        // Serialized here, on the caller's thread, so the writer's transaction only splices in the id it assigns.
+        var pending = call with { Id = 0, Version = 1 };
+        var doc = JsonSerializer.Serialize(pending, CekuraJson.Options);
+        return database.WriteAsync((connection, transaction, token) => InsertAsync(connection, transaction, pending, doc, token), cancellationToken);
+    }
+
+    private static async Task<CallLog> InsertAsync(
+        SqliteConnection connection, SqliteTransaction transaction, CallLog call, string doc, CancellationToken cancellationToken)
+    {
+        if (await FindIdAsync(connection, transaction, call.ProjectId, call.CallId, cancellationToken) is { } existing)
         {
-            throw new DuplicateCallException(existingId, call.CallId);
+            throw new DuplicateCallException(existing, call.CallId);
         }
+        // The id AUTOINCREMENT would give (the transaction holds the write lock, so nobody else takes it meanwhile):
+        // knowing it first lets the document, which carries its id, be written once rather than inserted and updated.
+        await using var nextId = connection.CreateCommand();
+        nextId.Transaction = transaction;
+        nextId.CommandText = """
+            SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'calls'), 0), coalesce((SELECT max(id) FROM calls), 0)) + 1
+            """;
+        var stored = call with { Id = (long)(await nextId.ExecuteScalarAsync(cancellationToken))! };
 
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
-            INSERT INTO calls (project_id, call_id, agent_id, ts, stage, stage_changed_at, outbox_published_at, version, doc)
-            VALUES ($project, $call_id, $agent, $ts, $stage, $changed, $published, 1, '{}') RETURNING id
+            INSERT INTO calls (id, project_id, call_id, agent_id, ts, stage, stage_changed_at, outbox_published_at, version, doc)
+            VALUES ($id, $project, $call_id, $agent, $ts, $stage, $changed, $published, 1, $doc)
             """;
-        AddIndexedColumns(insert, call);
-        long id;
-        try
-        {
-            id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
-        }
-        catch (SqliteException e) when (e.SqliteExtendedErrorCode == SqliteConstraintUnique)
-        {
-            throw new DuplicateCallException(
-                await FindIdAsync(connection, transaction, call.ProjectId, call.CallId, cancellationToken) ?? 0, call.CallId);
-        }
-
-        var stored = call with { Id = id, Version = 1 };
-        await using var update = connection.CreateCommand();
-        update.Transaction = transaction;
-        update.CommandText = "UPDATE calls SET doc = $doc WHERE id = $id";
-        update.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(stored, CekuraJson.Options));
-        update.Parameters.AddWithValue("$id", id);
-        await update.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        AddIndexedColumns(insert, stored);
+        insert.Parameters.AddWithValue("$id", stored.Id);
+        insert.Parameters.AddWithValue("$doc", WithId(doc, stored));
+        await insert.ExecuteNonQueryAsync(cancellationToken);
         return stored;
     }
+
+    private const string ZeroIdPrefix = "{\"id\":0,";
+
+    /// <summary>The document serialized with id 0, given its id: <c>id</c> is the record's first property.</summary>
+    private static string WithId(string doc, CallLog stored) =>
+        doc.StartsWith(ZeroIdPrefix, StringComparison.Ordinal)
+            ? string.Concat("{\"id\":", stored.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ",", doc.AsSpan(ZeroIdPrefix.Length))
+            : JsonSerializer.Serialize(stored, CekuraJson.Options);
 
     public async Task<CallLog?> GetAsync(long projectId, long id, CancellationToken cancellationToken) =>
         await QuerySingleAsync("SELECT doc FROM calls WHERE id = $id AND project_id = $project",
@@ -61,33 +65,38 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
     public async Task<CallLog?> GetForWorkerAsync(long id, CancellationToken cancellationToken) =>
         await QuerySingleAsync("SELECT doc FROM calls WHERE id = $id", [new("$id", id)], cancellationToken);
 
-    public async Task<CallLog?> ReplaceAsync(CallLog updated, CancellationToken cancellationToken)
+    public Task<CallLog?> ReplaceAsync(CallLog updated, CancellationToken cancellationToken)
     {
         var next = updated with { Version = updated.Version + 1 };
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            UPDATE calls SET agent_id = $agent, ts = $ts, stage = $stage, stage_changed_at = $changed,
-                outbox_published_at = $published, version = $next, doc = $doc
-            WHERE id = $id AND project_id = $project AND version = $expected
-            """;
-        AddIndexedColumns(command, next);
-        command.Parameters.AddWithValue("$next", next.Version);
-        command.Parameters.AddWithValue("$doc", JsonSerializer.Serialize(next, CekuraJson.Options));
-        command.Parameters.AddWithValue("$id", updated.Id);
-        command.Parameters.AddWithValue("$expected", updated.Version);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? next : null;
+        var doc = JsonSerializer.Serialize(next, CekuraJson.Options);
+        return database.WriteAsync(async (connection, transaction, token) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                UPDATE calls SET agent_id = $agent, ts = $ts, stage = $stage, stage_changed_at = $changed,
+                    outbox_published_at = $published, version = $next, doc = $doc
+                WHERE id = $id AND project_id = $project AND version = $expected
+                """;
+            AddIndexedColumns(command, next);
+            command.Parameters.AddWithValue("$next", next.Version);
+            command.Parameters.AddWithValue("$doc", doc);
+            command.Parameters.AddWithValue("$id", updated.Id);
+            command.Parameters.AddWithValue("$expected", updated.Version);
+            return await command.ExecuteNonQueryAsync(token) == 1 ? next : null;
+        }, cancellationToken);
     }
 
-    public async Task<bool> DeleteAsync(long projectId, long id, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM calls WHERE id = $id AND project_id = $project";
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$project", projectId);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+    public Task<bool> DeleteAsync(long projectId, long id, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction, token) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "DELETE FROM calls WHERE id = $id AND project_id = $project";
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$project", projectId);
+            return await command.ExecuteNonQueryAsync(token) == 1;
+        }, cancellationToken);
 
     /// <summary>
     /// Up to this many listed ids (<c>call_ids</c>) are fetched by primary key; and a metadata condition matching at

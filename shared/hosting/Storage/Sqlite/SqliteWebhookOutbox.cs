@@ -5,7 +5,8 @@ namespace Cekura.Hosting.Storage.Sqlite;
 /// <summary>
 /// The webhook outbox as the <c>webhook_deliveries</c> table of the shared SQLite file; times are Unix milliseconds.
 /// Claiming is one <c>UPDATE … RETURNING</c> inside <c>BEGIN IMMEDIATE</c>, so two processes sharing the file
-/// serialise on the write lock and never lease the same row.
+/// serialise on the write lock and never lease the same row. Enqueueing, claiming and recording an attempt are
+/// committed in groups with the call store's writes (<see cref="SqliteDatabase.WriteAsync{T}"/>).
 /// </summary>
 public sealed class SqliteWebhookOutbox(SqliteDatabase database) : IWebhookOutbox
 {
@@ -16,11 +17,15 @@ public sealed class SqliteWebhookOutbox(SqliteDatabase database) : IWebhookOutbo
 
     private const string Pending = "pending";
 
-    public async Task<WebhookEnqueued> EnqueueAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
+    public Task<WebhookEnqueued> EnqueueAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
     {
         WebhookOutboxRules.CheckNew(delivery);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        return database.WriteAsync((connection, transaction, token) => EnqueueAsync(connection, transaction, delivery, token), cancellationToken);
+    }
+
+    private static async Task<WebhookEnqueued> EnqueueAsync(
+        SqliteConnection connection, SqliteTransaction transaction, WebhookDelivery delivery, CancellationToken cancellationToken)
+    {
         await using (var find = Command(connection, transaction, $"SELECT {Columns} FROM webhook_deliveries WHERE delivery_key = $key"))
         {
             find.Parameters.AddWithValue("$key", delivery.DeliveryKey);
@@ -44,31 +49,30 @@ public sealed class SqliteWebhookOutbox(SqliteDatabase database) : IWebhookOutbo
         insert.Parameters.AddWithValue("$body", delivery.Body);
         insert.Parameters.AddWithValue("$next", delivery.NextAttemptAt.ToUnixTimeMilliseconds());
         insert.Parameters.AddWithValue("$created", delivery.CreatedAt.ToUnixTimeMilliseconds());
-        var stored = (await ReadOneAsync(insert, cancellationToken))!;
-        await transaction.CommitAsync(cancellationToken);
-        return new WebhookEnqueued(stored, Created: true);
+        return new WebhookEnqueued((await ReadOneAsync(insert, cancellationToken))!, Created: true);
     }
 
     public async Task<IReadOnlyList<WebhookDelivery>> ClaimDueAsync(
         DateTimeOffset now, int max, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        await using var claim = Command(connection, transaction, $"""
-            UPDATE webhook_deliveries
-            SET lease_id = $lease, leased_until = $until, attempts = attempts + 1
-            WHERE id IN (SELECT id FROM webhook_deliveries
-                         WHERE status = '{Pending}' AND next_attempt_at <= $now AND (leased_until IS NULL OR leased_until <= $now)
-                         ORDER BY next_attempt_at, id LIMIT $max)
-            RETURNING {Columns}
-            """);
-        claim.Parameters.AddWithValue("$lease", Guid.NewGuid().ToString("N"));
-        claim.Parameters.AddWithValue("$until", (now + leaseDuration).ToUnixTimeMilliseconds());
-        claim.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        claim.Parameters.AddWithValue("$max", max);
-        var claimed = await ReadAllAsync(claim, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        var lease = Guid.NewGuid().ToString("N");
+        var claimed = await database.WriteAsync(async (connection, transaction, token) =>
+        {
+            await using var claim = Command(connection, transaction, $"""
+                UPDATE webhook_deliveries
+                SET lease_id = $lease, leased_until = $until, attempts = attempts + 1
+                WHERE id IN (SELECT id FROM webhook_deliveries
+                             WHERE status = '{Pending}' AND next_attempt_at <= $now AND (leased_until IS NULL OR leased_until <= $now)
+                             ORDER BY next_attempt_at, id LIMIT $max)
+                RETURNING {Columns}
+                """);
+            claim.Parameters.AddWithValue("$lease", lease);
+            claim.Parameters.AddWithValue("$until", (now + leaseDuration).ToUnixTimeMilliseconds());
+            claim.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            claim.Parameters.AddWithValue("$max", max);
+            return await ReadAllAsync(claim, token);
+        }, cancellationToken);
         // RETURNING gives rows in no promised order.
         return claimed.OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id).ToList();
     }
@@ -83,23 +87,23 @@ public sealed class SqliteWebhookOutbox(SqliteDatabase database) : IWebhookOutbo
     public Task<bool> MarkAbandonedAsync(long id, string leaseId, WebhookAttemptOutcome outcome, CancellationToken cancellationToken) =>
         FinishAttemptAsync(id, leaseId, outcome, "status = 'abandoned', abandoned_at = $at", null, cancellationToken);
 
-    private async Task<bool> FinishAttemptAsync(long id, string leaseId, WebhookAttemptOutcome outcome, string change,
-        DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, $"""
-            UPDATE webhook_deliveries
-            SET {change}, last_error = $error, last_status_code = $code, lease_id = NULL, leased_until = NULL
-            WHERE id = $id AND lease_id = $lease AND status = '{Pending}'
-            """);
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$lease", leaseId);
-        command.Parameters.AddWithValue("$at", outcome.At.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$next", (object?)nextAttemptAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
-        command.Parameters.AddWithValue("$error", (object?)outcome.Error ?? DBNull.Value);
-        command.Parameters.AddWithValue("$code", (object?)outcome.StatusCode ?? DBNull.Value);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+    private Task<bool> FinishAttemptAsync(long id, string leaseId, WebhookAttemptOutcome outcome, string change,
+        DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction, token) =>
+        {
+            await using var command = Command(connection, transaction, $"""
+                UPDATE webhook_deliveries
+                SET {change}, last_error = $error, last_status_code = $code, lease_id = NULL, leased_until = NULL
+                WHERE id = $id AND lease_id = $lease AND status = '{Pending}'
+                """);
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$lease", leaseId);
+            command.Parameters.AddWithValue("$at", outcome.At.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$next", (object?)nextAttemptAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+            command.Parameters.AddWithValue("$error", (object?)outcome.Error ?? DBNull.Value);
+            command.Parameters.AddWithValue("$code", (object?)outcome.StatusCode ?? DBNull.Value);
+            return await command.ExecuteNonQueryAsync(token) == 1;
+        }, cancellationToken);
 
     public async Task<WebhookDelivery?> GetAsync(long projectId, long id, CancellationToken cancellationToken)
     {
