@@ -32,7 +32,7 @@ public static class IngestModule
     {
         GatewayTrustOptions.RequireWhenSplit(builder.Configuration);
         builder.ConfigureCekuraBus();
-        builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.AddCallOutbox();
         AddTranscriptProviders(builder.Services);
         builder.Services.AddSingleton(sp => new SendCallValidator(
             sp.GetRequiredService<TranscriptParsers>(), sp.GetRequiredService<IOptions<SpeechToTextOptions>>().Value));

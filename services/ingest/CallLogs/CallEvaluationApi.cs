@@ -49,8 +49,8 @@ public static class CallEvaluationApi
     }
 
     private static async Task<IResult> EvaluateMetricsAsync(
-        HttpContext http, ICallStore store, IMetricStore metrics, CallLogWriter writer, CallEventPublisher publisher,
-        CallLogViews views, TimeProvider clock, ILoggerFactory loggers)
+        HttpContext http, ICallStore store, IMetricStore metrics, CallLogWriter writer, OutboxDispatcher dispatcher,
+        CallLogViews views, TimeProvider clock)
     {
         var (body, refusal) = await JsonFields.ReadObjectAsync(http);
         if (refusal is not null)
@@ -72,7 +72,6 @@ public static class CallEvaluationApi
         {
             return ApiErrors.Fields(errors);
         }
-        var logger = loggers.CreateLogger(typeof(CallEvaluationApi));
         var shown = new List<CallLogView>();
         foreach (var call in calls)
         {
@@ -80,7 +79,9 @@ public static class CallEvaluationApi
             var changed = await writer.UpdateAsync(call, c => CallReevaluation.EvaluateMetrics(c, metricIds, clock.GetUtcNow()), http.RequestAborted);
             if (changed is not null)
             {
-                now = await PublishAsync(changed, store, publisher, logger, http.RequestAborted);
+                // The call now owes its stage's event; it is published in the background (or by the relay).
+                dispatcher.Enqueue(changed);
+                now = changed;
             }
             shown.Add(views.Summary(now));
         }
@@ -88,8 +89,8 @@ public static class CallEvaluationApi
     }
 
     private static async Task<IResult> RerunEvaluationAsync(
-        HttpContext http, ICallStore store, IAgentStore agents, CallLogWriter writer, CallEventPublisher publisher,
-        CallLogViews views, TimeProvider clock, ILoggerFactory loggers)
+        HttpContext http, ICallStore store, IAgentStore agents, CallLogWriter writer, OutboxDispatcher dispatcher,
+        CallLogViews views, TimeProvider clock)
     {
         var (body, refusal) = await JsonFields.ReadObjectAsync(http);
         if (refusal is not null)
@@ -134,7 +135,6 @@ public static class CallEvaluationApi
             return ApiErrors.Fields(errors);
         }
 
-        var logger = loggers.CreateLogger(typeof(CallEvaluationApi));
         var shown = new List<CallLogView>();
         long count = 0;
         async Task RerunAsync(CallLog call)
@@ -143,7 +143,9 @@ public static class CallEvaluationApi
             var changed = await writer.UpdateAsync(call, c => CallReevaluation.Rerun(c, clock.GetUtcNow()), http.RequestAborted);
             if (changed is not null)
             {
-                now = await PublishAsync(changed, store, publisher, logger, http.RequestAborted);
+                // The call now owes its stage's event; it is published in the background (or by the relay).
+                dispatcher.Enqueue(changed);
+                now = changed;
             }
             count++;
             if (shown.Count < MaxShown)
@@ -178,25 +180,6 @@ public static class CallEvaluationApi
             }
         }
         return Results.Json(new ReevaluationView(count, shown));
-    }
-
-    /// <summary>
-    /// Publishes the event the call owes now. If the bus fails, the call stays owed and the outbox relay publishes
-    /// it later: the request has done its part once the change is stored.
-    /// </summary>
-    private static async Task<CallLog> PublishAsync(
-        CallLog call, ICallStore store, CallEventPublisher publisher, ILogger logger, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await publisher.PublishOwedAsync(call, cancellationToken)
-                ?? await store.GetAsync(call.ProjectId, call.Id, cancellationToken) ?? call;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning(e, "Publishing the re-evaluation of call log {CallLogId} failed; the outbox relay will retry", call.Id);
-            return call;
-        }
     }
 
     /// <summary>The project's calls with these ids, in the order asked; an id that is not the project's is an error.</summary>

@@ -51,8 +51,8 @@ public static class CallLogChangesApi
     }
 
     private static async Task<IResult> PatchAsync(
-        long id, HttpContext http, ICallStore store, CallLogWriter writer, CallEventPublisher publisher, CallLogViews views,
-        SendCallValidator validator, IDataKeyStore keys, TimeProvider clock, ILoggerFactory loggers)
+        long id, HttpContext http, ICallStore store, CallLogWriter writer, OutboxDispatcher dispatcher, CallLogViews views,
+        SendCallValidator validator, IDataKeyStore keys, TimeProvider clock)
     {
         var call = await store.GetAsync(http.Tenant().ProjectId, id, http.RequestAborted);
         if (call is null)
@@ -96,15 +96,8 @@ public static class CallLogChangesApi
         }
         if (saved.OutboxPublishedAt is null)
         {
-            try
-            {
-                saved = await publisher.PublishOwedAsync(saved, http.RequestAborted) ?? saved;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                loggers.CreateLogger(typeof(CallLogChangesApi)).LogWarning(e,
-                    "Publishing the event owed by call log {CallLogId} after its change failed; the outbox relay will retry", id);
-            }
+            // The change sent the call back to a stage that owes its event: published in the background (or by the relay).
+            dispatcher.Enqueue(saved);
         }
         return Results.Json(views.Detail(saved, http.Request));
     }

@@ -12,10 +12,11 @@ namespace Cekura.Ingest.Observe;
 
 /// <summary>
 /// Stores a validated call and starts its processing. The call row is the outbox: it is written with its
-/// <c>CallReceived</c> still owed, so if the process dies before the publish is confirmed the relay sends it.
+/// <c>CallReceived</c> still owed and handed to the background publisher, so the answer never waits on the broker;
+/// if the publish is not confirmed (a broker down or hung, a crash) the relay sends it.
 /// </summary>
 public sealed class CallIngestor(
-    ICallStore store, IBlobStore blobs, IDataKeyStore keys, CallEventPublisher publisher, TimeProvider clock, ILogger<CallIngestor> logger)
+    ICallStore store, IBlobStore blobs, IDataKeyStore keys, OutboxDispatcher dispatcher, TimeProvider clock)
 {
     public sealed record Result(CallLog? Call, long? DuplicateOfId);
 
@@ -78,18 +79,8 @@ public sealed class CallIngestor(
         }
         activity?.SetTag("cekura.call_log_id", stored.Id);
 
-        try
-        {
-            // The answer shows the call as stored; a stage that already moved it on makes the mark a no-op, so read it then.
-            var published = await publisher.PublishOwedAsync(stored, cancellationToken);
-            return new Result(published ?? await store.GetAsync(stored.ProjectId, stored.Id, cancellationToken) ?? stored, null);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The call is durably stored with its event owed; the outbox relay will publish it.
-            logger.LogWarning(e, "Publishing CallReceived for call log {CallLogId} failed; the outbox relay will retry", stored.Id);
-            return new Result(stored, null);
-        }
+        dispatcher.Enqueue(stored);
+        return new Result(stored, null);
     }
 
     private async Task DiscardAsync(CallRecording? recording, string? dataKeyId)

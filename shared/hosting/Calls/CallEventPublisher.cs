@@ -1,24 +1,30 @@
 using Cekura.Contracts.Calls;
+using Cekura.Hosting.Storage;
 using MassTransit;
 
 namespace Cekura.Hosting.Calls;
 
 /// <summary>
-/// Publishes the event a call's stage owes, then records the confirmation. With RabbitMQ publisher confirms,
-/// <c>Publish</c> returns only once the broker has the message, so a crash before the record only causes a
-/// duplicate (which consumers ignore), never a loss.
+/// Publishes the event a call's stage owes, for a stage worker that has just recorded the stage. The publish waits
+/// for the broker's confirmation at most <see cref="Options.OutboxOptions.PublishTimeout"/>; the confirmation is
+/// recorded with the next batch (<see cref="PublishConfirmations"/>). An event not confirmed stays owed in the store
+/// and the outbox relay publishes it, so a broker outage never blocks a worker and never loses an event.
 /// </summary>
-public sealed class CallEventPublisher(IPublishEndpoint publishEndpoint, CallLogWriter writer)
+public sealed class CallEventPublisher(IPublishEndpoint publishEndpoint, TimedPublisher publisher, PublishConfirmations confirmations)
 {
-    /// <summary>The call as stored after the confirmation, or null when it moved on (or vanished) meanwhile.</summary>
-    public async Task<CallLog?> PublishOwedAsync(CallLog call, CancellationToken cancellationToken)
+    /// <summary>True once the bus confirmed the event (or the stage owes none); false when it is left to the relay.</summary>
+    public async Task<bool> PublishOwedAsync(CallLog call, CancellationToken cancellationToken)
     {
-        var message = CallStageEvents.For(call.Stage, call.Id, call.ProjectId);
-        if (message is null)
+        var owed = OwedEvent.Of(call);
+        if (owed.Message() is not { } message)
         {
-            return call;
+            return true;
         }
-        await publishEndpoint.Publish(message, message.GetType(), cancellationToken);
-        return await writer.MarkPublishedAsync(call.Id, call.Stage, cancellationToken);
+        if (!await publisher.TryPublishAsync(publishEndpoint, message, call.Id, cancellationToken))
+        {
+            return false;
+        }
+        confirmations.Add(owed);
+        return true;
     }
 }

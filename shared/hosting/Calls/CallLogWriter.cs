@@ -111,9 +111,6 @@ public sealed class CallLogWriter(ICallStore store, TimeProvider clock)
     public Task<CallLog?> ClearRedeliveryAsync(long id, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
         UpdateAsync(id, call => call.RedeliverAt != dueAt ? null : call with { RedeliverAt = null }, cancellationToken);
 
-    /// <summary>Notes that the bus confirmed the event owed by <paramref name="stage"/>.</summary>
-    public Task<CallLog?> MarkPublishedAsync(long id, CallStage stage, CancellationToken cancellationToken) =>
-        UpdateAsync(id, call => call.Stage != stage ? null : call with { OutboxPublishedAt = clock.GetUtcNow() }, cancellationToken);
 }
 
 public enum RedeliveryDecision

@@ -40,13 +40,6 @@ public interface ICallStore
     Task<CallPage> ListAsync(CallQuery query, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Calls that still owe their stage's event: not confirmed and changed before <paramref name="unconfirmedBefore"/>,
-    /// or confirmed before <paramref name="stalledBefore"/> while a later stage should have run.
-    /// </summary>
-    Task<IReadOnlyList<CallLog>> ListOwingEventsAsync(
-        DateTimeOffset unconfirmedBefore, DateTimeOffset stalledBefore, int limit, CancellationToken cancellationToken);
-
-    /// <summary>
     /// Unfinished calls whose scheduled redelivery (<see cref="CallLog.RedeliverAt"/>) is due at <paramref name="now"/>,
     /// the longest overdue first.
     /// </summary>

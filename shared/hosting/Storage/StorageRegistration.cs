@@ -31,6 +31,7 @@ public static class StorageRegistration
             case CallStoreKind.Mongo:
                 services.AddSingleton(_ => new MongoStoreContext(options.Mongo));
                 services.AddSingleton<MongoCallStore>();
+                services.AddSingleton<ICallOutbox>(sp => sp.GetRequiredService<MongoCallStore>());
                 services.AddSingleton<IDataKeyStore, MongoDataKeyStore>();
                 services.AddSingleton<ICallStore>(sp => new SealingCallStore(sp.GetRequiredService<MongoCallStore>(), sp.GetRequiredService<IDataKeyStore>()));
                 services.AddSingleton<IAgentStore, MongoAgentStore>();
@@ -44,6 +45,7 @@ public static class StorageRegistration
                 // The container disposes both at shutdown, which commits the writes still queued.
                 services.AddSingleton(_ => new SqliteDatabase(options.SqlitePath, options.Sqlite.MaxBatch, options.Sqlite.QueueCapacity));
                 services.AddSingleton<SqliteCallStore>();
+                services.AddSingleton<ICallOutbox>(sp => sp.GetRequiredService<SqliteCallStore>());
                 services.AddSingleton<IDataKeyStore>(_ =>
                     new SqliteDataKeyStore(options.SqliteKeysPath, options.Sqlite.MaxBatch, options.Sqlite.QueueCapacity));
                 services.AddSingleton<ICallStore>(sp => new SealingCallStore(sp.GetRequiredService<SqliteCallStore>(), sp.GetRequiredService<IDataKeyStore>()));
@@ -68,6 +70,9 @@ public static class StorageRegistration
         }
 
         services.AddSingleton<CallLogWriter>();
+        services.AddSingleton<TimedPublisher>();
+        services.AddSingleton<PublishConfirmations>();
+        services.AddHostedService(sp => sp.GetRequiredService<PublishConfirmations>());
         services.AddScoped<CallEventPublisher>();
         services.AddScoped<CallStageRunner>();
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);

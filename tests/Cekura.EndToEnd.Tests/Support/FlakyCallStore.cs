@@ -84,10 +84,6 @@ public sealed class FlakyCallStore(ICallStore inner, CallStage failingStage, int
 
     public Task<CallPage> ListAsync(CallQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);
 
-    public Task<IReadOnlyList<CallLog>> ListOwingEventsAsync(
-        DateTimeOffset unconfirmedBefore, DateTimeOffset stalledBefore, int limit, CancellationToken cancellationToken) =>
-        inner.ListOwingEventsAsync(unconfirmedBefore, stalledBefore, limit, cancellationToken);
-
     public Task<IReadOnlyList<CallLog>> ListDueRedeliveriesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
         inner.ListDueRedeliveriesAsync(now, limit, cancellationToken);
 }

@@ -1,6 +1,7 @@
 using Cekura.Contracts.Calls;
 using Cekura.Contracts.Messages;
 using Cekura.Hosting.Calls;
+using Cekura.Hosting.Options;
 using Cekura.Hosting.Storage;
 using Cekura.Hosting.Storage.Blobs;
 using Cekura.Hosting.Storage.Protection;
@@ -15,6 +16,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Cekura.Redaction.Tests.Stage;
 
@@ -52,9 +54,14 @@ public sealed class RedactionStageTests : IAsyncLifetime
             .AddSingleton(new SqliteDatabase(Path.Combine(_directory, "calls.db")))
             // The stores as production wires them: calls awaiting redaction are sealed under their own data key.
             .AddSingleton<IDataKeyStore>(new SqliteDataKeyStore(Path.Combine(_directory, "keys.db")))
-            .AddSingleton<ICallStore>(sp => new SealingCallStore(new SqliteCallStore(sp.GetRequiredService<SqliteDatabase>()), sp.GetRequiredService<IDataKeyStore>()))
+            .AddSingleton<SqliteCallStore>()
+            .AddSingleton<ICallOutbox>(sp => sp.GetRequiredService<SqliteCallStore>())
+            .AddSingleton<ICallStore>(sp => new SealingCallStore(sp.GetRequiredService<SqliteCallStore>(), sp.GetRequiredService<IDataKeyStore>()))
             .AddSingleton<IBlobStore>(sp => new SealingBlobStore(_blobs, sp.GetRequiredService<IDataKeyStore>()))
             .AddSingleton<CallLogWriter>()
+            .AddSingleton(Options.Create(new OutboxOptions()))
+            .AddSingleton<TimedPublisher>()
+            .AddSingleton<PublishConfirmations>()
             .AddScoped<CallEventPublisher>()
             .AddScoped<CallStageRunner>()
             // The mechanics under test do not depend on detection quality: a recognizer of known values stands in.

@@ -23,8 +23,13 @@ public sealed class MongoStoreTests(MongoFixture mongo) : StoreContract
             (new MongoCallStore(_context), new MongoAgentStore(_context), new MongoApiKeyStore(_context)));
     }
 
+    private MongoStoreContext? _secondContext;
+
+    protected override ICallOutbox OpenSecondOutbox() => new MongoCallStore(_secondContext = new MongoStoreContext(_options!));
+
     protected override async Task CloseStoresAsync()
     {
+        _secondContext?.Dispose();
         _context?.Dispose();
         if (_options is not null)
         {

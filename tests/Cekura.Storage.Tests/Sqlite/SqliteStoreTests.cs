@@ -19,6 +19,8 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContract
             (new SqliteCallStore(database), new SqliteAgentStore(database), new SqliteApiKeyStore(database)));
     }
 
+    protected override ICallOutbox OpenSecondOutbox() => new SqliteCallStore(new SqliteDatabase(_path));
+
     protected override Task CloseStoresAsync()
     {
         // Pooled connections keep the file (and its -wal/-shm) open.
@@ -103,7 +105,7 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContract
         await check.OpenAsync();
         await using var version = check.CreateCommand();
         version.CommandText = "PRAGMA user_version";
-        Assert.Equal(1L, (long)(await version.ExecuteScalarAsync())!);
+        Assert.Equal(2L, (long)(await version.ExecuteScalarAsync())!);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace Cekura.Hosting.Storage.Mongo;
 /// the columns the SQLite store indexes, as top-level fields (times in unix ms), the metadata as <c>{k, v}</c> pairs
 /// for the list filters (see <see cref="MongoCallFilter"/>), plus the whole CallLog in <c>doc</c>.
 /// </summary>
-public sealed class MongoCallStore(MongoStoreContext context) : ICallStore
+public sealed partial class MongoCallStore(MongoStoreContext context) : ICallStore
 {
     private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
 
@@ -96,27 +96,6 @@ public sealed class MongoCallStore(MongoStoreContext context) : ICallStore
             .Limit(query.PageSize)
             .ToListAsync(cancellationToken);
         return new CallPage(total, docs.Select(FromDocument).ToList());
-    }
-
-    public async Task<IReadOnlyList<CallLog>> ListOwingEventsAsync(
-        DateTimeOffset unconfirmedBefore, DateTimeOffset stalledBefore, int limit, CancellationToken cancellationToken)
-    {
-        await context.EnsureInitializedAsync(cancellationToken);
-        if (limit <= 0)
-        {
-            return [];
-        }
-        // Same rule as the SQLite store. $lt on a number never matches null, like SQL's NULL comparison.
-        var unconfirmed = Filter.Ne("stage", "failed")
-            & Filter.Eq("outbox_published_at", BsonNull.Value)
-            & Filter.Lt("stage_changed_at", unconfirmedBefore.ToUnixTimeMilliseconds());
-        var stalled = Filter.Nin("stage", new[] { "evaluated", "failed" })
-            & Filter.Lt("outbox_published_at", stalledBefore.ToUnixTimeMilliseconds());
-        var docs = await context.Calls.Find(unconfirmed | stalled)
-            .Sort(Builders<BsonDocument>.Sort.Ascending("stage_changed_at").Ascending("_id"))
-            .Limit(limit)
-            .ToListAsync(cancellationToken);
-        return docs.Select(FromDocument).ToList();
     }
 
     public async Task<IReadOnlyList<CallLog>> ListDueRedeliveriesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)

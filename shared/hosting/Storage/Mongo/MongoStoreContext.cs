@@ -103,6 +103,8 @@ public sealed class MongoStoreContext(MongoStoreOptions options) : IDisposable
             new CreateIndexModel<BsonDocument>(
                 keys.Ascending("stage").Ascending("outbox_published_at").Ascending("stage_changed_at"),
                 new CreateIndexOptions { Name = "calls_outbox" }),
+            // Calls an outbox relay claimed, by the end of their lease or back-off (absent on every other call).
+            new CreateIndexModel<BsonDocument>(keys.Ascending("relay_after"), new CreateIndexOptions { Name = "calls_relay", Sparse = true }),
             .. ListFilterIndexes(),
             // The orphaned-recording sweep asks which blob keys calls point to.
             new CreateIndexModel<BsonDocument>(

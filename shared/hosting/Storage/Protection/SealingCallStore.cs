@@ -45,10 +45,6 @@ public sealed class SealingCallStore(ICallStore inner, IDataKeyStore keys) : ICa
         return page with { Items = await OpenAllAsync(page.Items, cancellationToken) };
     }
 
-    public async Task<IReadOnlyList<CallLog>> ListOwingEventsAsync(
-        DateTimeOffset unconfirmedBefore, DateTimeOffset stalledBefore, int limit, CancellationToken cancellationToken) =>
-        await OpenAllAsync(await inner.ListOwingEventsAsync(unconfirmedBefore, stalledBefore, limit, cancellationToken), cancellationToken);
-
     public async Task<IReadOnlyList<CallLog>> ListDueRedeliveriesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
         await OpenAllAsync(await inner.ListDueRedeliveriesAsync(now, limit, cancellationToken), cancellationToken);
 

@@ -7,7 +7,7 @@ using Microsoft.Data.Sqlite;
 namespace Cekura.Hosting.Storage.Sqlite;
 
 /// <summary>Calls as JSON documents, with the columns that queries filter on kept beside them.</summary>
-public sealed class SqliteCallStore(SqliteDatabase database) : ICallStore
+public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStore
 {
     public Task<CallLog> InsertAsync(CallLog call, CancellationToken cancellationToken)
     {
@@ -219,23 +219,6 @@ public sealed class SqliteCallStore(SqliteDatabase database) : ICallStore
             SELECT id FROM {from} WHERE {where} ORDER BY ts DESC, id DESC LIMIT $limit OFFSET $offset)
         ORDER BY ts DESC, id DESC
         """;
-
-    public async Task<IReadOnlyList<CallLog>> ListOwingEventsAsync(
-        DateTimeOffset unconfirmedBefore, DateTimeOffset stalledBefore, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT doc FROM calls
-            WHERE (stage <> 'failed' AND outbox_published_at IS NULL AND stage_changed_at < $unconfirmed)
-               OR (stage NOT IN ('evaluated', 'failed') AND outbox_published_at < $stalled)
-            ORDER BY stage_changed_at LIMIT $limit
-            """;
-        command.Parameters.AddWithValue("$unconfirmed", unconfirmedBefore.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$stalled", stalledBefore.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$limit", limit);
-        return await ReadDocsAsync(command, cancellationToken);
-    }
 
     public async Task<IReadOnlyList<CallLog>> ListDueRedeliveriesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {

@@ -158,7 +158,6 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
             UNIQUE (project_id, call_id)
         );
         CREATE INDEX IF NOT EXISTS calls_project_ts ON calls (project_id, ts DESC, id DESC);
-        CREATE INDEX IF NOT EXISTS calls_outbox ON calls (stage, outbox_published_at, stage_changed_at);
         CREATE INDEX IF NOT EXISTS calls_recording_key ON calls (json_extract(doc, '$.recording.blob_key'));
         CREATE INDEX IF NOT EXISTS calls_redeliver_at ON calls (json_extract(doc, '$.redeliver_at'))
             WHERE json_extract(doc, '$.redeliver_at') IS NOT NULL;
@@ -222,7 +221,33 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
     /// Changes to files made by earlier versions, applied in order once each (counted in <c>PRAGMA user_version</c>)
     /// after <see cref="Schema"/>. Append only: a file records how many it has had.
     /// </summary>
-    private static readonly string[] Migrations = [ListFilterIndexes];
+    private static readonly string[] Migrations = [ListFilterIndexes, OutboxClaims];
+
+    /// <summary>
+    /// The outbox relay's claims and back-off, beside the stage columns every write already keeps. A claim belongs to
+    /// one visit of a stage (<c>relay_for</c> is the <c>stage_changed_at</c> it was made for), so a call that moves
+    /// on starts afresh without any write path having to clear it. Two virtual columns name each owed call's state
+    /// (unconfirmed since its stage change, stalled since its confirmation, claimed until its lease or back-off
+    /// ends) and that time; their partial index holds only calls that owe something, so the relay's sweep is three
+    /// index range seeks (see <see cref="SqliteCallStore.ClaimSql"/>), however many finished calls the file holds.
+    /// </summary>
+    private const string OutboxClaims = """
+        DROP INDEX IF EXISTS calls_outbox;
+        ALTER TABLE calls ADD COLUMN relay_claim TEXT NULL;
+        ALTER TABLE calls ADD COLUMN relay_for INTEGER NULL;
+        ALTER TABLE calls ADD COLUMN relay_after INTEGER NULL;
+        ALTER TABLE calls ADD COLUMN relay_attempts INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE calls ADD COLUMN relay_state TEXT GENERATED ALWAYS AS (CASE
+            WHEN stage = 'failed' OR (stage = 'evaluated' AND outbox_published_at IS NOT NULL) THEN NULL
+            WHEN relay_for = stage_changed_at THEN 'claimed'
+            WHEN outbox_published_at IS NULL THEN 'unconfirmed'
+            ELSE 'stalled' END) VIRTUAL;
+        ALTER TABLE calls ADD COLUMN relay_since INTEGER GENERATED ALWAYS AS (CASE
+            WHEN relay_for = stage_changed_at THEN relay_after
+            WHEN outbox_published_at IS NULL THEN stage_changed_at
+            ELSE outbox_published_at END) VIRTUAL;
+        CREATE INDEX calls_relay ON calls (relay_state, relay_since) WHERE relay_state IS NOT NULL;
+        """;
 
     /// <summary>
     /// Indexes for every call-list filter. The filterable fields live in the JSON document; virtual generated

@@ -1,0 +1,111 @@
+using Cekura.Contracts.Calls;
+using Cekura.Hosting.Storage;
+using Cekura.Hosting.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Xunit.Abstractions;
+using static Cekura.Storage.Tests.SampleData;
+
+namespace Cekura.Storage.Tests.Sqlite;
+
+/// <summary>What only the SQLite outbox can show: its query plan, and rows damaged behind the store's back.</summary>
+public sealed class SqliteCallOutboxTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"cekura-outbox-{Guid.NewGuid():N}.db");
+    private SqliteCallStore _store = null!;
+
+    public Task InitializeAsync()
+    {
+        _store = new SqliteCallStore(new SqliteDatabase(_path));
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(_path + suffix);
+        }
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task The_claim_reads_each_owed_state_from_the_relay_index_and_never_scans_the_calls()
+    {
+        // Enough finished and owed calls, with statistics, that a scan would be a real choice for the planner.
+        for (var i = 0; i < 300; i++)
+        {
+            var stage = (CallStage)(i % 5);
+            await _store.InsertAsync(MinimalCall(callId: $"c{i}") with
+            {
+                Stage = stage, StageChangedAt = Time.AddSeconds(-i), OutboxPublishedAt = i % 3 == 0 ? null : Time.AddSeconds(-i),
+            }, Ct);
+        }
+        await ExecuteAsync("ANALYZE");
+
+        var plan = await PlanAsync();
+        output.WriteLine(string.Join("\n", plan));
+
+        Assert.Equal(3, plan.Count(step => step.Contains("SEARCH calls USING INDEX calls_relay (relay_state=? AND relay_since<?)", StringComparison.Ordinal)));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN calls", StringComparison.Ordinal));
+        // The rows to update are then found by their ids.
+        Assert.Contains(plan, step => step.StartsWith("SEARCH calls USING INTEGER PRIMARY KEY", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_document_that_no_longer_deserializes_stops_neither_a_claim_nor_its_settlement()
+    {
+        var damaged = await _store.InsertAsync(MinimalCall(callId: "damaged") with { StageChangedAt = Time.AddMinutes(-1) }, Ct);
+        var sound = await _store.InsertAsync(MinimalCall(callId: "sound") with { StageChangedAt = Time.AddMinutes(-1), TraceId = "0af7651916cd43dd8448eb211c80319c" }, Ct);
+        var damagedLater = await _store.InsertAsync(MinimalCall(callId: "damaged later") with { StageChangedAt = Time }, Ct);
+        foreach (var id in new[] { damaged.Id, damagedLater.Id })
+        {
+            // Valid JSON (the file's JSON indexes refuse anything else) that is no call log any more.
+            await ExecuteAsync($"UPDATE calls SET doc = '{{\"id\": {id}, \"stage\": 42, \"transcript_object\": \"lost\"}}' WHERE id = {id}");
+        }
+        await Assert.ThrowsAnyAsync<Exception>(() => _store.GetForWorkerAsync(damaged.Id, Ct));
+
+        var claims = await _store.ClaimDueAsync(new OutboxDue(Time, Time.AddMinutes(-5), Time), 10, Time.AddMinutes(1), Ct);
+        await _store.SettleAsync(claims.Select(c => new OutboxSettlement(c, Time, Time.AddMinutes(5))).ToList(), Ct);
+        await _store.MarkPublishedAsync([OwedEvent.Of(damagedLater)], Time, Ct);
+
+        Assert.Equal([damaged.Id, sound.Id], claims.Select(c => c.CallLogId).Order());
+        Assert.Null(claims.Single(c => c.CallLogId == damaged.Id).TraceId);
+        Assert.Equal("0af7651916cd43dd8448eb211c80319c", claims.Single(c => c.CallLogId == sound.Id).TraceId);
+        Assert.Equal(Time, (await _store.GetForWorkerAsync(sound.Id, Ct))!.OutboxPublishedAt);
+        Assert.Equal(3, await ScalarAsync("SELECT count(*) FROM calls WHERE outbox_published_at IS NOT NULL AND relay_claim IS NULL"));
+    }
+
+    private async Task<List<string>> PlanAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={_path}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteCallStore.ClaimSql;
+        SqliteCallStore.AddClaimParameters(command, new OutboxDue(Time, Time.AddMinutes(-5), Time), 200, Time.AddMinutes(1), "claim");
+        var steps = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            steps.Add(reader.GetString(3));
+        }
+        return steps;
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={_path}");
+        await connection.OpenAsync();
+        await SqliteDatabase.ExecuteAsync(connection, sql, Ct);
+    }
+
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={_path}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
