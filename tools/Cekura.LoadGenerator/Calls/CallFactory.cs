@@ -57,7 +57,7 @@ public sealed class CallTemplate
 /// </summary>
 public sealed class CallFactory(LoadOptions options)
 {
-    private const string Marker = "\u0001CALLID\u0001";
+    private const string Marker = "@@CALL_ID@@"; // plain ASCII, so the serializer writes it unescaped
 
     /// <summary>Recordings are kept small: their calls have short turns and at most this many of them.</summary>
     public const int MaxRecordedTurns = 30;

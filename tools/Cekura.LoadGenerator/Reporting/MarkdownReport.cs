@@ -15,14 +15,14 @@ public static class MarkdownReport
         s.AppendLine();
         s.AppendLine(Invariant($"{options.Describe()}; {Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC."));
         s.AppendLine();
-        s.AppendLine("| phase | load | s | sent | accepted (201) | accepted/s | × no-op | POST p50 ms | p90 ms | p99 ms | max ms | errors | mean body KB |");
-        s.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |");
+        s.AppendLine("| phase | load | s | sent | accepted (201) | accepted/s | × no-op | POST p50 ms | p90 ms | p99 ms | max ms | errors | mean body KB | load avg |");
+        s.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |");
         foreach (var p in phases)
         {
             var l = p.Latency;
             var ratio = noOp is null || noOp.AcceptedPerSecond == 0 ? "—" : (p.AcceptedPerSecond / noOp.AcceptedPerSecond).ToString("0.000", CultureInfo.InvariantCulture);
             var errors = p.ErrorCount == 0 ? "0" : string.Join(", ", p.Errors.Select(e => $"{e.Key}: {e.Value}"));
-            s.AppendLine(Invariant($"| {p.Name} | {p.Mode} | {p.Seconds:0.0} | {p.Sent} | {p.Accepted} | {p.AcceptedPerSecond:0.0} | {ratio} | {Ms(l.At(50))} | {Ms(l.At(90))} | {Ms(l.At(99))} | {Ms(l.Max)} | {errors} | {p.BodyBytes / 1024.0:0.0} |"));
+            s.AppendLine(Invariant($"| {p.Name} | {p.Mode} | {p.WindowSeconds ?? p.Seconds:0.0} | {p.Sent} | {p.Accepted} | {p.AcceptedPerSecond:0.0} | {ratio} | {Ms(l.At(50))} | {Ms(l.At(90))} | {Ms(l.At(99))} | {Ms(l.Max)} | {errors} | {p.BodyBytes / 1024.0:0.0} | {p.LoadAverage:0.0} |"));
         }
         if (chains.Count > 0)
         {
@@ -44,8 +44,10 @@ public static class MarkdownReport
             s.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
             foreach (var (p, c) in chains)
             {
-                string At(double seconds) => seconds > p.Seconds + 30.001 ? "—" : c.TranscriptOnlyBacklog(p.StartedAt + TimeSpan.FromSeconds(seconds)).ToString(CultureInfo.InvariantCulture);
-                s.AppendLine(Invariant($"| {p.Name} | {At(30)} | {At(60)} | {At(90)} | {At(120)} | {At(p.Seconds)} | {At(p.Seconds + 30)} |"));
+                string At(double seconds, bool after = false) => !after && seconds > p.PlannedSeconds + 0.001
+                    ? "—"
+                    : c.TranscriptOnlyBacklog(p.StartedAt + TimeSpan.FromSeconds(seconds)).ToString(CultureInfo.InvariantCulture);
+                s.AppendLine(Invariant($"| {p.Name} | {At(30)} | {At(60)} | {At(90)} | {At(120)} | {At(p.PlannedSeconds)} | {At(p.PlannedSeconds + 30, after: true)} |"));
             }
         }
         return s.ToString();

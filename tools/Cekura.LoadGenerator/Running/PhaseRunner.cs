@@ -10,7 +10,7 @@ public sealed class PhaseRunner(Sender sender, int maxInFlight)
     public async Task<PhaseResult> OpenLoopAsync(string name, bool noOp, double rate, double seconds, CancellationToken cancellationToken)
     {
         var schedule = new OpenLoopSchedule(rate, seconds);
-        var phase = new PhaseResult(name, string.Create(CultureInfo.InvariantCulture, $"rate {rate:0.#}/s"), noOp);
+        var phase = new PhaseResult(name, string.Create(CultureInfo.InvariantCulture, $"rate {rate:0.#}/s"), noOp) { PlannedSeconds = seconds };
         var inFlight = new List<Task>();
         var running = 0;
         var start = Stopwatch.GetTimestamp();
@@ -48,15 +48,17 @@ public sealed class PhaseRunner(Sender sender, int maxInFlight)
                 }
             }
         }
-        // The phase lasts as long as its schedule; answers still outstanding are waited for but not counted as time.
-        phase.Seconds = Math.Max(schedule.Count / rate, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        // The phase lasts as long as its schedule, or until the last answer when the server fell behind it.
+        phase.Seconds = schedule.Count / rate;
         await Task.WhenAll(inFlight);
+        phase.Seconds = Math.Max(phase.Seconds, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        phase.LoadAverage = LoadAverage.Read();
         return phase;
     }
 
     public async Task<PhaseResult> ClosedLoopAsync(string name, bool noOp, int concurrency, double seconds, CancellationToken cancellationToken)
     {
-        var phase = new PhaseResult(name, string.Create(CultureInfo.InvariantCulture, $"concurrency {concurrency}"), noOp);
+        var phase = new PhaseResult(name, string.Create(CultureInfo.InvariantCulture, $"concurrency {concurrency}"), noOp) { PlannedSeconds = seconds };
         var start = Stopwatch.GetTimestamp();
         phase.StartedAt = DateTimeOffset.UtcNow;
         var end = start + (long)(seconds * Stopwatch.Frequency);
@@ -64,12 +66,14 @@ public sealed class PhaseRunner(Sender sender, int maxInFlight)
         {
             while (Stopwatch.GetTimestamp() < end && !cancellationToken.IsCancellationRequested)
             {
-                await sender.SendAsync(phase, Stopwatch.GetTimestamp(), DateTimeOffset.UtcNow);
+                await sender.SendAsync(phase, Stopwatch.GetTimestamp(), DateTimeOffset.UtcNow, end);
             }
         }, CancellationToken.None)).ToList();
         await Task.WhenAll(workers);
-        // Closed loop: the last answers arrive after the deadline; the phase is as long as they took.
+        // Closed loop: the last answers arrive after the deadline; throughput counts only the window before it.
         phase.Seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        phase.WindowSeconds = seconds;
+        phase.LoadAverage = LoadAverage.Read();
         return phase;
     }
 }

@@ -17,7 +17,7 @@ public sealed class Sender(HttpClient http, IReadOnlyList<CallTemplate> pool, st
     /// <see cref="Stopwatch"/> time it was due: latency counts from then, so time spent waiting for a free connection
     /// or behind a slow answer is included.
     /// </summary>
-    public async Task SendAsync(PhaseResult phase, long dueTimestamp, DateTimeOffset dueAt)
+    public async Task SendAsync(PhaseResult phase, long dueTimestamp, DateTimeOffset dueAt, long windowEndTimestamp = long.MaxValue)
     {
         var n = Interlocked.Increment(ref _sequence);
         var template = pool[(int)(n % pool.Count)];
@@ -46,6 +46,6 @@ public sealed class Sender(HttpClient http, IReadOnlyList<CallTemplate> pool, st
         {
             outcome = "connection";
         }
-        phase.Record(outcome, Stopwatch.GetElapsedTime(dueTimestamp).TotalMilliseconds, accepted);
+        phase.Record(outcome, Stopwatch.GetElapsedTime(dueTimestamp).TotalMilliseconds, accepted, Stopwatch.GetTimestamp() <= windowEndTimestamp);
     }
 }
