@@ -35,6 +35,7 @@ public sealed class LoadGeneratorTests
             PollInterval = 0.2,
             DrainTimeout = 120,
             StallSeconds = 60,
+            Warmup = 0,
         };
         var run = new LoadRun(options, http, TextWriter.Null);
 

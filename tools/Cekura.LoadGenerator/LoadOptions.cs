@@ -39,6 +39,12 @@ public sealed class LoadOptions
     /// <summary>Seconds of Full's half-rate phase; the backlog of transcript-only calls is read over it.</summary>
     public double HalfDuration { get; set; } = 120;
 
+    /// <summary>
+    /// Seconds of closed-loop sends (4 at a time) to each endpoint before anything is measured, not reported: a fresh
+    /// process compiles its code and opens its connections on the first requests.
+    /// </summary>
+    public double Warmup { get; set; } = 5;
+
     /// <summary>Measure the no-op endpoint first (it must be enabled on the gateway: Gateway__NoOpEndpoint=true).</summary>
     public bool NoOp { get; set; } = true;
 
@@ -114,6 +120,7 @@ public sealed class LoadOptions
         if (Concurrency is < 1 or > 10_000) problems.Add("--concurrency must be 1-10000.");
         if (Plan == LoadPlan.Rate && Rate <= 0) problems.Add("--plan rate needs --rate > 0 (calls per second).");
         if (Rate < 0) problems.Add("--rate must not be negative.");
+        if (Warmup < 0) problems.Add("--warmup must not be negative.");
         if (Duration <= 0 || HalfDuration <= 0) problems.Add("--duration and --half-duration must be > 0 seconds.");
         if (Recordings is < 0 or > 1) problems.Add("--recordings is a share between 0 and 1.");
         if (MinTurns < 2 || MaxTurns < MinTurns) problems.Add("--min-turns must be >= 2 and <= --max-turns.");
@@ -146,6 +153,7 @@ public sealed class LoadOptions
           --rate R               calls per second, open-loop: sent on schedule whatever the answers, latency counted
                                  from the scheduled time (no coordinated omission)
           --duration S           seconds per phase (default 20); --half-duration S (default 120)
+          --warmup S             unreported closed-loop sends to each endpoint first (default 5)
           --noop true|false      measure POST /observability/v1/noop/ first (needs Gateway__NoOpEndpoint=true)
           --recordings F         share of calls with a generated WAV upload (default 0.1)
           --min-turns N --max-turns N   transcript length (default 20-200)

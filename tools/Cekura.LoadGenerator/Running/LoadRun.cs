@@ -45,6 +45,13 @@ public sealed class LoadRun(LoadOptions options, HttpClient http, TextWriter log
             return phase;
         }
 
+        if (options.Warmup > 0)
+        {
+            var warming = Math.Min(4, options.Concurrency);
+            Log($"warm-up: {options.Warmup} s per endpoint, {warming} at a time (not reported)");
+            if (options.NoOp) await runner.ClosedLoopAsync("warm-up", true, warming, options.Warmup, cancellationToken);
+            await runner.ClosedLoopAsync("warm-up", false, warming, options.Warmup, cancellationToken);
+        }
         var seconds = options.Duration;
         switch (options.Plan)
         {
