@@ -10,7 +10,7 @@
 # Generator defaults per mode (any of them can be overridden by the extra args; `--help` lists them all):
 #   embedded/distributed: --plan full: the no-op ceiling and ingest at --concurrency 32 for 20 s each, then ingest at
 #                         half the accepted rate for 120 s (the backlog of transcript-only calls is read over it).
-#   scaling:              --plan rate --rate 8 --duration 30 --recordings 1 --noop false (every call has a recording
+#   scaling:              --plan rate --rate 4 --duration 20 --recordings 1 --noop false (every call has a recording
 #                         and the rate is over one worker's capacity, so the stage's completions/s is its capacity).
 #
 #   CEKURA_LOAD_STAGE              scaling: transcription (default), redaction or evaluation
@@ -181,18 +181,22 @@ case "$mode" in
     for workers in 1 2; do
       start_distributed "$workers"
       log "scaling: $workers $stage worker(s), each handling ${CEKURA_LOAD_STAGE_CONCURRENCY:-1} message(s) at once"
-      "${generator[@]}" --url "$url" --key "$key" --plan rate --rate 8 --duration 30 --recordings 1 --noop false \
+      "${generator[@]}" --url "$url" --key "$key" --plan rate --rate 4 --duration 20 --recordings 1 --noop false \
         --run-id "scale$workers-$RANDOM" --report "$state/scaling-$workers.md" "$@"
       # The end-to-end table's row: | phase | accepted | evaluated | not evaluated | p50 | p90 | p99 | max | p50 rec | transcribed/s | evaluated/s |
+      # The phase table's row (accepted/s is field 7) and the end-to-end table's row (accepted 3, evaluated 4,
+      # p50 6, transcribed/s 11, evaluated/s 12).
+      sent=$(grep '^| ingest |' "$state/scaling-$workers.md" | sed -n 1p)
       row=$(grep '^| ingest |' "$state/scaling-$workers.md" | sed -n 2p)
-      summary+=("| $workers | $(cut -d'|' -f3 <<< "$row" | xargs) | $(cut -d'|' -f4 <<< "$row" | xargs) | $(cut -d'|' -f11 <<< "$row" | xargs) | $(cut -d'|' -f12 <<< "$row" | xargs) | $(cut -d'|' -f6 <<< "$row" | xargs) |")
+      f() { cut -d'|' -f"$1" <<< "$2" | xargs; }
+      summary+=("| $workers | $(f 3 "$row") | $(f 7 "$sent") | $(f 4 "$row") | $(f 11 "$row") | $(f 12 "$row") | $(f 6 "$row") |")
       stop_services
     done
     echo
     echo "Scaling: $stage workers on one queue, each handling ${CEKURA_LOAD_STAGE_CONCURRENCY:-1} message(s) at once"
     echo
-    echo "| $stage workers | accepted | evaluated | transcribed/s | evaluated/s | completion p50 s |"
-    echo "| ---: | ---: | ---: | ---: | ---: | ---: |"
+    echo "| $stage workers | accepted | accepted/s | evaluated | transcribed/s | evaluated/s | completion p50 s |"
+    echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     printf '%s\n' "${summary[@]}"
     ;;
 esac

@@ -38,6 +38,8 @@ public sealed class CompletionTracker(HttpClient http, TimeSpan pollInterval)
 
     public IReadOnlyList<TrackedCall> For(IEnumerable<AcceptedCall> calls) => calls.Select(c => _calls[c.Id]).ToList();
 
+    public void Add(AcceptedCall call) => _calls.TryAdd(call.Id, new TrackedCall(call));
+
     public void Add(IEnumerable<AcceptedCall> calls)
     {
         foreach (var call in calls)
@@ -89,7 +91,7 @@ public sealed class CompletionTracker(HttpClient http, TimeSpan pollInterval)
         var left = calls.Where(c => _calls[c.Id].EvaluatedAt is null).Select(c => c.Id).ToList();
         foreach (var chunk in left.Chunk(IdsPerRequest))
         {
-            await ReadPagesAsync(chunk, null, view =>
+            await ReadPagesAsync(chunk, null, (view, _) =>
             {
                 if (_calls.TryGetValue(view.GetProperty("id").GetInt64(), out var tracked) && tracked.EvaluatedAt is null)
                 {
@@ -107,13 +109,11 @@ public sealed class CompletionTracker(HttpClient http, TimeSpan pollInterval)
         {
             foreach (var chunk in pendingTranscription.Chunk(IdsPerRequest))
             {
-                var seen = DateTimeOffset.UtcNow;
-                await ReadPagesAsync(chunk, Transcribed, view => Mark(view, seen, evaluated: false), cancellationToken);
+                await ReadPagesAsync(chunk, Transcribed, (view, seen) => Mark(view, seen, evaluated: false), cancellationToken);
             }
             foreach (var chunk in pendingEvaluation.Chunk(IdsPerRequest))
             {
-                var seen = DateTimeOffset.UtcNow;
-                await ReadPagesAsync(chunk, Evaluated, view => Mark(view, seen, evaluated: true), cancellationToken);
+                await ReadPagesAsync(chunk, Evaluated, (view, seen) => Mark(view, seen, evaluated: true), cancellationToken);
             }
         }
         catch (HttpRequestException)
@@ -150,12 +150,14 @@ public sealed class CompletionTracker(HttpClient http, TimeSpan pollInterval)
             : seenAt;
     }
 
-    private async Task ReadPagesAsync(long[] ids, string? filter, Action<JsonElement> each, CancellationToken cancellationToken)
+    /// <summary>Calls <paramref name="each"/> with every view listed and when its page arrived (so a stage is never dated before it was seen).</summary>
+    private async Task ReadPagesAsync(long[] ids, string? filter, Action<JsonElement, DateTimeOffset> each, CancellationToken cancellationToken)
     {
         var query = $"/observability/v2/call-logs/?page_size={PageSize}&call_ids={string.Join(',', ids)}" + (filter is null ? "" : $"&filters_v2={filter}");
         for (var page = 1; ; page++)
         {
             using var response = await http.GetAsync($"{query}&page={page}", cancellationToken);
+            var seen = DateTimeOffset.UtcNow;
             if (!response.IsSuccessStatusCode)
             {
                 PollErrors++;
@@ -165,7 +167,7 @@ public sealed class CompletionTracker(HttpClient http, TimeSpan pollInterval)
             using var json = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
             foreach (var view in json.RootElement.GetProperty("results").EnumerateArray())
             {
-                each(view);
+                each(view, seen);
             }
             if (json.RootElement.GetProperty("next").ValueKind != JsonValueKind.String)
             {

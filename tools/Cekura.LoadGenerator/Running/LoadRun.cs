@@ -20,9 +20,12 @@ public sealed class LoadRun(LoadOptions options, HttpClient http, TextWriter log
         var pool = new CallFactory(options).Pool(PoolSize);
         var meanBody = (long)pool.Average(t => t.BodyBytes);
         Log($"{RunId}: {options.Describe()}; {pool.Count(t => t.HasRecording)} of {pool.Count} pooled calls carry a recording, mean body {meanBody / 1024.0:0.0} KB");
-        var sender = new Sender(http, pool, RunId, TimeSpan.FromSeconds(options.RequestTimeout));
-        var runner = new PhaseRunner(sender, options.MaxInFlight);
         var tracker = new CompletionTracker(http, TimeSpan.FromSeconds(options.PollInterval));
+        var sender = new Sender(http, pool, RunId, TimeSpan.FromSeconds(options.RequestTimeout), options.Completion ? tracker.Add : null);
+        var runner = new PhaseRunner(sender, options.MaxInFlight);
+        // Warm-up calls are not followed: the sender is told of accepted calls only once measuring starts.
+        var warmupSender = new Sender(http, pool, RunId + "-warmup", TimeSpan.FromSeconds(options.RequestTimeout));
+        var warmupRunner = new PhaseRunner(warmupSender, options.MaxInFlight);
         using var stopPolling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var polling = options.Completion ? tracker.RunAsync(stopPolling.Token) : Task.CompletedTask;
 
@@ -37,7 +40,6 @@ public sealed class LoadRun(LoadOptions options, HttpClient http, TextWriter log
                 $"{name}: {phase.Accepted} accepted of {phase.Sent} in {phase.Seconds:0.0} s = {phase.AcceptedPerSecond:0.0}/s, p50 {p.At(50):0.0} ms, p99 {p.At(99):0.0} ms, errors {phase.ErrorCount}"));
             if (!noOp && options.Completion)
             {
-                tracker.Add(phase.Calls);
                 await tracker.DrainAsync(phase.Calls, TimeSpan.FromSeconds(options.DrainTimeout), TimeSpan.FromSeconds(options.StallSeconds),
                     (done, total) => Log($"{name}: {done}/{total} evaluated"));
                 Chains[phase] = new ChainStatistics(tracker.For(phase.Calls));
@@ -49,8 +51,8 @@ public sealed class LoadRun(LoadOptions options, HttpClient http, TextWriter log
         {
             var warming = Math.Min(4, options.Concurrency);
             Log($"warm-up: {options.Warmup} s per endpoint, {warming} at a time (not reported)");
-            if (options.NoOp) await runner.ClosedLoopAsync("warm-up", true, warming, options.Warmup, cancellationToken);
-            await runner.ClosedLoopAsync("warm-up", false, warming, options.Warmup, cancellationToken);
+            if (options.NoOp) await warmupRunner.ClosedLoopAsync("warm-up", true, warming, options.Warmup, cancellationToken);
+            await warmupRunner.ClosedLoopAsync("warm-up", false, warming, options.Warmup, cancellationToken);
         }
         var seconds = options.Duration;
         switch (options.Plan)

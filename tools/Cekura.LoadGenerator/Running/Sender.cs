@@ -6,7 +6,8 @@ using Cekura.LoadGenerator.Measuring;
 namespace Cekura.LoadGenerator.Running;
 
 /// <summary>Sends one call (to Send Calls or to the no-op endpoint) and records its outcome.</summary>
-public sealed class Sender(HttpClient http, IReadOnlyList<CallTemplate> pool, string runId, TimeSpan timeout)
+/// <param name="onAccepted">Told of each accepted call as soon as it is, so its progress through the chain is followed from then.</param>
+public sealed class Sender(HttpClient http, IReadOnlyList<CallTemplate> pool, string runId, TimeSpan timeout, Action<AcceptedCall>? onAccepted = null)
 {
     public const string SendCallsPath = "/observability/v1/observe/";
     public const string NoOpPath = "/observability/v1/noop/";
@@ -45,6 +46,10 @@ public sealed class Sender(HttpClient http, IReadOnlyList<CallTemplate> pool, st
         catch (HttpRequestException)
         {
             outcome = "connection";
+        }
+        if (accepted is not null)
+        {
+            onAccepted?.Invoke(accepted);
         }
         phase.Record(outcome, Stopwatch.GetElapsedTime(dueTimestamp).TotalMilliseconds, accepted, Stopwatch.GetTimestamp() <= windowEndTimestamp);
     }
