@@ -10,12 +10,14 @@
 # Generator defaults per mode (any of them can be overridden by the extra args; `--help` lists them all):
 #   embedded/distributed: --plan full: the no-op ceiling and ingest at --concurrency 32 for 20 s each, then ingest at
 #                         half the accepted rate for 120 s (the backlog of transcript-only calls is read over it).
-#   scaling:              --plan rate --rate 4 --duration 20 --recordings 1 --noop false (every call has a recording
-#                         and the rate is over one worker's capacity, so the stage's completions/s is its capacity).
+#   scaling:              --plan rate --rate $CEKURA_LOAD_SCALING_RATE (default 1) --duration 40 --recordings 1 --noop false:
+#                         every call has a recording; the rate must be above one worker's capacity (so the stage's
+#                         completions/s is its capacity) and below what ingest accepts (compare accepted/s).
 #
 #   CEKURA_LOAD_STAGE              scaling: transcription (default), redaction or evaluation
 #   CEKURA_LOAD_STAGE_CONCURRENCY  scaling: messages one worker of that stage handles at once (default 1), so that one
 #                                  process cannot fill the machine and a second one has room to add throughput
+#   CEKURA_LOAD_SCALING_RATE       scaling: calls per second offered (default 1)
 #   CEKURA_LOAD_WORKERS            distributed: workers of $CEKURA_LOAD_STAGE (default 1)
 #   CEKURA_LOAD_NO_BUILD=1         use the existing Release build
 #   CEKURA_LOAD_KEEP=1             keep the state directory (logs, data) for inspection; its path is printed
@@ -181,7 +183,7 @@ case "$mode" in
     for workers in 1 2; do
       start_distributed "$workers"
       log "scaling: $workers $stage worker(s), each handling ${CEKURA_LOAD_STAGE_CONCURRENCY:-1} message(s) at once"
-      "${generator[@]}" --url "$url" --key "$key" --plan rate --rate 4 --duration 20 --recordings 1 --noop false \
+      "${generator[@]}" --url "$url" --key "$key" --plan rate --rate "${CEKURA_LOAD_SCALING_RATE:-1}" --duration 40 --recordings 1 --noop false \
         --run-id "scale$workers-$RANDOM" --report "$state/scaling-$workers.md" "$@"
       # The end-to-end table's row: | phase | accepted | evaluated | not evaluated | p50 | p90 | p99 | max | p50 rec | transcribed/s | evaluated/s |
       # The phase table's row (accepted/s is field 7) and the end-to-end table's row (accepted 3, evaluated 4,
