@@ -1,9 +1,11 @@
 using Cekura.Gateway.Administration;
 using Cekura.Gateway.ApiKeys;
+using Cekura.Gateway.Load;
 using Cekura.Gateway.Webhooks;
 using Cekura.Hosting.Options;
 using Cekura.Hosting.Tenancy;
 using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -64,6 +66,11 @@ public static class GatewayModule
     public static WebApplication MapGateway(this WebApplication app)
     {
         app.MapAdminApi();
+        // A literal route, so it wins over the catch-all YARP route to ingest.
+        if (app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.NoOpEndpoint)
+        {
+            app.MapNoOpEndpoint();
+        }
         if (app.Services.GetService<IProxyConfigProvider>() is not null)
         {
             app.MapReverseProxy();

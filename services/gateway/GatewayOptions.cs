@@ -6,7 +6,7 @@ namespace Cekura.Gateway;
 /// <code>
 /// "Gateway": { "IngestUrl": "http://ingest:8080", "BootstrapKey": "", "AdminKey": "", "InternalSecret": "",
 ///              "KeyCacheSeconds": 5, "MaxJsonBytes": 10485760, "MaxUploadBytes": 536870912, "RequestTimeoutSeconds": 300,
-///              "RateLimit": { "PerMinute": 120000, "Burst": 2000 } }
+///              "RateLimit": { "PerMinute": 120000, "Burst": 2000 }, "NoOpEndpoint": false }
 /// </code>
 /// </summary>
 public sealed class GatewayOptions
@@ -42,6 +42,12 @@ public sealed class GatewayOptions
     public int RequestTimeoutSeconds { get; set; } = 300;
 
     public RateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>
+    /// Maps <c>POST /observability/v1/noop/</c> (key check and body read, then <c>201</c>, nothing stored): the
+    /// ceiling the load generator compares ingest with. Off by default; a measuring aid, not an API.
+    /// </summary>
+    public bool NoOpEndpoint { get; set; }
 }
 
 /// <summary>

@@ -1,0 +1,85 @@
+using System.Globalization;
+using Cekura.LoadGenerator.Calls;
+using Cekura.LoadGenerator.Measuring;
+using Cekura.LoadGenerator.Reporting;
+
+namespace Cekura.LoadGenerator.Running;
+
+/// <summary>The whole run: the no-op ceiling, the ingest phases of the plan, the drain after each, and the report.</summary>
+public sealed class LoadRun(LoadOptions options, HttpClient http, TextWriter log)
+{
+    /// <summary>Distinct calls generated up front; the sends cycle through them with new call_ids.</summary>
+    public const int PoolSize = 240;
+
+    public string RunId { get; } = options.RunId ?? "load-" + DateTimeOffset.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+    public List<PhaseResult> Phases { get; } = [];
+    public Dictionary<PhaseResult, ChainStatistics> Chains { get; } = [];
+
+    public async Task<string> RunAsync(CancellationToken cancellationToken)
+    {
+        var pool = new CallFactory(options).Pool(PoolSize);
+        var meanBody = (long)pool.Average(t => t.BodyBytes);
+        Log($"{RunId}: {options.Describe()}; {pool.Count(t => t.HasRecording)} of {pool.Count} pooled calls carry a recording, mean body {meanBody / 1024.0:0.0} KB");
+        var tracker = new CompletionTracker(http, TimeSpan.FromSeconds(options.PollInterval));
+        var sender = new Sender(http, pool, RunId, TimeSpan.FromSeconds(options.RequestTimeout), options.Completion ? tracker.Add : null);
+        var runner = new PhaseRunner(sender, options.MaxInFlight);
+        // Warm-up calls are not followed: the sender is told of accepted calls only once measuring starts.
+        var warmupSender = new Sender(http, pool, RunId + "-warmup", TimeSpan.FromSeconds(options.RequestTimeout));
+        var warmupRunner = new PhaseRunner(warmupSender, options.MaxInFlight);
+        using var stopPolling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var polling = options.Completion ? tracker.RunAsync(stopPolling.Token) : Task.CompletedTask;
+
+        async Task<PhaseResult> Phase(string name, bool noOp, Func<Task<PhaseResult>> run)
+        {
+            Log($"{name}: starting");
+            var phase = await run();
+            phase.BodyBytes = meanBody;
+            Phases.Add(phase);
+            var p = phase.Latency;
+            Log(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: {phase.Accepted} accepted of {phase.Sent} in {phase.Seconds:0.0} s = {phase.AcceptedPerSecond:0.0}/s, p50 {p.At(50):0.0} ms, p99 {p.At(99):0.0} ms, errors {phase.ErrorCount}"));
+            if (!noOp && options.Completion)
+            {
+                await tracker.DrainAsync(phase.Calls, TimeSpan.FromSeconds(options.DrainTimeout), TimeSpan.FromSeconds(options.StallSeconds),
+                    (done, total) => Log($"{name}: {done}/{total} evaluated"));
+                Chains[phase] = new ChainStatistics(tracker.For(phase.Calls));
+            }
+            return phase;
+        }
+
+        if (options.Warmup > 0)
+        {
+            var warming = Math.Min(4, options.Concurrency);
+            Log($"warm-up: {options.Warmup} s per endpoint, {warming} at a time (not reported)");
+            if (options.NoOp) await warmupRunner.ClosedLoopAsync("warm-up", true, warming, options.Warmup, cancellationToken);
+            await warmupRunner.ClosedLoopAsync("warm-up", false, warming, options.Warmup, cancellationToken);
+        }
+        var seconds = options.Duration;
+        switch (options.Plan)
+        {
+            case LoadPlan.Rate:
+                if (options.NoOp) await Phase("no-op", true, () => runner.OpenLoopAsync("no-op", true, options.Rate, seconds, cancellationToken));
+                await Phase("ingest", false, () => runner.OpenLoopAsync("ingest", false, options.Rate, seconds, cancellationToken));
+                break;
+            case LoadPlan.Concurrency:
+                if (options.NoOp) await Phase("no-op", true, () => runner.ClosedLoopAsync("no-op", true, options.Concurrency, seconds, cancellationToken));
+                await Phase("ingest", false, () => runner.ClosedLoopAsync("ingest", false, options.Concurrency, seconds, cancellationToken));
+                break;
+            default:
+                if (options.NoOp) await Phase("no-op", true, () => runner.ClosedLoopAsync("no-op", true, options.Concurrency, seconds, cancellationToken));
+                var max = await Phase("ingest max", false, () => runner.ClosedLoopAsync("ingest max", false, options.Concurrency, seconds, cancellationToken));
+                var half = options.Rate > 0 ? options.Rate : Math.Max(0.5, Math.Round(max.AcceptedPerSecond / 2, 1));
+                await Phase("ingest half", false, () => runner.OpenLoopAsync("ingest half", false, half, options.HalfDuration, cancellationToken));
+                break;
+        }
+        await stopPolling.CancelAsync();
+        await polling;
+        if (tracker.PollErrors > 0)
+        {
+            Log($"{tracker.PollErrors} completion polls failed");
+        }
+        return MarkdownReport.Write(options, RunId, Phases, Chains);
+    }
+
+    private void Log(string line) => log.WriteLine($"[{DateTimeOffset.UtcNow:HH:mm:ss}] {line}");
+}
