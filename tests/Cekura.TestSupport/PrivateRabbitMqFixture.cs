@@ -59,6 +59,13 @@ public sealed class PrivateRabbitMqFixture : ServerFixture
     public Task StopAsync() => RunAsync("bash",
         ["-c", """. "$0/rabbitmq.env" && "$1/rabbitmqctl" -q stop "$RABBITMQ_PID_FILE" """, NodeDirectory, Bin]);
 
+    /// <summary>A clean stop, then a start on the same port and data directory: durable queues and their messages survive.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartAsync();
+    }
+
     /// <summary>Freezes the broker (SIGSTOP): connections stay open and nothing answers, as with a hung process.</summary>
     public void Pause() => Signal("-STOP");
 

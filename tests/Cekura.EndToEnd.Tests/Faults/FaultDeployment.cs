@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Cekura.EndToEnd.Tests.Support;
 using Cekura.Hosting.Tests.Webhooks;
+using Cekura.TestSupport;
 using Microsoft.Data.Sqlite;
 
 namespace Cekura.EndToEnd.Tests.Faults;
@@ -18,7 +19,7 @@ public sealed class FaultDeployment : IAsyncLifetime
     private readonly ServiceProcess?[] _ingest = new ServiceProcess?[2];
     private bool _started;
 
-    public PrivateRabbitMq Broker { get; } = new();
+    public PrivateRabbitMqFixture Broker { get; } = new();
     public WebhookReceiver Webhooks { get; private set; } = null!;
     public ServiceProcess Worker { get; private set; } = null!;
     public long AgentId { get; private set; }
