@@ -42,6 +42,7 @@ public sealed class OutboxRelayTests : IAsyncLifetime
             .AddSingleton(new SqliteDatabase(_path))
             .AddSingleton<SqliteCallStore>()
             .AddSingleton<ICallOutbox>(sp => sp.GetRequiredService<SqliteCallStore>())
+            .AddSingleton<ICallStore>(sp => sp.GetRequiredService<SqliteCallStore>())
             .AddSingleton<TimedPublisher>()
             .AddSingleton<OutboxRelay>();
         services.AddMassTransitTestHarness(x => x.UsingInMemory((context, cfg) =>
