@@ -140,11 +140,19 @@ public sealed class OutboxRelay(
             using var activity = CekuraTelemetry.StartInTrace("redelivery", call.TraceId);
             activity?.SetTag("cekura.call_log_id", call.Id);
             activity?.SetTag("cekura.stage", call.Stage.ToString());
-            using var scope = scopes.CreateScope();
-            // Only a confirmed publish clears the due time: with the broker still down the next sweep tries again.
-            if (await scope.ServiceProvider.GetRequiredService<CallEventPublisher>().PublishOwedAsync(call, cancellationToken))
+            try
             {
-                await scope.ServiceProvider.GetRequiredService<CallLogWriter>().ClearRedeliveryAsync(call.Id, call.RedeliverAt!.Value, cancellationToken);
+                using var scope = scopes.CreateScope();
+                // Only a confirmed publish clears the due time: with the broker still down the next sweep tries again.
+                if (await scope.ServiceProvider.GetRequiredService<CallEventPublisher>().PublishOwedAsync(call, cancellationToken))
+                {
+                    await scope.ServiceProvider.GetRequiredService<CallLogWriter>().ClearRedeliveryAsync(call.Id, call.RedeliverAt!.Value, cancellationToken);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // One call's trouble is its own: the others due now are still sent.
+                logger.LogWarning(e, "Re-driving call log {CallLogId} failed; trying again at the next sweep", call.Id);
             }
         }
         if (due.Count > 0)

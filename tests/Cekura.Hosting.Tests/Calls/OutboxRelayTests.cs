@@ -44,6 +44,9 @@ public sealed class OutboxRelayTests : IAsyncLifetime
             .AddSingleton<ICallOutbox>(sp => sp.GetRequiredService<SqliteCallStore>())
             .AddSingleton<ICallStore>(sp => sp.GetRequiredService<SqliteCallStore>())
             .AddSingleton<TimedPublisher>()
+            .AddSingleton<PublishConfirmations>()
+            .AddSingleton<CallLogWriter>()
+            .AddScoped<CallEventPublisher>()
             .AddSingleton<OutboxRelay>();
         services.AddMassTransitTestHarness(x => x.UsingInMemory((context, cfg) =>
         {
@@ -188,5 +191,24 @@ public sealed class OutboxRelayTests : IAsyncLifetime
         Assert.Equal(300, sweeps.Sum(s => s.Published));
         Assert.Equal(ids.Order(), _published.Keys.Order());
         Assert.All(ids, id => Assert.Equal(1, _published[id]));
+    }
+
+    [Fact]
+    public async Task A_due_redelivery_is_sent_again_and_cleared_only_once_the_bus_confirms_it()
+    {
+        var id = (await AddAsync(1, T0, T0))[0];
+        var writer = _provider.GetRequiredService<CallLogWriter>();
+        Assert.Equal(RedeliveryDecision.Scheduled, await writer.ScheduleRedeliveryAsync(id, 10, _ => TimeSpan.Zero, Ct));
+        var later = DateTimeOffset.UtcNow.AddSeconds(1);
+
+        _failing[id] = true;
+        Assert.Equal(1, await Relay.RedriveDueAsync(later, Ct));
+        Assert.NotNull((await _store.GetForWorkerAsync(id, Ct))!.RedeliverAt);
+
+        _failing.TryRemove(id, out _);
+        Assert.Equal(1, await Relay.RedriveDueAsync(later, Ct));
+        Assert.Null((await _store.GetForWorkerAsync(id, Ct))!.RedeliverAt);
+        Assert.Equal(1, _published[id]);
+        Assert.Equal(0, await Relay.RedriveDueAsync(later, Ct));
     }
 }
