@@ -30,15 +30,17 @@ public static class ConsoleApi
     public static WebApplication MapConsole(this WebApplication app)
     {
         var files = new ManifestEmbeddedFileProvider(typeof(ConsoleApi).Assembly, AssetsRoot);
-        var session = app.MapGroup("/console/session");
+        // The console is not part of the public API: none of it goes into the OpenAPI document.
+        var console = app.MapGroup("").ExcludeFromDescription();
+        var session = console.MapGroup("/console/session");
         session.MapPost("", SignInAsync);
         session.MapGet("", CurrentAsync);
         session.MapDelete("", SignOut);
 
-        app.MapGet("/", (HttpContext http) => Serve(http, files, "index.html"));
-        app.MapGet("/console/assets/{**path}", (string path, HttpContext http) => Serve(http, files, "assets/" + path));
+        console.MapGet("/", (HttpContext http) => Serve(http, files, "index.html"));
+        console.MapGet("/console/assets/{**path}", (string path, HttpContext http) => Serve(http, files, "assets/" + path));
         // Every other /console/… path is a page of the single-page app: the script routes it.
-        app.MapGet("/console/{**route}", (HttpContext http) => Serve(http, files, "index.html"));
+        console.MapGet("/console/{**route}", (HttpContext http) => Serve(http, files, "index.html"));
 
         app.MapScalarApiReference("/docs", o => o
             .WithTitle("Cekura-compatible observability API")
@@ -47,7 +49,8 @@ public static class ConsoleApi
             .DisableDefaultFonts()
             .DisableTelemetry()
             .DisableAgent()
-            .DisableMcp());
+            .DisableMcp()
+            .HideDeveloperTools());
         return app;
     }
 
