@@ -19,7 +19,7 @@ export async function agentsPage({ main }) {
   replace(main,
     h('div', { class: 'title-row' }, h('h1', {}, 'Agents'), h('a', { href: '/console/agents/new', class: 'button' }, 'New agent')),
     agents.length === 0 ? h('p', { class: 'empty' }, 'No agents yet.') : h('div', { class: 'table-wrap' }, h('table', {},
-      h('thead', {}, h('tr', {}, ['Id', 'Name', 'Assistant id', 'Provider', 'Redacts', 'Metrics', '', 'Created'].map(t => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, ['Id', 'Name', 'Assistant id', 'Provider', 'Redacts', 'Metrics', 'Calls', 'Created'].map(t => h('th', { scope: 'col' }, t)))),
       tbody)));
 }
 

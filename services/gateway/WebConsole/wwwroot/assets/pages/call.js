@@ -17,7 +17,8 @@ function traceLink(call, session) {
   if (!call.trace_id) return null;
   if (!session.trace_url_template) return h('code', {}, call.trace_id);
   const href = session.trace_url_template.replace('{trace_id}', encodeURIComponent(call.trace_id));
-  return h('a', { href, target: '_blank', rel: 'noopener noreferrer', class: 'trace-link' }, `Open trace ${call.trace_id}`);
+  return [h('a', { href, target: '_blank', rel: 'noopener noreferrer', class: 'trace-link' }, 'Open trace ↗'),
+    h('div', { class: 'mono small muted' }, call.trace_id)];
 }
 
 function header(call, session) {
@@ -277,7 +278,8 @@ export async function callPage({ main, session, onStop }, id) {
       header(call, session),
       h('div', { class: 'columns' },
         h('div', { class: 'column wide' }, section, transcript(call, audio)),
-        h('div', { class: 'column' }, metrics(call), review(call, draw, flash), details(call))));
+        h('div', { class: 'column' }, review(call, draw, flash), details(call))),
+      metrics(call));
     document.title = `Call ${call.call_id} · Cekura console`;
   };
   draw(call);
