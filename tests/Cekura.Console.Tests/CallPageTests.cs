@@ -53,6 +53,13 @@ public sealed class CallPageTests(ConsoleFixture fixture) : IDisposable
         var stored = await ConsolePages.WaitEvaluatedAsync(api, id);
         Assert.Equal("evaluated", stored.GetProperty("processing_stage").GetString());
 
+        // The player seeks with Range requests.
+        using var ranged = new HttpRequestMessage(HttpMethod.Get, $"/observability/v2/call-logs/{id}/recording/");
+        ranged.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(0, 43);
+        var header = await api.SendAsync(ranged);
+        Assert.Equal(System.Net.HttpStatusCode.PartialContent, header.StatusCode);
+        Assert.Equal(44, (await header.Content.ReadAsByteArrayAsync()).Length);
+
         await ConsolePages.SignInAsync(page);
         await page.GotoAsync($"/console/calls/{id}");
 

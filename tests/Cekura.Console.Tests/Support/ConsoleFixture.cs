@@ -51,12 +51,19 @@ public sealed class ConsoleFixture : IAsyncLifetime
     /// <summary>A key of a new organisation's project: another tenant.</summary>
     public async Task<(string Key, long KeyId)> NewProjectKeyAsync(string name)
     {
+        var (key, keyId, _, _) = await NewProjectAsync(name);
+        return (key, keyId);
+    }
+
+    /// <summary>A new organisation with one project and a key of it.</summary>
+    public async Task<(string Key, long KeyId, long OrganizationId, long ProjectId)> NewProjectAsync(string name)
+    {
         var admin = Host.Services.GetRequiredService<KeyAdministration>();
         var organization = await admin.CreateOrganizationAsync(name, CancellationToken.None);
         var project = await admin.CreateProjectAsync(organization.Id, name, null, CancellationToken.None);
         var (created, _, error) = await admin.CreateKeyAsync(new NewKeyRequest(organization.Id, project!.Id, name), CancellationToken.None);
         Assert.True(created is not null, error);
-        return (created!.Key, created.Details.Id);
+        return (created!.Key, created.Details.Id, organization.Id, project.Id);
     }
 
     public async Task DisposeAsync()
