@@ -90,6 +90,16 @@ public sealed class CallPageTests(ConsoleFixture fixture) : IDisposable
             $"() => Math.abs(document.querySelector('audio').currentTime - {target.ToString(System.Globalization.CultureInfo.InvariantCulture)}) < 0.25");
         await Expect(page.Locator(".turn.agent").Last).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("current"));
 
+        // The keyboard way: each timed turn's time is a button.
+        await page.Locator(".turn.agent").First.Locator("button.time").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        var first = agent[0].Start + shift;
+        await page.WaitForFunctionAsync(
+            $"() => Math.abs(document.querySelector('audio').currentTime - {first.ToString(System.Globalization.CultureInfo.InvariantCulture)}) < 0.25");
+        await page.Locator(".turn.agent").Last.Locator("button.time").PressAsync("Enter");
+        await page.WaitForFunctionAsync(
+            $"() => Math.abs(document.querySelector('audio').currentTime - {target.ToString(System.Globalization.CultureInfo.InvariantCulture)}) < 0.25");
+
         await ConsolePages.ScreenshotAsync(page, "call-page");
     }
 

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Cekura.Console.Tests.Support;
+using Cekura.Gateway.Administration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cekura.Console.Tests;
 
@@ -80,6 +82,47 @@ public sealed class ConsoleSessionTests(ConsoleFixture fixture)
         var refused = await client.SendAsync(wrong);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.False(refused.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task An_organisation_wide_key_signs_in_to_the_project_it_names_and_only_that_one()
+    {
+        var admin = fixture.Host.Services.GetRequiredService<KeyAdministration>();
+        var organization = await admin.CreateOrganizationAsync("org-wide " + Guid.NewGuid().ToString("N")[..6], CancellationToken.None);
+        var first = await admin.CreateProjectAsync(organization.Id, "first", null, CancellationToken.None);
+        var second = await admin.CreateProjectAsync(organization.Id, "second", null, CancellationToken.None);
+        var (created, _, error) = await admin.CreateKeyAsync(new NewKeyRequest(organization.Id, null, "org", OrganizationWide: true), CancellationToken.None);
+        Assert.True(created is not null, error);
+        using (var inFirst = fixture.Host.ApiClient(created!.Key))
+        {
+            inFirst.DefaultRequestHeaders.Add("X-CEKURA-PROJECT-ID", first!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var agent = await inFirst.PostAsJsonAsync("/test_framework/v1/aiagents/", new { agent_name = "first's agent" });
+            var body = ConsolePages.Call("org-first");
+            body["agent"] = JsonDocument.Parse(await agent.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
+            await ConsolePages.SendAsync(inFirst, body);
+        }
+
+        var client = Browserless(new CookieContainer());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SignInAsync(client, created.Key, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SignInAsync(client, created.Key, 1)).StatusCode); // another organisation's project
+        var signedIn = await SignInAsync(client, created.Key, second!.Id);
+        Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
+        Assert.Equal("second", JsonDocument.Parse(await signedIn.Content.ReadAsStringAsync()).RootElement.GetProperty("project_name").GetString());
+
+        var list = JsonDocument.Parse(await client.GetStringAsync("/observability/v2/call-logs/")).RootElement;
+        Assert.Equal(0, list.GetProperty("count").GetInt64());
+
+        var inFirstProject = Browserless(new CookieContainer());
+        Assert.Equal(HttpStatusCode.OK, (await SignInAsync(inFirstProject, created.Key, first.Id)).StatusCode);
+        var firsts = JsonDocument.Parse(await inFirstProject.GetStringAsync("/observability/v2/call-logs/")).RootElement;
+        Assert.Equal("org-first", Assert.Single(firsts.GetProperty("results").EnumerateArray()).GetProperty("call_id").GetString());
+    }
+
+    private static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string key, long? project)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/console/session") { Content = JsonContent.Create(new { api_key = key, project_id = project }) };
+        request.Headers.Add("X-Cekura-Console", "1");
+        return await client.SendAsync(request);
     }
 
     [Fact]

@@ -37,6 +37,11 @@ public sealed class PagingTests(ConsoleFixture fixture, ITestOutputHelper output
         await Expect(rows.First).ToContainTextAsync($"seeded-{seeded - 1:D5}");
         var renderMs = await page.Locator("table.calls").GetAttributeAsync("data-render-ms");
         output.WriteLine($"First page: 50 rows built in {renderMs} ms after the data arrived");
+        // Failed calls show their stage and error message in the row.
+        var failed = rows.Filter(new() { HasText = $"seeded-{(seeded - 1) / 10 * 10:D5}" });
+        await Expect(failed.Locator(".stage")).ToHaveTextAsync("failed");
+        await Expect(failed.Locator(".error-text")).ToHaveTextAsync("evaluation: the judge did not answer");
+        await ConsolePages.ScreenshotAsync(page, "calls-paging");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Older →" }).ClickAsync();
         await Expect(page.Locator("nav.pager")).ToContainTextAsync($"Page 2 of {pages}");
