@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using System.Net.Http.Json;
 using Cekura.Console.Tests.Support;
+using Cekura.EndToEnd.Tests.Support;
 using Cekura.Gateway.Administration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -43,20 +45,32 @@ public sealed class CallsListTests(ConsoleFixture fixture)
         var prefix = "filter-" + Guid.NewGuid().ToString("N")[..8];
         var gold = await ConsolePages.SendAsync(api, ConsolePages.Call(prefix + "-gold", new JsonObject { ["tier"] = "gold" }));
         var silver = await ConsolePages.SendAsync(api, ConsolePages.Call(prefix + "-silver", new JsonObject { ["tier"] = "silver" }));
-        await ConsolePages.SendAsync(api, ConsolePages.Call(prefix + "-none"));
+        var none = await ConsolePages.SendAsync(api, ConsolePages.Call(prefix + "-none"));
+        var otherAgent = await api.PostAsJsonAsync("/test_framework/v1/aiagents/", new { agent_name = "Other agent " + prefix });
+        var otherAgentId = System.Text.Json.JsonDocument.Parse(await otherAgent.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
+        var other = ConsolePages.Call(prefix + "-other-agent", new JsonObject { ["tier"] = "gold" });
+        other["agent"] = otherAgentId;
+        await ConsolePages.SendAsync(api, other);
+        await Eventually.UntilAsync(
+            () => Task.WhenAll(new[] { gold, silver, none }.Select(id => ConsolePages.GetCallAsync(api, id))),
+            calls => calls.All(c => c.GetProperty("processing_stage").GetString() == "evaluated"),
+            calls => string.Join("\n", calls.Select(c => c.ToString())));
 
         await ConsolePages.SignInAsync(page);
         await page.GetByLabel("Call id contains").FillAsync(prefix);
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
-        await Expect(page.Locator("table.calls tbody tr")).ToHaveCountAsync(3);
+        await Expect(page.Locator("table.calls tbody tr")).ToHaveCountAsync(4);
 
         await page.GetByLabel("Metadata key").FillAsync("tier");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
-        await Expect(page.Locator("table.calls tbody tr")).ToHaveCountAsync(2);
+        await Expect(page.Locator("table.calls tbody tr")).ToHaveCountAsync(3);
 
         await page.GetByLabel("Metadata value").FillAsync("gold");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
         var rows = page.Locator("table.calls tbody tr");
+        await Expect(rows).ToHaveCountAsync(2);
+        await page.GetByLabel("Agent").SelectOptionAsync("1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
         await Expect(rows).ToHaveCountAsync(1);
         await Expect(rows.First).ToHaveAttributeAsync("data-id", gold.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // The filters live in the URL: a reload shows the same list.
@@ -64,7 +78,26 @@ public sealed class CallsListTests(ConsoleFixture fixture)
         await Expect(page.Locator("table.calls tbody tr")).ToHaveCountAsync(1);
         await Expect(page.GetByLabel("Metadata value")).ToHaveValueAsync("gold");
 
-        await page.GetByLabel("Metadata value").FillAsync("");
+        // Status and success: the agent-1 calls succeeded (the call list waits for none).
+        await page.GotoAsync($"/console/calls?search={prefix}");
+        await page.GetByLabel("Status", new() { Exact = true }).SelectOptionAsync("failure");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(page.GetByText("No calls match.")).ToBeVisibleAsync();
+        await page.GetByLabel("Status", new() { Exact = true }).SelectOptionAsync("success");
+        await page.GetByLabel("Success", new() { Exact = true }).SelectOptionAsync("true");
+        await page.GetByLabel("Agent").SelectOptionAsync("1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(page.Locator("table.calls tbody tr")).ToHaveCountAsync(3);
+        // A time range that ends before the calls were made (the page's clock is the user's local time).
+        await page.GetByLabel("To", new() { Exact = true }).FillAsync(DateTime.Now.AddDays(-1).ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(page.GetByText("No calls match.")).ToBeVisibleAsync();
+        await page.GetByLabel("From", new() { Exact = true }).FillAsync(DateTime.Now.AddHours(-1).ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByLabel("To", new() { Exact = true }).FillAsync(DateTime.Now.AddHours(1).ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(page.Locator("table.calls tbody tr")).ToHaveCountAsync(3);
+
+        await page.GotoAsync($"/console/calls?search={prefix}&meta_key=tier");
         await page.GetByLabel("Agent").SelectOptionAsync("1");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
         await Expect(page.Locator("table.calls tbody tr")).ToHaveCountAsync(2);

@@ -47,8 +47,8 @@ function field(id, label, control) {
   return h('div', { class: 'field' }, h('label', { for: id }, label), control);
 }
 
-function select(id, value, options) {
-  return h('select', { id, name: id },
+function select(id, name, value, options) {
+  return h('select', { id, name },
     options.map(([v, text]) => h('option', { value: v, selected: v === value }, text)));
 }
 
@@ -56,12 +56,12 @@ function filterForm(filters, agents, navigate) {
   const form = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter calls' },
     field('f-from', 'From', h('input', { id: 'f-from', name: 'from', type: 'datetime-local', value: filters.from })),
     field('f-to', 'To', h('input', { id: 'f-to', name: 'to', type: 'datetime-local', value: filters.to })),
-    field('f-agent', 'Agent', select('f-agent', filters.agent,
+    field('f-agent', 'Agent', select('f-agent', 'agent', filters.agent,
       [['', 'Any agent'], ...agents.map(a => [String(a.id), `${a.agent_name} (#${a.id})`])])),
-    field('f-status', 'Status', select('f-status', filters.status, [
+    field('f-status', 'Status', select('f-status', 'status', filters.status, [
       ['', 'Any status'], ['success', 'Success'], ['failure', 'Failure'],
       ['reviewed_success', 'Reviewed: success'], ['reviewed_failure', 'Reviewed: failure']])),
-    field('f-success', 'Success', select('f-success', filters.success, [['', 'Any'], ['true', 'Yes'], ['false', 'No']])),
+    field('f-success', 'Success', select('f-success', 'success', filters.success, [['', 'Any'], ['true', 'Yes'], ['false', 'No']])),
     field('f-search', 'Call id contains', h('input', { id: 'f-search', name: 'search', type: 'search', value: filters.search })),
     field('f-meta-key', 'Metadata key', h('input', { id: 'f-meta-key', name: 'meta_key', value: filters.meta_key, placeholder: 'e.g. customer_id' })),
     field('f-meta-value', 'Metadata value', h('input', { id: 'f-meta-value', name: 'meta_value', value: filters.meta_value, placeholder: 'any value' })),
