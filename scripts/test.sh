@@ -4,7 +4,7 @@
 #
 #   scripts/test.sh [extra dotnet test args, e.g. --filter Category=Unit]
 #
-# 1. installs what is missing (apt: rabbitmq-server, docker-compose, ffmpeg, sox, libsox-fmt-mp3, espeak-ng;
+# 1. installs what is missing (apt: rabbitmq-server, docker-compose, ffmpeg, sox, libsox-fmt-mp3, espeak-ng, chromium;
 #    npm: s3rver into .tools/),
 # 2. starts RabbitMQ and s3rver on free loopback ports and exports CEKURA_TEST_* for the fixtures.
 #    A server that cannot be installed or started fails the run with the reason, before anything is built: its
@@ -85,6 +85,8 @@ apt_install ffmpeg || log "ffmpeg missing: recording tests will fail"
 apt_install sox || true
 apt_install libsox-fmt-mp3 || true
 apt_install espeak-ng || true
+# The web console's browser tests drive Debian's chromium; without it they skip and say so.
+apt_install chromium || log "chromium missing: the browser tests will skip"
 if ! s3rver_installed; then
   if command -v npm > /dev/null; then
     log "npm install s3rver@$s3rver_version into .tools/"

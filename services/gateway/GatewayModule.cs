@@ -2,6 +2,7 @@ using Cekura.Gateway.Administration;
 using Cekura.Gateway.ApiKeys;
 using Cekura.Gateway.Load;
 using Cekura.Gateway.Webhooks;
+using Cekura.Gateway.WebConsole;
 using Cekura.Hosting.Options;
 using Cekura.Hosting.Tenancy;
 using Microsoft.AspNetCore.Http.Timeouts;
@@ -27,6 +28,7 @@ public static class GatewayModule
         builder.Services.AddSingleton<WebhookTokenResolver>();
         builder.Services.AddSingleton<WebhookTokenRateLimiter>();
         builder.Services.AddHostedService<BootstrapKey>();
+        builder.AddConsole();
         // The JSON limit for every request; the middleware raises it for Send Calls uploads and lowers it for admin.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxJsonBytes);
         builder.Services.AddRequestTimeouts(o => o.DefaultPolicy = new RequestTimeoutPolicy
@@ -59,7 +61,10 @@ public static class GatewayModule
         // An agent's tokened webhook URL is authenticated by its token (and, in ingest, the provider's signature);
         // every other request by its API key.
         app.UseWhen(WebhookTokenMiddleware.Handles, tokened => tokened.UseMiddleware<WebhookTokenMiddleware>());
-        app.UseWhen(context => !WebhookTokenMiddleware.Handles(context), keyed => keyed.UseMiddleware<ApiKeyMiddleware>());
+        // The web console's cookie stands in for the key header; the key middleware then checks it like any other.
+        app.UseWhen(context => !WebhookTokenMiddleware.Handles(context), keyed => keyed
+            .UseMiddleware<ConsoleSessionMiddleware>()
+            .UseMiddleware<ApiKeyMiddleware>());
         return app;
     }
 
@@ -70,6 +75,10 @@ public static class GatewayModule
         if (app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.NoOpEndpoint)
         {
             app.MapNoOpEndpoint();
+        }
+        if (app.Services.GetRequiredService<IOptions<ConsoleOptions>>().Value.Enabled)
+        {
+            app.MapConsole();
         }
         if (app.Services.GetService<IProxyConfigProvider>() is not null)
         {

@@ -118,6 +118,24 @@ public sealed class DistributedDeploymentTests(RabbitMqFixture rabbit, S3Fixture
         var list = await (await client.GetAsync("/observability/v2/call-logs/?page_size=50")).ReadJsonAsync();
         Assert.Equal(9, list.GetProperty("count").GetInt64());
 
+        // The gateway process serves the web console and /docs, and its session cookie reads the proxied API.
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = gateway.BaseAddress };
+        var consolePage = await browser.GetAsync("/console/calls");
+        Assert.Equal(HttpStatusCode.OK, consolePage.StatusCode);
+        Assert.Contains("/console/assets/app.js", await consolePage.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/docs/")).StatusCode);
+        using var signIn = new HttpRequestMessage(HttpMethod.Post, "/console/session") { Content = JsonContent.Create(new { api_key = ApiKey }) };
+        signIn.Headers.Add("X-Cekura-Console", "1");
+        Assert.Equal(HttpStatusCode.OK, (await browser.SendAsync(signIn)).StatusCode);
+        var byCookie = await (await browser.GetAsync("/observability/v2/call-logs/?page_size=1")).ReadJsonAsync();
+        Assert.Equal(9, byCookie.GetProperty("count").GetInt64());
+        // The browser's audio player seeks with Range requests, answered by ingest through the proxy.
+        using var ranged = new HttpRequestMessage(HttpMethod.Get, $"/observability/v2/call-logs/{id}/recording/");
+        ranged.Headers.Range = new RangeHeaderValue(100, 199);
+        var part = await browser.SendAsync(ranged);
+        Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
+        Assert.Equal(wav[100..200], await part.Content.ReadAsByteArrayAsync());
+
         // Links point at the gateway the client called, not at ingest's own address, and a client's X-Forwarded-*
         // headers cannot steer them (the gateway replaces them with its own).
         var gatewayOrigin = gateway.BaseAddress.ToString().TrimEnd('/');

@@ -24,6 +24,9 @@ public sealed class ApiKeyMiddleware(
 
     private static readonly PathString[] ProtectedPaths = ["/observability", "/test_framework"];
 
+    /// <summary>True for the public API paths, which need a key.</summary>
+    public static bool Protects(PathString path) => ProtectedPaths.Any(p => path.StartsWithSegments(p));
+
     public async Task InvokeAsync(HttpContext context)
     {
         TenantHeaders.Remove(context.Request.Headers);
@@ -32,7 +35,7 @@ public sealed class ApiKeyMiddleware(
         {
             context.Request.Headers.Remove(name);
         }
-        if (!ProtectedPaths.Any(p => context.Request.Path.StartsWithSegments(p)))
+        if (!Protects(context.Request.Path))
         {
             await next(context);
             return;

@@ -3,6 +3,7 @@ using Cekura.Contracts.Tenancy;
 using Cekura.Hosting.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Cekura.Gateway.WebConsole;
 using Microsoft.Extensions.Options;
 
 namespace Cekura.Gateway.ApiKeys;
@@ -14,7 +15,7 @@ namespace Cekura.Gateway.ApiKeys;
 /// </summary>
 public sealed class BootstrapKey(
     IApiKeyStore keys, IAgentStore agents, ITenancyStore tenancy, IOptions<GatewayOptions> options, IServer server,
-    IHostApplicationLifetime lifetime, TimeProvider clock) : IHostedService
+    IHostApplicationLifetime lifetime, TimeProvider clock, IOptions<ConsoleOptions> console) : IHostedService
 {
     public static readonly Tenant DefaultTenant = new(1, 1);
 
@@ -95,11 +96,12 @@ public sealed class BootstrapKey(
     {
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:8080";
         address = address.Replace("://+", "://localhost").Replace("://*", "://localhost").Replace("://[::]", "://localhost");
+        var pages = console.Value.Enabled ? $"\nWeb console: {address}/ (sign in with an API key); API reference: {address}/docs" : "";
         if (key is null)
         {
             Console.WriteLine($"""
 
-                Cekura is ready at {address}
+                Cekura is ready at {address}{pages}
                 API key: one stored at an earlier start (keys are shown only when they are created); set CEKURA_API_KEY to a new value to add one.
 
                 """);
@@ -108,7 +110,7 @@ public sealed class BootstrapKey(
         var source = fromConfiguration ? "from CEKURA_API_KEY" : "generated now; shown only this once";
         Console.WriteLine($"""
 
-            Cekura is ready at {address}
+            Cekura is ready at {address}{pages}
             API key ({source}): {key}
             Try it:
               curl -s -X POST {address}/observability/v1/observe/ \

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.OpenApi;
+using Cekura.Hosting.Calls.Views;
 using Microsoft.OpenApi;
 
 namespace Cekura.Ingest.Api;
@@ -32,6 +33,63 @@ public sealed class CekuraDocumentTransformer : IOpenApiDocumentTransformer
         };
         document.Security ??= [];
         document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeId, document)] = [] });
+        AddGatewayResponses(document);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The answers the gateway gives before a request reaches an endpoint, on every operation: a missing or unknown key
+    /// (401), the key's rate limit (429 with Retry-After), a body over the route's limit (413) and the request timeout
+    /// (504), all as <c>{"detail"}</c>; and the partial answer of a ranged recording download (206).
+    /// </summary>
+    private static void AddGatewayResponses(OpenApiDocument document)
+    {
+        foreach (var (path, item) in document.Paths)
+        {
+            foreach (var (method, operation) in item.Operations ?? [])
+            {
+                operation.Responses ??= [];
+                Add(operation, "401", "Missing or unknown API key (a tokened webhook URL: unknown token or bad signature).", document);
+                Add(operation, "429", "The key's rate limit; Retry-After says when to try again.", document, retryAfter: true);
+                if (operation.RequestBody is not null)
+                {
+                    Add(operation, "413", "The body is over the gateway's limit for this route.", document);
+                }
+                Add(operation, "504", "The request took longer than the gateway's timeout.", document);
+                if (path.EndsWith("/recording/", StringComparison.Ordinal) && method == HttpMethod.Get
+                    && operation.Responses.TryGetValue("200", out var whole) && whole is OpenApiResponse full)
+                {
+                    operation.Responses.TryAdd("206", new OpenApiResponse
+                    {
+                        Description = "The byte range asked for with a Range header (the recording answers Range requests).",
+                        Content = full.Content,
+                    });
+                }
+            }
+        }
+    }
+
+    private static void Add(OpenApiOperation operation, string status, string description, OpenApiDocument document, bool retryAfter = false)
+    {
+        if (operation.Responses!.ContainsKey(status))
+        {
+            return;
+        }
+        var response = new OpenApiResponse
+        {
+            Description = description,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/json"] = new() { Schema = new OpenApiSchemaReference(nameof(ErrorDetail), document) },
+            },
+        };
+        if (retryAfter)
+        {
+            response.Headers = new Dictionary<string, IOpenApiHeader>
+            {
+                ["Retry-After"] = new OpenApiHeader { Description = "Seconds until a request may succeed.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
+            };
+        }
+        operation.Responses[status] = response;
     }
 }

@@ -51,7 +51,7 @@ public static class CallLogsApi
             .Produces<ErrorDetail>(StatusCodes.Status404NotFound);
         group.MapGet("/observability/v2/call-logs/{id:long}/recording/", RecordingAsync)
             .WithName("GetCallRecording")
-            .WithSummary("The stored recording's bytes; withheld until redaction has run when the call asked for it.")
+            .WithSummary("The stored recording's bytes (HTTP Range requests answer 206); withheld until redaction has run when the call asked for it.")
             .Produces(StatusCodes.Status200OK, typeof(byte[]), "audio/wav", "audio/mpeg", "audio/ogg", "audio/flac", "audio/mp4", "audio/webm")
             .Produces<ErrorDetail>(StatusCodes.Status404NotFound);
         return group;
@@ -141,7 +141,8 @@ public static class CallLogsApi
             return ApiErrors.NotFound();
         }
         var stream = await blobs.OpenReadAsync(call.Recording.BlobKey, http.RequestAborted);
-        return stream is null ? ApiErrors.NotFound() : Results.Stream(stream, call.Recording.ContentType);
+        // Ranges let a browser's audio player seek without downloading the whole recording first.
+        return stream is null ? ApiErrors.NotFound() : Results.Stream(stream, call.Recording.ContentType, enableRangeProcessing: stream.CanSeek);
     }
 
     /// <summary><c>call_ids</c>: CallLog ids (our integer <c>id</c>), comma-separated, as Cekura's API takes them.</summary>
