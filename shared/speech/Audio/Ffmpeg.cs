@@ -16,6 +16,8 @@ public sealed class Ffmpeg(FfmpegOptions options)
 {
     private const int MaxErrorChars = 4000;
 
+    private readonly SemaphoreSlim _slots = new(options.MaxConcurrentProcesses);
+
     /// <summary>Reads the container and the first audio stream's facts.</summary>
     /// <exception cref="AudioDecodeException">No readable audio stream.</exception>
     public async Task<AudioProbe> ProbeAsync(string path, CancellationToken cancellationToken) =>
@@ -151,6 +153,20 @@ public sealed class Ffmpeg(FfmpegOptions options)
     }
 
     private async Task<RunResult> RunAsync(string fileName, IReadOnlyList<string> arguments,
+        Func<Stream, CancellationToken, Task>? onStdout, CancellationToken cancellationToken)
+    {
+        await _slots.WaitAsync(cancellationToken);
+        try
+        {
+            return await RunInSlotAsync(fileName, arguments, onStdout, cancellationToken);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private async Task<RunResult> RunInSlotAsync(string fileName, IReadOnlyList<string> arguments,
         Func<Stream, CancellationToken, Task>? onStdout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

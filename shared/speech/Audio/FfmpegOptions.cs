@@ -4,7 +4,7 @@ namespace Cekura.Speech.Audio;
 
 /// <summary>
 /// Where the ffmpeg tools are. Section <c>Audio</c>:
-/// <code>{"Audio": {"FfmpegPath": "ffmpeg", "FfprobePath": "ffprobe", "TimeoutSeconds": 120}}</code>
+/// <code>{"Audio": {"FfmpegPath": "ffmpeg", "FfprobePath": "ffprobe", "TimeoutSeconds": 120, "MaxConcurrentProcesses": 4}}</code>
 /// Plain names are looked up on <c>PATH</c> (Debian's <c>ffmpeg</c> package installs both).
 /// </summary>
 public sealed class FfmpegOptions
@@ -17,7 +17,15 @@ public sealed class FfmpegOptions
     [Required]
     public string FfprobePath { get; set; } = "ffprobe";
 
-    /// <summary>Longest a single probe or decode may run before it is killed.</summary>
+    /// <summary>
+    /// ffprobe/ffmpeg processes this process runs at once; more wait for a slot. Unbounded, a burst of uploads started
+    /// one decoder each and every one of them crawled (56 at once on two cores), so every request timed out instead of
+    /// most being answered. Default: twice the processor count (a decode is one busy core; the slack covers start-up).
+    /// </summary>
+    [Range(1, 1024)]
+    public int MaxConcurrentProcesses { get; set; } = 2 * Environment.ProcessorCount;
+
+    /// <summary>Longest a single probe or decode may run before it is killed (the wait for a slot not included).</summary>
     [Range(1, 3600)]
     public int TimeoutSeconds { get; set; } = 120;
 }

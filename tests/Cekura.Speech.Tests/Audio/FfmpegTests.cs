@@ -63,4 +63,34 @@ public sealed class FfmpegTests : IDisposable
         var error = await Assert.ThrowsAsync<TimeoutException>(() => slow.ProbeAsync(hanging, CancellationToken.None));
         Assert.Contains("did not finish within 1 s", error.Message);
     }
+
+    [Fact]
+    public async Task No_more_than_MaxConcurrentProcesses_tools_run_at_once()
+    {
+        // A stand-in ffprobe that logs when it starts and ends and works for a moment in between; it exits 1, so each
+        // probe is refused, which is all this test needs.
+        var log = Path.Combine(dir, "runs.log");
+        var tool = Path.Combine(dir, "slow-ffprobe");
+        await File.WriteAllTextAsync(tool, $"#!/bin/sh\necho \"start $(date +%s%N)\" >> '{log}'\nsleep 0.3\necho \"end $(date +%s%N)\" >> '{log}'\nexit 1\n");
+        await Tools.RunAsync("chmod", "+x", tool);
+        var limited = new Ffmpeg(new FfmpegOptions { FfprobePath = tool, MaxConcurrentProcesses = 2 });
+
+        var probes = Enumerable.Range(0, 6).Select(_ => Assert.ThrowsAsync<AudioDecodeException>(
+            () => limited.ProbeAsync(Path.Combine(dir, "any.wav"), CancellationToken.None)));
+        await Task.WhenAll(probes);
+
+        // Replay the log in time order: at no moment were more than two running (unbounded, all six overlap).
+        var events = (await File.ReadAllLinesAsync(log)).Select(line => line.Split(' '))
+            .Select(parts => (Time: long.Parse(parts[1]), Change: parts[0] == "start" ? 1 : -1))
+            .OrderBy(e => e.Time).ThenBy(e => e.Change).ToList();
+        Assert.Equal(12, events.Count);
+        var running = 0;
+        var most = 0;
+        foreach (var e in events)
+        {
+            running += e.Change;
+            most = Math.Max(most, running);
+        }
+        Assert.Equal(2, most);
+    }
 }

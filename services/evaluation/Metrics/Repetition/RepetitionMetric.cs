@@ -28,7 +28,7 @@ public static class RepetitionMetric
             {
                 continue;
             }
-            if (earlier.Any(e => Jaccard(e, tokens) >= MinJaccard))
+            if (earlier.Any(e => Similar(e, tokens)))
             {
                 repeated.Add(i);
             }
@@ -48,6 +48,32 @@ public static class RepetitionMetric
         return cleaned.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(t => t.Trim('\'')).Where(t => t.Length > 0).ToHashSet();
     }
 
-    public static double Jaccard(HashSet<string> a, HashSet<string> b) =>
-        (double)a.Count(b.Contains) / a.Union(b).Count();
+    public static double Jaccard(HashSet<string> a, HashSet<string> b)
+    {
+        var shared = Shared(a, b);
+        return (double)shared / (a.Count + b.Count - shared);
+    }
+
+    /// <summary>
+    /// Jaccard ≥ <see cref="MinJaccard"/>, skipping the set intersection when the sizes alone rule it out (the
+    /// similarity is at most smaller/larger): every agent turn is compared with every earlier one, so on a 200-turn
+    /// call this check runs thousands of times per evaluation.
+    /// </summary>
+    private static bool Similar(HashSet<string> a, HashSet<string> b) =>
+        (double)Math.Min(a.Count, b.Count) / Math.Max(a.Count, b.Count) >= MinJaccard && Jaccard(a, b) >= MinJaccard;
+
+    /// <summary>|a ∩ b| without allocating: walk the smaller set, look up in the larger.</summary>
+    private static int Shared(HashSet<string> a, HashSet<string> b)
+    {
+        var (small, large) = a.Count <= b.Count ? (a, b) : (b, a);
+        var shared = 0;
+        foreach (var token in small)
+        {
+            if (large.Contains(token))
+            {
+                shared++;
+            }
+        }
+        return shared;
+    }
 }
