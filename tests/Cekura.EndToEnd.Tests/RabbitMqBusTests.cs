@@ -57,13 +57,10 @@ public sealed class RabbitMqBusTests(RabbitMqFixture rabbit)
         await Calls.WaitForStageAsync(client, id, "evaluated");
         var store = host.Services.GetRequiredService<ICallStore>();
         // Evaluated shows before the evaluation stage has noted its own CallEvaluated as published; wait for that last write.
-        var before = (await store.GetAsync(1, id, CancellationToken.None))!;
-        for (var i = 0; i < 100 && before.OutboxPublishedAt is null; i++)
-        {
-            await Task.Delay(50);
-            before = (await store.GetAsync(1, id, CancellationToken.None))!;
-        }
-        Assert.NotNull(before.OutboxPublishedAt);
+        var before = await Eventually.UntilAsync(
+            async () => (await store.GetAsync(1, id, CancellationToken.None))!,
+            call => call.OutboxPublishedAt is not null,
+            _ => "CallEvaluated was never recorded as published");
 
         var bus = host.Services.GetRequiredService<IBus>();
         var consumed = new ConsumedCounter(id);
