@@ -28,7 +28,7 @@ public sealed class EvaluationChainTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _llm = await JudgeServer.StartAsync();
+        _llm = await JudgeServer.StartAsync(["Billing", "Greeting"]);
         _receiver = await WebhookReceiver.StartAsync(WebhookReceiver.Status(503), WebhookReceiver.Status(200));
         _host = new EmbeddedHost(new Dictionary<string, string?>
         {
@@ -137,67 +137,4 @@ public sealed class EvaluationChainTests : IAsyncLifetime
     private Task<List<ReceivedWebhook>> WaitForWebhooksAsync(int count) => Eventually.UntilAsync(
         () => Task.FromResult<List<ReceivedWebhook>>([.. _receiver.Requests]),
         received => received.Count >= count, received => $"{received.Count} webhook request(s), expected {count}");
-
-    /// <summary>
-    /// A chat-completions server that answers any structured-output request by filling its schema: booleans true,
-    /// numbers 4, strings "because", and for a choice among names the one the test expects ("Billing", "Greeting").
-    /// </summary>
-    private sealed class JudgeServer : IAsyncDisposable
-    {
-        private static readonly string[] Preferred = ["Billing", "Greeting"];
-        private readonly WebApplication _app;
-
-        private JudgeServer(WebApplication app) => _app = app;
-
-        public ConcurrentQueue<JsonElement> Requests { get; } = new();
-        public ConcurrentQueue<string> Authorizations { get; } = new();
-        public string BaseUrl => _app.Urls.Single();
-
-        public static async Task<JudgeServer> StartAsync()
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var app = builder.Build();
-            var server = new JudgeServer(app);
-            app.MapPost("/v1/chat/completions", async (HttpContext http) =>
-            {
-                using var request = await JsonDocument.ParseAsync(http.Request.Body);
-                server.Requests.Enqueue(request.RootElement.Clone());
-                server.Authorizations.Enqueue(http.Request.Headers.Authorization.ToString());
-                var schema = request.RootElement.GetProperty("response_format").GetProperty("json_schema").GetProperty("schema");
-                var answer = new JsonObject();
-                foreach (var property in schema.GetProperty("properties").EnumerateObject())
-                {
-                    answer[property.Name] = Fill(property.Value);
-                }
-                return Results.Json(new
-                {
-                    id = "chatcmpl-e2e", @object = "chat.completion", model = "judge-model",
-                    choices = new[] { new { index = 0, finish_reason = "stop", message = new { role = "assistant", content = answer.ToJsonString() } } },
-                });
-            });
-            await app.StartAsync();
-            return server;
-        }
-
-        private static JsonNode? Fill(JsonElement schema)
-        {
-            if (schema.TryGetProperty("enum", out var choices))
-            {
-                var names = choices.EnumerateArray().Select(c => c.GetString()!).ToList();
-                return names.FirstOrDefault(Preferred.Contains) ?? names[0];
-            }
-            var type = schema.GetProperty("type");
-            var kind = type.ValueKind == JsonValueKind.Array ? type[0].GetString() : type.GetString();
-            return kind switch
-            {
-                "boolean" => true,
-                "number" or "integer" => 4,
-                _ => "because",
-            };
-        }
-
-        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
-    }
 }

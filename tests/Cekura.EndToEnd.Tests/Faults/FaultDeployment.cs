@@ -17,6 +17,7 @@ public sealed class FaultDeployment : IAsyncLifetime
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "cekura-faults-" + Guid.NewGuid().ToString("N"));
     private readonly SemaphoreSlim _startLock = new(1, 1);
     private readonly ServiceProcess?[] _ingest = new ServiceProcess?[2];
+    private readonly List<ServiceProcess> _others = [];
     private bool _started;
 
     public PrivateRabbitMqFixture Broker { get; } = new();
@@ -86,6 +87,23 @@ public sealed class FaultDeployment : IAsyncLifetime
         await Worker.WaitHealthyAsync(TimeSpan.FromSeconds(120));
     }
 
+    /// <summary>
+    /// Another process of this deployment running <paramref name="targets"/>, with settings of its own on top of the
+    /// shared ones (e.g. one worker of a stage among several); stopped with the deployment.
+    /// </summary>
+    public async Task<ServiceProcess> StartProcessAsync(string targets, IReadOnlyDictionary<string, string> settings)
+    {
+        var environment = Environment(targets);
+        foreach (var (name, value) in settings)
+        {
+            environment[name] = value;
+        }
+        var process = ServiceProcess.Start("all-in-one", "Cekura.AllInOne", environment);
+        _others.Add(process);
+        await process.WaitHealthyAsync(TimeSpan.FromSeconds(120));
+        return process;
+    }
+
     /// <summary><c>kill -9</c> of the worker, whatever it is doing, and a fresh one in its place.</summary>
     public async Task KillAndRestartWorkerAsync()
     {
@@ -150,7 +168,7 @@ public sealed class FaultDeployment : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var process in _ingest.Append(Worker))
+        foreach (var process in _ingest.Append(Worker).Concat(_others))
         {
             if (process is not null)
             {
