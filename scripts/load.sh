@@ -4,21 +4,32 @@
 #   scripts/load.sh [embedded]     [generator args...]  the all-in-one host (scripts/run.sh's deployment) on a fresh data dir
 #   scripts/load.sh distributed    [generator args...]  gateway, ingest and each worker as its own process, RabbitMQ,
 #                                                       one shared SQLite file, recordings in s3rver (as scripts/test.sh)
+#   scripts/load.sh soak           [generator args...]  a fixed rate for $CEKURA_LOAD_SOAK_SECONDS (default 600) against
+#                                                       the embedded host ($CEKURA_LOAD_SOAK_DEPLOYMENT=distributed: one
+#                                                       process per module), sampling every process's resident memory
+#                                                       every 5 s, and a table of how it moved
 #   scripts/load.sh scaling        [generator args...]  the distributed deployment twice, with 1 then 2 workers of
 #                                                       $CEKURA_LOAD_STAGE, and a table of that stage's throughput
 #
 # Generator defaults per mode (any of them can be overridden by the extra args; `--help` lists them all):
 #   embedded/distributed: --plan full: the no-op ceiling and ingest at --concurrency 32 for 20 s each, then ingest at
 #                         half the accepted rate for 120 s (the backlog of transcript-only calls is read over it).
-#   scaling:              --plan rate --rate $CEKURA_LOAD_SCALING_RATE (default 1) --duration 40 --recordings 1 --noop false:
+#   scaling:              --plan rate --rate $CEKURA_LOAD_SCALING_RATE (default 1) --duration 40 --recordings 1 --noop false
+#                         --warmup 0 (warm-up calls would queue ahead of the measured ones at the stage under test):
 #                         every call has a recording; the rate must be above one worker's capacity (so the stage's
 #                         completions/s is its capacity) and below what ingest accepts (compare accepted/s).
 #
+#   CEKURA_LOAD_SOAK_RATE          soak: calls per second (default 20); the generator's other defaults apply (10 % of
+#                                  the calls carry a recording; --recordings 0 for transcript-only)
 #   CEKURA_LOAD_STAGE              scaling: transcription (default), redaction or evaluation
 #   CEKURA_LOAD_STAGE_CONCURRENCY  scaling: messages one worker of that stage handles at once (default 1), so that one
 #                                  process cannot fill the machine and a second one has room to add throughput
 #   CEKURA_LOAD_SCALING_RATE       scaling: calls per second offered (default 1)
 #   CEKURA_LOAD_WORKERS            distributed: workers of $CEKURA_LOAD_STAGE (default 1)
+#   CEKURA_LOAD_JUDGE_MS           distributed/scaling: every call is also judged by an LLM metric (enabled on the demo
+#                                  agent) answered by a local chat-completions server after this many ms
+#                                  (scripts/lib/judge-server.py), as a hosted model would: a stage bound by a remote
+#                                  service's latency rather than by this machine's cores
 #   CEKURA_LOAD_NO_BUILD=1         use the existing Release build
 #   CEKURA_LOAD_KEEP=1             keep the state directory (logs, data) for inspection; its path is printed
 # Needs the .NET 10 SDK and ffmpeg; distributed/scaling also Debian's rabbitmq-server and node (s3rver is installed into
@@ -30,7 +41,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1
 
 mode=embedded
 case "${1:-}" in
-  embedded|distributed|scaling) mode=$1; shift ;;
+  embedded|distributed|scaling|soak) mode=$1; shift ;;
 esac
 stage=${CEKURA_LOAD_STAGE:-transcription}
 case "$stage" in transcription|redaction|evaluation) ;; *) echo "load.sh: CEKURA_LOAD_STAGE must be transcription, redaction or evaluation" >&2; exit 2 ;; esac
@@ -56,6 +67,7 @@ stop_services() {
 cleanup() {
   local rc=$?
   stop_services
+  if [ -n "${judge_pid:-}" ]; then kill "$judge_pid" 2>/dev/null || true; fi
   "$repo/scripts/lib/stop-all.sh" "$state/servers" >&2 || true
   if [ "${CEKURA_LOAD_KEEP:-0}" = 1 ]; then log "kept $state"; else rm -rf "$state"; fi
   exit "$rc"
@@ -95,7 +107,8 @@ start() {
 if [ "${CEKURA_LOAD_NO_BUILD:-0}" != 1 ]; then
   log "building (Release)"
   projects=(tools/Cekura.LoadGenerator/Cekura.LoadGenerator.csproj)
-  if [ "$mode" = embedded ]; then projects+=(services/all-in-one/Cekura.AllInOne.csproj)
+  if [ "$mode" = embedded ] || { [ "$mode" = soak ] && [ "${CEKURA_LOAD_SOAK_DEPLOYMENT:-embedded}" = embedded ]; }; then
+    projects+=(services/all-in-one/Cekura.AllInOne.csproj)
   else projects+=(services/{gateway,ingest,transcription,redaction,evaluation}/Cekura.*.csproj); fi
   for p in "${projects[@]}"; do dotnet build "$p" -c Release -nologo -v quiet -clp:ErrorsOnly >&2; done
 fi
@@ -126,6 +139,22 @@ start_servers() {
   fi
   "$repo/scripts/lib/start-s3rver.sh" "$repo/.tools" "$state/servers/s3rver-data" "$s3" "$state/servers/s3rver.pid" >&2
   rabbit_port=$amqp s3_port=$s3
+  judge=()
+  if [ -n "${CEKURA_LOAD_JUDGE_MS:-}" ]; then
+    local judge_port; judge_port=$(free_ports 1)
+    python3 "$repo/scripts/lib/judge-server.py" "$judge_port" "$CEKURA_LOAD_JUDGE_MS" 2> "$state/judge.log" &
+    judge_pid=$!  # not in pids: it outlives the deployments a scaling run starts and stops
+    judge=(Llm__BaseUrl="http://127.0.0.1:$judge_port/v1" Llm__Model=load-judge Llm__ApiKey=load)
+    log "judge server on $judge_port answering after $CEKURA_LOAD_JUDGE_MS ms"
+  fi
+}
+
+# A binary LLM judge enabled on the demo agent (id 1), so that evaluation asks the judge server once per call.
+create_judge_metric() {
+  [ -n "${CEKURA_LOAD_JUDGE_MS:-}" ] || return 0
+  curl -sf -o /dev/null -X POST "$url/test_framework/v1/metrics/" -H "X-CEKURA-API-KEY: $key" -H 'Content-Type: application/json' \
+    -d '{"name": "Helpful", "type": "llm_judge", "eval_type": "binary", "prompt": "Was the agent helpful? {{transcript}}", "agents": [1]}' \
+    || { log "could not create the judge metric"; exit 1; }
 }
 
 # start_distributed WORKERS_OF_STAGE: one process per module, $1 processes of $stage
@@ -153,6 +182,7 @@ start_distributed() {
     if [ "$module" = "$stage" ] && [ "$mode" = scaling ]; then
       extra=(Bus__ConcurrentMessageLimit="${CEKURA_LOAD_STAGE_CONCURRENCY:-1}" Bus__PrefetchCount="${CEKURA_LOAD_STAGE_CONCURRENCY:-1}")
     fi
+    if [ "$module" = evaluation ]; then extra+=("${judge[@]}"); fi
     if [ "$module" = gateway ]; then
       extra=(Gateway__IngestUrl="http://127.0.0.1:${ports[0]}" CEKURA_API_KEY=$key "${common[@]}")
     fi
@@ -164,9 +194,53 @@ start_distributed() {
   for name in "${names[@]}"; do wait_healthy "$name" "${ports[$i]}" "$(cat "$state/$name.pid")"; i=$((i + 1)); done
   url=http://127.0.0.1:${ports[-1]}
   log "distributed: ${names[*]} up; gateway $url"
+  create_judge_metric
+}
+
+# sample_memory FILE: every 5 s, "seconds,name,rss_kib" of each process started here, until killed.
+sample_memory() {
+  local start=$SECONDS pidfile name rss
+  while true; do
+    for pidfile in "$state"/*.pid; do
+      name=$(basename "$pidfile" .pid)
+      rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$(cat "$pidfile")/status" 2>/dev/null || true)
+      [ -n "$rss" ] && echo "$((SECONDS - start)),$name,$rss" >> "$1"
+    done
+    sleep 5
+  done
 }
 
 case "$mode" in
+  soak)
+    if [ "${CEKURA_LOAD_SOAK_DEPLOYMENT:-embedded}" = distributed ]; then start_servers; start_distributed 1; else start_embedded; fi
+    seconds=${CEKURA_LOAD_SOAK_SECONDS:-600}
+    sample_memory "$state/memory.csv" &
+    sampler=$!
+    "${generator[@]}" --url "$url" --key "$key" --plan rate --rate "${CEKURA_LOAD_SOAK_RATE:-20}" --duration "$seconds" \
+      --noop false --report "$state/soak.md" "$@"
+    kill "$sampler" 2>/dev/null || true
+    # Resident memory per process: at the first minute's end, at the middle, at the end, the peak, and the slope of a
+    # least-squares line over the second half (after warm-up and the heap's growth to its working size).
+    python3 - "$state/memory.csv" "$seconds" <<'PY'
+import csv, sys
+from collections import defaultdict
+rows, total = defaultdict(list), float(sys.argv[2])
+for t, name, kib in csv.reader(open(sys.argv[1])):
+    rows[name].append((float(t), int(kib) / 1024))
+def at(series, t):
+    return min(series, key=lambda p: abs(p[0] - t))[1]
+print(f"\nResident memory over the {total:.0f} s soak (MiB; samples every 5 s)\n")
+print("| process | at 60 s | at half | at end | peak | slope over the second half |")
+print("| --- | ---: | ---: | ---: | ---: | ---: |")
+for name, series in sorted(rows.items()):
+    half = [p for p in series if total / 2 <= p[0] <= total]
+    n = len(half)
+    mt, mr = sum(t for t, _ in half) / n, sum(r for _, r in half) / n
+    slope = sum((t - mt) * (r - mr) for t, r in half) / max(sum((t - mt) ** 2 for t, _ in half), 1e-9) * 60
+    print(f"| {name} | {at(series, 60):.0f} | {at(series, total / 2):.0f} | {at(series, total):.0f} | "
+          f"{max(r for _, r in series):.0f} | {slope:+.2f} MiB/min |")
+PY
+    ;;
   embedded)
     start_embedded
     log "embedded host on $url (data in $state/data)"
@@ -183,7 +257,7 @@ case "$mode" in
     for workers in 1 2; do
       start_distributed "$workers"
       log "scaling: $workers $stage worker(s), each handling ${CEKURA_LOAD_STAGE_CONCURRENCY:-1} message(s) at once"
-      "${generator[@]}" --url "$url" --key "$key" --plan rate --rate "${CEKURA_LOAD_SCALING_RATE:-1}" --duration 40 --recordings 1 --noop false \
+      "${generator[@]}" --url "$url" --key "$key" --plan rate --rate "${CEKURA_LOAD_SCALING_RATE:-1}" --duration 40 --recordings 1 --noop false --warmup 0 \
         --run-id "scale$workers-$RANDOM" --report "$state/scaling-$workers.md" "$@"
       # The end-to-end table's row: | phase | accepted | evaluated | not evaluated | p50 | p90 | p99 | max | p50 rec | transcribed/s | evaluated/s |
       # The phase table's row (accepted/s is field 7) and the end-to-end table's row (accepted 3, evaluated 4,
