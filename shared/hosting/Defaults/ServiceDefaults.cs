@@ -31,7 +31,7 @@ public static class ServiceDefaults
             InitialData = [new($"{CekuraOptions.Section}:{nameof(CekuraOptions.Targets)}", defaultTargets)],
         });
         builder.AddShortEnvironmentSettings();
-        builder.Services.AddOptions<CekuraOptions>().BindConfiguration(CekuraOptions.Section)
+        builder.Services.AddOptions<CekuraOptions>().BindConfiguration(CekuraOptions.Section).ValidateDataAnnotations()
             .Validate(o => string.IsNullOrWhiteSpace(o.PublicBaseUrl) || PublicOrigin.IsValidBaseUrl(o.PublicBaseUrl),
                 "Cekura:PublicBaseUrl must be an absolute http(s) URL without query, fragment or credentials, e.g. https://calls.example.com.")
             .ValidateOnStart();
@@ -42,6 +42,7 @@ public static class ServiceDefaults
         builder.Services.ConfigureHttpJsonOptions(o => CopyJsonOptions(o.SerializerOptions));
         builder.Services.AddHealthChecks();
         builder.Services.AddHostedService<StartupReport>();
+        builder.AddGracefulShutdown();
         builder.AddCekuraTelemetry(defaultTargets);
         builder.AddCekuraStorage();
         return builder;
