@@ -48,11 +48,17 @@ public static class ServiceDefaults
         return builder;
     }
 
+    /// <summary>Ready: stores reachable, bus started (Kubernetes' readiness probe, compose's health check).</summary>
+    public const string ReadinessPath = "/health";
+
+    /// <summary>Alive: the process answers (Kubernetes' liveness and startup probes).</summary>
+    public const string LivenessPath = "/alive";
+
     /// <summary><c>/health</c>: ready (stores reachable, bus started); <c>/alive</c>: the process answers. Neither needs a key.</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
-        app.MapHealthChecks("/health");
-        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks(ReadinessPath);
+        app.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = _ => false });
         return app;
     }
 
