@@ -27,7 +27,7 @@ public sealed class FaultDeployment : IAsyncLifetime
     /// <summary>The ingest replicas that are up now (a load generator spreads its calls over them).</summary>
     public IReadOnlyList<ServiceProcess> LiveIngest => _ingest.Where(p => p is not null).Select(p => p!).ToList();
 
-    private string SqlitePath => Path.Combine(_dataDirectory, "cekura.db");
+    public string SqlitePath => Path.Combine(_dataDirectory, "cekura.db");
 
     public async Task InitializeAsync()
     {

@@ -1,0 +1,98 @@
+using Cekura.EndToEnd.Tests.Support;
+using Cekura.Hosting.Options;
+using Cekura.Transcription;
+using Microsoft.Data.Sqlite;
+using RabbitMQ.Client;
+using Xunit.Abstractions;
+
+namespace Cekura.EndToEnd.Tests.Faults;
+
+/// <summary>
+/// SIGTERM, as Kubernetes or <c>docker stop</c> sends it, to a worker process (the one executable with targets
+/// transcription, redaction, evaluation) holding stage messages it has not finished: it stops taking messages, finishes
+/// or hands back the ones in flight and exits with 0 within its shutdown timeout (the default, 25 s); a worker started
+/// afterwards finishes the rest, and every call is evaluated exactly once with one completion webhook.
+/// </summary>
+[Trait("Category", "Faults")]
+public sealed class GracefulShutdownTests(FaultDeployment deployment, ITestOutputHelper output) : IClassFixture<FaultDeployment>
+{
+    private const int CallCount = 48;
+
+    [SkippableFact]
+    public async Task A_worker_stopped_with_SIGTERM_mid_work_exits_cleanly_and_loses_and_doubles_nothing()
+    {
+        deployment.Broker.SkipIfUnavailable();
+        await deployment.EnsureStartedAsync();
+        var prefix = "sigterm-" + Guid.NewGuid().ToString("N")[..8];
+
+        // Frozen (SIGSTOP), the worker still holds its channel: the broker hands it up to a prefetch of messages that
+        // it cannot finish yet, which is what "in flight" means to the broker.
+        var worker = deployment.Worker;
+        await worker.SignalAsync("STOP");
+        using (var client = FaultDeployment.Client(deployment.LiveIngest[0]))
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, CallCount)
+                .Select(i => Calls.PostCallAsync(client, Calls.Body($"{prefix}-{i}", deployment.AgentId))));
+            Assert.All(answers, a => Assert.Equal(System.Net.HttpStatusCode.Created, a.StatusCode));
+        }
+        // Every event confirmed by the broker and fewer than all of them ready in the queue: the rest were delivered
+        // to the frozen worker (the queue's only consumer) and are unacknowledged.
+        var held = await Eventually.UntilAsync(async () => (Confirmed: await ConfirmedAsync(prefix), Ready: await ReadyAsync()),
+            s => s.Confirmed == CallCount && s.Ready < CallCount,
+            s => $"{s.Confirmed} of {CallCount} events confirmed, {s.Ready} ready in the transcription queue", TimeSpan.FromSeconds(60));
+        output.WriteLine($"[shutdown] {CallCount - held.Ready} messages delivered to the worker before SIGTERM");
+
+        await worker.SignalAsync("CONT");
+        await worker.SignalAsync("TERM");
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        // Well inside Kubernetes' grace period in deploy/k8s (40 s) on an idle machine; generous here for a loaded one.
+        var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(new CekuraOptions().ShutdownTimeoutSeconds + 60));
+        output.WriteLine($"[shutdown] worker exited with {exitCode} {stopping.Elapsed.TotalSeconds:F1} s after SIGTERM; "
+            + $"calls it moved on: {await ScalarAsync("SELECT count(*) FROM calls WHERE call_id LIKE $prefix || '%' AND stage <> 'received'", prefix)}, "
+            + $"of which evaluated: {await ScalarAsync("SELECT count(*) FROM calls WHERE call_id LIKE $prefix || '%' AND stage = 'evaluated'", prefix)}");
+        Assert.True(exitCode == 0, $"the worker exited with {exitCode}:\n{worker.Output}");
+        Assert.DoesNotContain("Unhandled exception", worker.AllOutput);
+        await worker.DisposeAsync();
+
+        await deployment.StartWorkerAsync();
+        var stored = await Eventually.UntilAsync(() => deployment.CallsAsync(prefix),
+            calls => calls.Count == CallCount && calls.All(c => c.Stage is "evaluated" or "failed"),
+            calls => $"{calls.Count(c => c.Stage is "evaluated" or "failed")} of {CallCount} calls finished "
+                + $"({string.Join(", ", calls.GroupBy(c => c.Stage).Select(g => $"{g.Key}: {g.Count()}"))})",
+            TimeSpan.FromSeconds(150));
+        Assert.All(stored, c => Assert.True(c.Stage == "evaluated" && c.ErrorMessage is null, $"{c.CallId}: {c.Stage} {c.ErrorMessage}"));
+        Assert.All(stored, c => Assert.Equal(1, c.EvaluationCount));
+        Assert.All(stored, c => Assert.Equal(0, c.DuplicateMetrics));
+
+        var ids = stored.Select(c => c.Id.ToString()).ToHashSet();
+        var deliveries = await Eventually.UntilAsync(
+            () => Task.FromResult(deployment.Webhooks.Requests.Select(r => r.Header("X-CEKURA-DELIVERY-ID"))
+                .Where(key => key is not null && ids.Contains(key.Split(':')[0])).ToList()),
+            keys => keys.Distinct().Count() >= CallCount,
+            keys => $"completion webhooks for {keys.Distinct().Count()} of {CallCount} calls", TimeSpan.FromSeconds(60));
+        Assert.Equal(stored.Select(c => $"{c.Id}:1").Order(), deliveries.Order());
+    }
+
+    /// <summary>Calls of this run whose CallReceived the broker confirmed (the outbox mark on the call row).</summary>
+    private async Task<int> ConfirmedAsync(string prefix) => await ScalarAsync(
+        "SELECT count(*) FROM calls WHERE call_id LIKE $prefix || '%' AND outbox_published_at IS NOT NULL", prefix);
+
+    private async Task<int> ScalarAsync(string sql, string prefix)
+    {
+        await using var connection = new SqliteConnection($"Data Source={deployment.SqlitePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$prefix", prefix);
+        return Convert.ToInt32(await command.ExecuteScalarAsync());
+    }
+
+    /// <summary>Messages ready (not delivered to any consumer) in the transcription queue.</summary>
+    private async Task<uint> ReadyAsync()
+    {
+        var factory = new ConnectionFactory { HostName = deployment.Broker.Host, Port = deployment.Broker.Port };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        return (await channel.QueueDeclarePassiveAsync(CallReceivedConsumerDefinition.Queue)).MessageCount;
+    }
+}
