@@ -9,9 +9,10 @@ namespace Cekura.EndToEnd.Tests.Faults;
 
 /// <summary>
 /// SIGTERM, as Kubernetes or <c>docker stop</c> sends it, to a worker process (the one executable with targets
-/// transcription, redaction, evaluation) holding stage messages it has not finished: it stops taking messages, finishes
-/// or hands back the ones in flight and exits with 0 within its shutdown timeout (the default, 25 s); a worker started
-/// afterwards finishes the rest, and every call is evaluated exactly once with one completion webhook.
+/// transcription, redaction, evaluation) in the middle of its work, holding more delivered messages than it has
+/// finished: it stops taking messages, finishes or hands back the ones in flight and exits with 0 (default shutdown
+/// timeout, 25 s); a worker started afterwards finishes the rest, and every call is evaluated exactly once with one
+/// completion webhook.
 /// </summary>
 [Trait("Category", "Faults")]
 public sealed class GracefulShutdownTests(FaultDeployment deployment, ITestOutputHelper output) : IClassFixture<FaultDeployment>
@@ -42,13 +43,15 @@ public sealed class GracefulShutdownTests(FaultDeployment deployment, ITestOutpu
             s => $"{s.Confirmed} of {CallCount} events confirmed, {s.Ready} ready in the transcription queue", TimeSpan.FromSeconds(60));
         output.WriteLine($"[shutdown] {CallCount - held.Ready} messages delivered to the worker before SIGTERM");
 
+        // Running again, it works through what it holds; once it has moved a call on, SIGTERM finds it mid-work.
         await worker.SignalAsync("CONT");
+        await Eventually.UntilAsync(() => MovedOnAsync(prefix), n => n > 0, n => $"{n} calls moved past received", TimeSpan.FromSeconds(60));
         await worker.SignalAsync("TERM");
         var stopping = System.Diagnostics.Stopwatch.StartNew();
         // Well inside Kubernetes' grace period in deploy/k8s (40 s) on an idle machine; generous here for a loaded one.
         var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(new CekuraOptions().ShutdownTimeoutSeconds + 60));
         output.WriteLine($"[shutdown] worker exited with {exitCode} {stopping.Elapsed.TotalSeconds:F1} s after SIGTERM; "
-            + $"calls it moved on: {await ScalarAsync("SELECT count(*) FROM calls WHERE call_id LIKE $prefix || '%' AND stage <> 'received'", prefix)}, "
+            + $"calls it moved on: {await MovedOnAsync(prefix)}, "
             + $"of which evaluated: {await ScalarAsync("SELECT count(*) FROM calls WHERE call_id LIKE $prefix || '%' AND stage = 'evaluated'", prefix)}");
         Assert.True(exitCode == 0, $"the worker exited with {exitCode}:\n{worker.Output}");
         Assert.DoesNotContain("Unhandled exception", worker.AllOutput);
@@ -76,6 +79,9 @@ public sealed class GracefulShutdownTests(FaultDeployment deployment, ITestOutpu
     /// <summary>Calls of this run whose CallReceived the broker confirmed (the outbox mark on the call row).</summary>
     private async Task<int> ConfirmedAsync(string prefix) => await ScalarAsync(
         "SELECT count(*) FROM calls WHERE call_id LIKE $prefix || '%' AND outbox_published_at IS NOT NULL", prefix);
+
+    private Task<int> MovedOnAsync(string prefix) =>
+        ScalarAsync("SELECT count(*) FROM calls WHERE call_id LIKE $prefix || '%' AND stage <> 'received'", prefix);
 
     private async Task<int> ScalarAsync(string sql, string prefix)
     {
