@@ -80,9 +80,15 @@ public sealed class FaultDeployment : IAsyncLifetime
         await process.DisposeAsync();
     }
 
-    public async Task StartWorkerAsync()
+    /// <summary>Starts the worker; <paramref name="settings"/> are added to (or override) its environment.</summary>
+    public async Task StartWorkerAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
-        Worker = ServiceProcess.Start("all-in-one", "Cekura.AllInOne", Environment("transcription,redaction,evaluation"));
+        var environment = Environment("transcription,redaction,evaluation");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+        Worker = ServiceProcess.Start("all-in-one", "Cekura.AllInOne", environment);
         await Worker.WaitHealthyAsync(TimeSpan.FromSeconds(120));
     }
 

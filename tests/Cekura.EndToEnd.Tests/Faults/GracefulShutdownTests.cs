@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Cekura.EndToEnd.Tests.Support;
 using Cekura.Hosting.Options;
 using Cekura.Transcription;
@@ -74,6 +75,77 @@ public sealed class GracefulShutdownTests(FaultDeployment deployment, ITestOutpu
             keys => keys.Distinct().Count() >= CallCount,
             keys => $"completion webhooks for {keys.Distinct().Count()} of {CallCount} calls", TimeSpan.FromSeconds(60));
         Assert.Equal(stored.Select(c => $"{c.Id}:1").Order(), deliveries.Order());
+    }
+
+    [SkippableFact]
+    public async Task A_stage_still_running_at_the_shutdown_timeout_is_cancelled_and_handed_back_not_failed()
+    {
+        deployment.Broker.SkipIfUnavailable();
+        await deployment.EnsureStartedAsync();
+        await using var llm = await StallingJudge.StartAsync();
+        var prefix = "sigterm-llm-" + Guid.NewGuid().ToString("N")[..8];
+        using var client = FaultDeployment.Client(deployment.LiveIngest[0]);
+        var agent = (await (await client.PostAsJsonAsync("/test_framework/v1/aiagents/", new { agent_name = prefix })).ReadJsonAsync())
+            .GetProperty("id").GetInt64();
+        var judged = await client.PostAsJsonAsync("/test_framework/v1/metrics/", new
+        {
+            name = "Polite", type = "llm_judge", eval_type = "binary", prompt = "Was the agent polite? {{transcript}}", agents = new[] { agent },
+        });
+        Assert.True(judged.IsSuccessStatusCode, await judged.Content.ReadAsStringAsync());
+        var metric = (await judged.ReadJsonAsync()).GetProperty("id").GetInt64();
+
+        // A worker whose LLM judge never answers (no client timeout, no retry) and a short shutdown timeout: its
+        // evaluations are still running when the consumers' cancellation fires (at 60 % of 4 s).
+        await StopWorkerAsync();
+        var llmSettings = new Dictionary<string, string>
+        {
+            ["Llm__BaseUrl"] = llm.BaseUrl + "/v1",
+            ["Llm__ApiKey"] = "sk-shutdown-test",
+            ["Llm__Model"] = "judge-model",
+            ["Llm__TimeoutSeconds"] = "600",
+            ["Llm__MaxRetries"] = "0",
+        };
+        await deployment.StartWorkerAsync(new Dictionary<string, string>(llmSettings) { ["Cekura__ShutdownTimeoutSeconds"] = "4" });
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, (await Calls.PostCallAsync(client, Calls.Body($"{prefix}-{i}", agent))).StatusCode);
+        }
+        await Eventually.UntilAsync(() => Task.FromResult(llm.Waiting), n => n >= 1, n => $"{n} judge requests waiting", TimeSpan.FromSeconds(90));
+
+        var worker = deployment.Worker;
+        await worker.SignalAsync("TERM");
+        var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"[shutdown] stalled worker exited with {exitCode}; judge requests it abandoned: {llm.Abandoned}");
+        Assert.True(exitCode == 0, $"the worker exited with {exitCode}:\n{worker.Output}");
+        Assert.True(llm.Abandoned >= 1, "no judge request was cancelled by the shutdown");
+        await worker.DisposeAsync();
+
+        // The next worker gets the handed-back evaluations, and this time the judge answers.
+        llm.Answer = true;
+        await deployment.StartWorkerAsync(llmSettings);
+        var stored = await Eventually.UntilAsync(() => deployment.CallsAsync(prefix),
+            calls => calls.Count == 3 && calls.All(c => c.Stage is "evaluated" or "failed"),
+            calls => $"{calls.Count(c => c.Stage is "evaluated" or "failed")} of 3 calls finished "
+                + $"({string.Join(", ", calls.GroupBy(c => c.Stage).Select(g => $"{g.Key}: {g.Count()}"))})",
+            TimeSpan.FromSeconds(150));
+        Assert.All(stored, c => Assert.True(c.Stage == "evaluated" && c.ErrorMessage is null, $"{c.CallId}: {c.Stage} {c.ErrorMessage}"));
+        Assert.All(stored, c => Assert.Equal(1, c.EvaluationCount));
+        Assert.All(stored, c => Assert.Equal(0, c.DuplicateMetrics));
+        foreach (var call in stored)
+        {
+            var detail = await (await client.GetAsync($"/observability/v2/call-logs/{call.Id}/")).ReadJsonAsync();
+            var judgedMetric = detail.GetProperty("evaluation").GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("id").GetInt64() == metric);
+            Assert.Equal(1, judgedMetric.GetProperty("score").GetDouble());
+        }
+    }
+
+    /// <summary>SIGTERM to the current worker and a wait for its clean exit.</summary>
+    private async Task StopWorkerAsync()
+    {
+        var worker = deployment.Worker;
+        await worker.SignalAsync("TERM");
+        Assert.Equal(0, await worker.WaitForExitAsync(TimeSpan.FromSeconds(90)));
+        await worker.DisposeAsync();
     }
 
     /// <summary>Calls of this run whose CallReceived the broker confirmed (the outbox mark on the call row).</summary>
