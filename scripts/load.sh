@@ -2,7 +2,8 @@
 # Measures a fresh deployment with the load generator (tools/Cekura.LoadGenerator) and prints its markdown report.
 #
 #   scripts/load.sh [embedded]     [generator args...]  the all-in-one host (scripts/run.sh's deployment) on a fresh data dir
-#   scripts/load.sh distributed    [generator args...]  gateway, ingest and each worker as its own process, RabbitMQ,
+#   scripts/load.sh distributed    [generator args...]  gateway, ingest and each worker as its own process (the one
+#                                                       executable with Cekura__Targets per process), RabbitMQ,
 #                                                       one shared SQLite file, recordings in s3rver (as scripts/test.sh)
 #   scripts/load.sh soak           [generator args...]  a fixed rate for $CEKURA_LOAD_SOAK_SECONDS (default 600) against
 #                                                       the embedded host ($CEKURA_LOAD_SOAK_DEPLOYMENT=distributed: one
@@ -107,9 +108,7 @@ start() {
 if [ "${CEKURA_LOAD_NO_BUILD:-0}" != 1 ]; then
   log "building (Release)"
   projects=(tools/Cekura.LoadGenerator/Cekura.LoadGenerator.csproj)
-  if [ "$mode" = embedded ] || { [ "$mode" = soak ] && [ "${CEKURA_LOAD_SOAK_DEPLOYMENT:-embedded}" = embedded ]; }; then
-    projects+=(services/all-in-one/Cekura.AllInOne.csproj)
-  else projects+=(services/{gateway,ingest,transcription,redaction,evaluation}/Cekura.*.csproj); fi
+  projects+=(services/all-in-one/Cekura.AllInOne.csproj)
   for p in "${projects[@]}"; do dotnet build "$p" -c Release -nologo -v quiet -clp:ErrorsOnly >&2; done
 fi
 generator=(dotnet "tools/Cekura.LoadGenerator/$bin/Cekura.LoadGenerator.dll")
@@ -186,8 +185,8 @@ start_distributed() {
     if [ "$module" = gateway ]; then
       extra=(Gateway__IngestUrl="http://127.0.0.1:${ports[0]}" CEKURA_API_KEY=$key "${common[@]}")
     fi
-    local assembly=Cekura.${module^}
-    start "$name" "services/$module/$bin" "$assembly.dll" "${ports[$i]}" "${shared[@]}" "${extra[@]}"
+    # The one executable, running this process's module.
+    start "$name" "services/all-in-one/$bin" Cekura.AllInOne.dll "${ports[$i]}" Cekura__Targets="$module" "${shared[@]}" "${extra[@]}"
     i=$((i + 1))
   done
   i=0

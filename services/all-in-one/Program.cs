@@ -9,8 +9,9 @@ if (GatewayCli.IsCommand(args))
     return await GatewayCli.RunAsync(args);
 }
 
-// Every module in one process by default (Cekura:Targets=all); a target list runs some of them.
+// The one Cekura executable: every module by default (Cekura:Targets=all); --target or Cekura__Targets runs some of them.
 var builder = WebApplication.CreateBuilder(args);
+builder.AddTargetFlag(args);
 builder.AddServiceDefaults("all");
 builder.AddTargetModules();
 builder.AddCekuraBus();

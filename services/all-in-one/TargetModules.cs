@@ -7,17 +7,28 @@ using Cekura.Transcription;
 
 namespace Cekura.AllInOne;
 
-/// <summary>Runs the modules named by <c>Cekura:Targets</c> through the same extension methods as each service's own executable.</summary>
+/// <summary>Runs the modules named by <c>Cekura:Targets</c> (or <c>--target</c>), each through its own <c>AddX()</c>/<c>MapX()</c>.</summary>
 public static class TargetModules
 {
+    /// <summary>
+    /// <c>--target=ingest,evaluation</c> (or <c>--target ingest,evaluation</c>) sets <c>Cekura:Targets</c>. It is added
+    /// last, so it wins over <c>Cekura__Targets</c> and appsettings.json, as a flag on the command line should.
+    /// </summary>
+    public static WebApplicationBuilder AddTargetFlag(this WebApplicationBuilder builder, string[] args)
+    {
+        builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
+        {
+            ["--target"] = $"{CekuraOptions.Section}:{nameof(CekuraOptions.Targets)}",
+        });
+        return builder;
+    }
+
     public static WebApplicationBuilder AddTargetModules(this WebApplicationBuilder builder)
     {
         var targets = Targets(builder.Configuration);
-        var unknown = targets.TargetSet.Except(CekuraOptions.Modules).ToList();
-        if (unknown.Count > 0)
+        if (targets.TargetProblem() is { } problem)
         {
-            throw new InvalidOperationException(
-                $"Unknown Cekura:Targets {string.Join(", ", unknown)}; use 'all' or some of {string.Join(", ", CekuraOptions.Modules)}.");
+            throw new InvalidOperationException(problem);
         }
         if (targets.Runs("gateway")) builder.AddGateway();
         if (targets.Runs("ingest")) builder.AddIngest();

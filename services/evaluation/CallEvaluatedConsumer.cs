@@ -53,5 +53,8 @@ public sealed class CallEvaluatedConsumer(
 
 public sealed class CallEvaluatedConsumerDefinition : ConsumerDefinition<CallEvaluatedConsumer>
 {
-    public CallEvaluatedConsumerDefinition() => EndpointName = "completion-webhooks";
+    /// <summary>The RabbitMQ queue; deploy/k8s's autoscaler watches it by this name.</summary>
+    public const string Queue = "completion-webhooks";
+
+    public CallEvaluatedConsumerDefinition() => EndpointName = Queue;
 }

@@ -48,12 +48,15 @@ public sealed class CallRedactedFaultConsumer(CallStageRunner runner) : IConsume
 
 public sealed class CallRedactedConsumerDefinition : ConsumerDefinition<CallRedactedConsumer>
 {
+    /// <summary>The RabbitMQ queue; deploy/k8s\'s autoscaler watches it by this name.</summary>
+    public const string Queue = "evaluation";
+
     private readonly BusOptions _options;
 
     public CallRedactedConsumerDefinition(IOptions<BusOptions> options)
     {
         _options = options.Value;
-        EndpointName = "evaluation";
+        EndpointName = Queue;
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,

@@ -32,12 +32,15 @@ public sealed class CallTranscribedFaultConsumer(CallStageRunner runner) : ICons
 
 public sealed class CallTranscribedConsumerDefinition : ConsumerDefinition<CallTranscribedConsumer>
 {
+    /// <summary>The RabbitMQ queue; deploy/k8s\'s autoscaler watches it by this name.</summary>
+    public const string Queue = "redaction";
+
     private readonly BusOptions _options;
 
     public CallTranscribedConsumerDefinition(IOptions<BusOptions> options)
     {
         _options = options.Value;
-        EndpointName = "redaction";
+        EndpointName = Queue;
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,

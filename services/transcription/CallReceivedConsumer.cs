@@ -26,12 +26,15 @@ public sealed class CallReceivedFaultConsumer(CallStageRunner runner) : IConsume
 
 public sealed class CallReceivedConsumerDefinition : ConsumerDefinition<CallReceivedConsumer>
 {
+    /// <summary>The RabbitMQ queue; deploy/k8s\'s autoscaler watches it by this name.</summary>
+    public const string Queue = "transcription";
+
     private readonly BusOptions _options;
 
     public CallReceivedConsumerDefinition(IOptions<BusOptions> options)
     {
         _options = options.Value;
-        EndpointName = "transcription";
+        EndpointName = Queue;
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,

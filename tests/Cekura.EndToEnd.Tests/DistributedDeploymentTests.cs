@@ -10,8 +10,9 @@ using Microsoft.Data.Sqlite;
 namespace Cekura.EndToEnd.Tests;
 
 /// <summary>
-/// The distributed deployment: gateway, ingest and the workers each as its own OS process (two transcription
-/// workers), talking through RabbitMQ, sharing a SQLite file, with recordings in an S3 server.
+/// The distributed deployment: the one Cekura executable started once per target (<c>--target=gateway</c>,
+/// <c>ingest</c>, two <c>transcription</c> workers, <c>redaction</c>, <c>evaluation</c>), each its own OS process,
+/// talking through RabbitMQ, sharing a SQLite file, with recordings in an S3 server.
 /// </summary>
 [Collection(RabbitMqFixture.Collection)]
 public sealed class DistributedDeploymentTests(RabbitMqFixture rabbit, S3Fixture s3) : IAsyncLifetime
@@ -57,15 +58,15 @@ public sealed class DistributedDeploymentTests(RabbitMqFixture rabbit, S3Fixture
             ["Outbox__SweepIntervalSeconds"] = "0.5",
             ["Gateway__InternalSecret"] = "internal-" + Guid.NewGuid().ToString("N"),
         };
-        var ingest = Start("ingest", "Cekura.Ingest", shared);
+        var ingest = Start("ingest", shared);
         var workers = new[]
         {
-            Start("transcription", "Cekura.Transcription", shared),
-            Start("transcription", "Cekura.Transcription", shared),
-            Start("redaction", "Cekura.Redaction", shared),
-            Start("evaluation", "Cekura.Evaluation", shared),
+            Start("transcription", shared),
+            Start("transcription", shared),
+            Start("redaction", shared),
+            Start("evaluation", shared),
         };
-        var gateway = Start("gateway", "Cekura.Gateway", new Dictionary<string, string>(shared)
+        var gateway = Start("gateway", new Dictionary<string, string>(shared)
         {
             ["Gateway__IngestUrl"] = ingest.BaseAddress.ToString(),
             ["CEKURA_API_KEY"] = ApiKey,
@@ -188,11 +189,15 @@ public sealed class DistributedDeploymentTests(RabbitMqFixture rabbit, S3Fixture
         Assert.Equal(HttpStatusCode.Unauthorized, (await direct.SendAsync(forged)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await new HttpClient { BaseAddress = gateway.BaseAddress }.GetAsync("/observability/v2/call-logs/")).StatusCode);
         Assert.All(workers, w => Assert.DoesNotContain("Unhandled exception", w.Output));
+        // Each process ran only its own target (the start-up report names the modules).
+        Assert.Contains("Cekura modules [gateway]", gateway.AllOutput);
+        Assert.Contains("Cekura modules [ingest]", ingest.AllOutput);
+        Assert.Contains("Cekura modules [transcription]", workers[0].AllOutput);
     }
 
-    private ServiceProcess Start(string folder, string assembly, IReadOnlyDictionary<string, string> environment)
+    private ServiceProcess Start(string target, IReadOnlyDictionary<string, string> environment)
     {
-        var process = ServiceProcess.Start(folder, assembly, environment);
+        var process = ServiceProcess.StartTargets(target, environment);
         _processes.Add(process);
         return process;
     }

@@ -401,7 +401,7 @@ public sealed class GatewayTests
     private static async Task<(int Status, string Output)> RunGatewayCliAsync(string dataDirectory, params string[] args)
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        var dll = Path.Combine(ServiceProcess.RepositoryRoot(), "services", "gateway", "bin", configuration, "net10.0", "Cekura.Gateway.dll");
+        var dll = Path.Combine(ServiceProcess.RepositoryRoot(), "services", "all-in-one", "bin", configuration, "net10.0", "Cekura.AllInOne.dll");
         var start = new ProcessStartInfo("dotnet", [dll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.Environment["Storage__DataDirectory"] = dataDirectory;
         using var process = Process.Start(start)!;

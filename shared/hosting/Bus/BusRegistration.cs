@@ -38,7 +38,16 @@ public static class BusRegistration
         }
 
         builder.Services.AddOptions<BusOptions>().BindConfiguration(BusOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
+        var shutdown = Defaults.GracefulShutdown.Timeout(builder.Configuration);
+        builder.Services.Configure<MassTransitHostOptions>(o =>
+        {
+            o.WaitUntilStarted = true;
+            // On stop the endpoints stop taking messages at once; stage messages in flight get 60 % of the shutdown
+            // timeout to finish, then their cancellation token fires and what is still unfinished goes back to the
+            // queue (never acknowledged) for another worker. The bus's wait ends at 80 %, leaving the rest to the host.
+            o.ConsumerStopTimeout = shutdown * 0.6;
+            o.StopTimeout = shutdown * 0.8;
+        });
         builder.Services.AddMassTransit(x =>
         {
             // MassTransit 8.4+ otherwise posts a usage report (bus, transport, endpoints) to an outside host a while after

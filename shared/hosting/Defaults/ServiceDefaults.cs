@@ -31,7 +31,7 @@ public static class ServiceDefaults
             InitialData = [new($"{CekuraOptions.Section}:{nameof(CekuraOptions.Targets)}", defaultTargets)],
         });
         builder.AddShortEnvironmentSettings();
-        builder.Services.AddOptions<CekuraOptions>().BindConfiguration(CekuraOptions.Section)
+        builder.Services.AddOptions<CekuraOptions>().BindConfiguration(CekuraOptions.Section).ValidateDataAnnotations()
             .Validate(o => string.IsNullOrWhiteSpace(o.PublicBaseUrl) || PublicOrigin.IsValidBaseUrl(o.PublicBaseUrl),
                 "Cekura:PublicBaseUrl must be an absolute http(s) URL without query, fragment or credentials, e.g. https://calls.example.com.")
             .ValidateOnStart();
@@ -42,16 +42,23 @@ public static class ServiceDefaults
         builder.Services.ConfigureHttpJsonOptions(o => CopyJsonOptions(o.SerializerOptions));
         builder.Services.AddHealthChecks();
         builder.Services.AddHostedService<StartupReport>();
+        builder.AddGracefulShutdown();
         builder.AddCekuraTelemetry(defaultTargets);
         builder.AddCekuraStorage();
         return builder;
     }
 
+    /// <summary>Ready: stores reachable, bus started (Kubernetes' readiness probe, compose's health check).</summary>
+    public const string ReadinessPath = "/health";
+
+    /// <summary>Alive: the process answers (Kubernetes' liveness and startup probes).</summary>
+    public const string LivenessPath = "/alive";
+
     /// <summary><c>/health</c>: ready (stores reachable, bus started); <c>/alive</c>: the process answers. Neither needs a key.</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
-        app.MapHealthChecks("/health");
-        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks(ReadinessPath);
+        app.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = _ => false });
         return app;
     }
 

@@ -28,7 +28,7 @@ public sealed class FaultDeployment : IAsyncLifetime
     /// <summary>The ingest replicas that are up now (a load generator spreads its calls over them).</summary>
     public IReadOnlyList<ServiceProcess> LiveIngest => _ingest.Where(p => p is not null).Select(p => p!).ToList();
 
-    private string SqlitePath => Path.Combine(_dataDirectory, "cekura.db");
+    public string SqlitePath => Path.Combine(_dataDirectory, "cekura.db");
 
     public async Task InitializeAsync()
     {
@@ -81,9 +81,15 @@ public sealed class FaultDeployment : IAsyncLifetime
         await process.DisposeAsync();
     }
 
-    public async Task StartWorkerAsync()
+    /// <summary>Starts the worker; <paramref name="settings"/> are added to (or override) its environment.</summary>
+    public async Task StartWorkerAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
-        Worker = ServiceProcess.Start("all-in-one", "Cekura.AllInOne", Environment("transcription,redaction,evaluation"));
+        var environment = Environment("transcription,redaction,evaluation");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+        Worker = ServiceProcess.Start("all-in-one", "Cekura.AllInOne", environment);
         await Worker.WaitHealthyAsync(TimeSpan.FromSeconds(120));
     }
 

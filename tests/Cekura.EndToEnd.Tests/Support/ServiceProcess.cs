@@ -5,7 +5,7 @@ using System.Net.Sockets;
 
 namespace Cekura.EndToEnd.Tests.Support;
 
-/// <summary>One service executable started as its own OS process, as a distributed deployment runs it.</summary>
+/// <summary>The Cekura executable (or a module's build output) started as its own OS process, as a distributed deployment runs it.</summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -27,9 +27,14 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Everything the process printed so far.</summary>
     public string AllOutput => string.Join("\n", _output);
 
+    /// <summary>The one Cekura executable running <paramref name="targets"/> (passed as <c>--target</c>).</summary>
+    public static ServiceProcess StartTargets(string targets, IReadOnlyDictionary<string, string> environment) =>
+        Start("all-in-one", "Cekura.AllInOne", environment, arguments: [$"--target={targets}"]);
+
     /// <summary>Starts <c>services/{folder}</c>'s build output (same configuration as the tests) with <paramref name="environment"/>.</summary>
     public static ServiceProcess Start(
-        string folder, string assembly, IReadOnlyDictionary<string, string> environment, bool bindUrls = true)
+        string folder, string assembly, IReadOnlyDictionary<string, string> environment, bool bindUrls = true,
+        IReadOnlyList<string>? arguments = null)
     {
         var port = bindUrls ? FreePort() : int.Parse(environment["CEKURA_PORT"]);
         var dll = Path.Combine(RepositoryRoot(), "services", folder, "bin", BuildConfiguration(), "net10.0", assembly + ".dll");
@@ -37,7 +42,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             throw new FileNotFoundException($"Build the solution first: {dll} is missing.", dll);
         }
-        var start = new ProcessStartInfo("dotnet", [dll])
+        var start = new ProcessStartInfo("dotnet", [dll, .. arguments ?? []])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -89,6 +94,32 @@ public sealed class ServiceProcess : IAsyncDisposable
             await Task.Delay(200);
         }
         throw new TimeoutException($"{Name} was not healthy within {timeout}:\n{Output}");
+    }
+
+    /// <summary>Sends a POSIX signal (<c>TERM</c>, <c>STOP</c>, <c>CONT</c>) to the process, as an orchestrator or a debugger would.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString()])!;
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} exited with {kill.ExitCode}");
+        }
+    }
+
+    /// <summary>The exit code once the process ends by itself within <paramref name="timeout"/>; a <see cref="TimeoutException"/> otherwise.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} did not exit within {timeout}:\n{Output}");
+        }
+        return _process.ExitCode;
     }
 
     private bool _disposed;

@@ -1,0 +1,176 @@
+using System.Net.Http.Json;
+using Cekura.EndToEnd.Tests.Support;
+using Cekura.Hosting.Options;
+using Cekura.Transcription;
+using Microsoft.Data.Sqlite;
+using RabbitMQ.Client;
+using Xunit.Abstractions;
+
+namespace Cekura.EndToEnd.Tests.Faults;
+
+/// <summary>
+/// SIGTERM, as Kubernetes or <c>docker stop</c> sends it, to a worker process (the one executable with targets
+/// transcription, redaction, evaluation) in the middle of its work, holding more delivered messages than it has
+/// finished: it stops taking messages, finishes or hands back the ones in flight and exits with 0 (default shutdown
+/// timeout, 25 s); a worker started afterwards finishes the rest, and every call is evaluated exactly once with one
+/// completion webhook.
+/// </summary>
+[Trait("Category", "Faults")]
+public sealed class GracefulShutdownTests(FaultDeployment deployment, ITestOutputHelper output) : IClassFixture<FaultDeployment>
+{
+    private const int CallCount = 48;
+
+    [SkippableFact]
+    public async Task A_worker_stopped_with_SIGTERM_mid_work_exits_cleanly_and_loses_and_doubles_nothing()
+    {
+        deployment.Broker.SkipIfUnavailable();
+        await deployment.EnsureStartedAsync();
+        var prefix = "sigterm-" + Guid.NewGuid().ToString("N")[..8];
+
+        // Frozen (SIGSTOP), the worker still holds its channel: the broker hands it up to a prefetch of messages that
+        // it cannot finish yet, which is what "in flight" means to the broker.
+        var worker = deployment.Worker;
+        await worker.SignalAsync("STOP");
+        using (var client = FaultDeployment.Client(deployment.LiveIngest[0]))
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, CallCount)
+                .Select(i => Calls.PostCallAsync(client, Calls.Body($"{prefix}-{i}", deployment.AgentId))));
+            Assert.All(answers, a => Assert.Equal(System.Net.HttpStatusCode.Created, a.StatusCode));
+        }
+        // Every event confirmed by the broker and fewer than all of them ready in the queue: the rest were delivered
+        // to the frozen worker (the queue's only consumer) and are unacknowledged.
+        var held = await Eventually.UntilAsync(async () => (Confirmed: await ConfirmedAsync(prefix), Ready: await ReadyAsync()),
+            s => s.Confirmed == CallCount && s.Ready < CallCount,
+            s => $"{s.Confirmed} of {CallCount} events confirmed, {s.Ready} ready in the transcription queue", TimeSpan.FromSeconds(60));
+        output.WriteLine($"[shutdown] {CallCount - held.Ready} messages delivered to the worker before SIGTERM");
+
+        // Running again, it works through what it holds; once it has moved a call on, SIGTERM finds it mid-work.
+        await worker.SignalAsync("CONT");
+        await Eventually.UntilAsync(() => MovedOnAsync(prefix), n => n > 0, n => $"{n} calls moved past received", TimeSpan.FromSeconds(60));
+        await worker.SignalAsync("TERM");
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        // Well inside Kubernetes' grace period in deploy/k8s (40 s) on an idle machine; generous here for a loaded one.
+        var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(new CekuraOptions().ShutdownTimeoutSeconds + 60));
+        output.WriteLine($"[shutdown] worker exited with {exitCode} {stopping.Elapsed.TotalSeconds:F1} s after SIGTERM; "
+            + $"calls it moved on: {await MovedOnAsync(prefix)}, "
+            + $"of which evaluated: {await ScalarAsync("SELECT count(*) FROM calls WHERE call_id LIKE $prefix || '%' AND stage = 'evaluated'", prefix)}");
+        Assert.True(exitCode == 0, $"the worker exited with {exitCode}:\n{worker.Output}");
+        Assert.DoesNotContain("Unhandled exception", worker.AllOutput);
+        await worker.DisposeAsync();
+
+        await deployment.StartWorkerAsync();
+        var stored = await Eventually.UntilAsync(() => deployment.CallsAsync(prefix),
+            calls => calls.Count == CallCount && calls.All(c => c.Stage is "evaluated" or "failed"),
+            calls => $"{calls.Count(c => c.Stage is "evaluated" or "failed")} of {CallCount} calls finished "
+                + $"({string.Join(", ", calls.GroupBy(c => c.Stage).Select(g => $"{g.Key}: {g.Count()}"))})",
+            TimeSpan.FromSeconds(150));
+        Assert.All(stored, c => Assert.True(c.Stage == "evaluated" && c.ErrorMessage is null, $"{c.CallId}: {c.Stage} {c.ErrorMessage}"));
+        Assert.All(stored, c => Assert.Equal(1, c.EvaluationCount));
+        Assert.All(stored, c => Assert.Equal(0, c.DuplicateMetrics));
+
+        var ids = stored.Select(c => c.Id.ToString()).ToHashSet();
+        var deliveries = await Eventually.UntilAsync(
+            () => Task.FromResult(deployment.Webhooks.Requests.Select(r => r.Header("X-CEKURA-DELIVERY-ID"))
+                .Where(key => key is not null && ids.Contains(key.Split(':')[0])).ToList()),
+            keys => keys.Distinct().Count() >= CallCount,
+            keys => $"completion webhooks for {keys.Distinct().Count()} of {CallCount} calls", TimeSpan.FromSeconds(60));
+        Assert.Equal(stored.Select(c => $"{c.Id}:1").Order(), deliveries.Order());
+    }
+
+    [SkippableFact]
+    public async Task A_stage_still_running_at_the_shutdown_timeout_is_cancelled_and_handed_back_not_failed()
+    {
+        deployment.Broker.SkipIfUnavailable();
+        await deployment.EnsureStartedAsync();
+        await using var llm = await StallingJudge.StartAsync();
+        var prefix = "sigterm-llm-" + Guid.NewGuid().ToString("N")[..8];
+        using var client = FaultDeployment.Client(deployment.LiveIngest[0]);
+        var agent = (await (await client.PostAsJsonAsync("/test_framework/v1/aiagents/", new { agent_name = prefix })).ReadJsonAsync())
+            .GetProperty("id").GetInt64();
+        var judged = await client.PostAsJsonAsync("/test_framework/v1/metrics/", new
+        {
+            name = "Polite", type = "llm_judge", eval_type = "binary", prompt = "Was the agent polite? {{transcript}}", agents = new[] { agent },
+        });
+        Assert.True(judged.IsSuccessStatusCode, await judged.Content.ReadAsStringAsync());
+        var metric = (await judged.ReadJsonAsync()).GetProperty("id").GetInt64();
+
+        // A worker whose LLM judge never answers (no client timeout, no retry) and a short shutdown timeout: its
+        // evaluations are still running when the consumers' cancellation fires (at 60 % of 4 s).
+        await StopWorkerAsync();
+        var llmSettings = new Dictionary<string, string>
+        {
+            ["Llm__BaseUrl"] = llm.BaseUrl + "/v1",
+            ["Llm__ApiKey"] = "sk-shutdown-test",
+            ["Llm__Model"] = "judge-model",
+            ["Llm__TimeoutSeconds"] = "600",
+            ["Llm__MaxRetries"] = "0",
+        };
+        await deployment.StartWorkerAsync(new Dictionary<string, string>(llmSettings) { ["Cekura__ShutdownTimeoutSeconds"] = "4" });
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, (await Calls.PostCallAsync(client, Calls.Body($"{prefix}-{i}", agent))).StatusCode);
+        }
+        await Eventually.UntilAsync(() => Task.FromResult(llm.Waiting), n => n >= 1, n => $"{n} judge requests waiting", TimeSpan.FromSeconds(90));
+
+        var worker = deployment.Worker;
+        await worker.SignalAsync("TERM");
+        var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"[shutdown] stalled worker exited with {exitCode}; judge requests it abandoned: {llm.Abandoned}");
+        Assert.True(exitCode == 0, $"the worker exited with {exitCode}:\n{worker.Output}");
+        Assert.True(llm.Abandoned >= 1, "no judge request was cancelled by the shutdown");
+        await worker.DisposeAsync();
+
+        // The next worker gets the handed-back evaluations, and this time the judge answers.
+        llm.Answer = true;
+        await deployment.StartWorkerAsync(llmSettings);
+        var stored = await Eventually.UntilAsync(() => deployment.CallsAsync(prefix),
+            calls => calls.Count == 3 && calls.All(c => c.Stage is "evaluated" or "failed"),
+            calls => $"{calls.Count(c => c.Stage is "evaluated" or "failed")} of 3 calls finished "
+                + $"({string.Join(", ", calls.GroupBy(c => c.Stage).Select(g => $"{g.Key}: {g.Count()}"))})",
+            TimeSpan.FromSeconds(150));
+        Assert.All(stored, c => Assert.True(c.Stage == "evaluated" && c.ErrorMessage is null, $"{c.CallId}: {c.Stage} {c.ErrorMessage}"));
+        Assert.All(stored, c => Assert.Equal(1, c.EvaluationCount));
+        Assert.All(stored, c => Assert.Equal(0, c.DuplicateMetrics));
+        foreach (var call in stored)
+        {
+            var detail = await (await client.GetAsync($"/observability/v2/call-logs/{call.Id}/")).ReadJsonAsync();
+            var judgedMetric = detail.GetProperty("evaluation").GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("id").GetInt64() == metric);
+            Assert.Equal(1, judgedMetric.GetProperty("score").GetDouble());
+        }
+    }
+
+    /// <summary>SIGTERM to the current worker and a wait for its clean exit.</summary>
+    private async Task StopWorkerAsync()
+    {
+        var worker = deployment.Worker;
+        await worker.SignalAsync("TERM");
+        Assert.Equal(0, await worker.WaitForExitAsync(TimeSpan.FromSeconds(90)));
+        await worker.DisposeAsync();
+    }
+
+    /// <summary>Calls of this run whose CallReceived the broker confirmed (the outbox mark on the call row).</summary>
+    private async Task<int> ConfirmedAsync(string prefix) => await ScalarAsync(
+        "SELECT count(*) FROM calls WHERE call_id LIKE $prefix || '%' AND outbox_published_at IS NOT NULL", prefix);
+
+    private Task<int> MovedOnAsync(string prefix) =>
+        ScalarAsync("SELECT count(*) FROM calls WHERE call_id LIKE $prefix || '%' AND stage <> 'received'", prefix);
+
+    private async Task<int> ScalarAsync(string sql, string prefix)
+    {
+        await using var connection = new SqliteConnection($"Data Source={deployment.SqlitePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$prefix", prefix);
+        return Convert.ToInt32(await command.ExecuteScalarAsync());
+    }
+
+    /// <summary>Messages ready (not delivered to any consumer) in the transcription queue.</summary>
+    private async Task<uint> ReadyAsync()
+    {
+        var factory = new ConnectionFactory { HostName = deployment.Broker.Host, Port = deployment.Broker.Port };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        return (await channel.QueueDeclarePassiveAsync(CallReceivedConsumerDefinition.Queue)).MessageCount;
+    }
+}
