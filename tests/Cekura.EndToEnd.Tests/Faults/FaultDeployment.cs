@@ -84,12 +84,7 @@ public sealed class FaultDeployment : IAsyncLifetime
     /// <summary>Starts the worker; <paramref name="settings"/> are added to (or override) its environment.</summary>
     public async Task StartWorkerAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
-        var environment = Environment("transcription,redaction,evaluation");
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-        {
-            environment[key] = value;
-        }
-        Worker = ServiceProcess.Start("all-in-one", "Cekura.AllInOne", environment);
+        Worker = ServiceProcess.Start("all-in-one", "Cekura.AllInOne", Environment("transcription,redaction,evaluation", settings));
         await Worker.WaitHealthyAsync(TimeSpan.FromSeconds(120));
     }
 
@@ -99,12 +94,7 @@ public sealed class FaultDeployment : IAsyncLifetime
     /// </summary>
     public async Task<ServiceProcess> StartProcessAsync(string targets, IReadOnlyDictionary<string, string> settings)
     {
-        var environment = Environment(targets);
-        foreach (var (name, value) in settings)
-        {
-            environment[name] = value;
-        }
-        var process = ServiceProcess.Start("all-in-one", "Cekura.AllInOne", environment);
+        var process = ServiceProcess.Start("all-in-one", "Cekura.AllInOne", Environment(targets, settings));
         _others.Add(process);
         await process.WaitHealthyAsync(TimeSpan.FromSeconds(120));
         return process;
@@ -145,6 +135,17 @@ public sealed class FaultDeployment : IAsyncLifetime
                 reader.IsDBNull(5) ? null : reader.GetString(5)));
         }
         return calls;
+    }
+
+    /// <summary>The shared settings of a process running <paramref name="targets"/>, with <paramref name="settings"/> added or overriding.</summary>
+    private Dictionary<string, string> Environment(string targets, IReadOnlyDictionary<string, string>? settings)
+    {
+        var environment = Environment(targets);
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+        return environment;
     }
 
     private Dictionary<string, string> Environment(string targets) => new()
