@@ -35,7 +35,7 @@ public static class SpanEvaluator
     public static IReadOnlyList<MetricResult> Evaluate(CallTrace callTrace, TimedSpeech speech)
     {
         var reason = callTrace.Missing
-            ?? (callTrace.Trace is not { Spans.Count: > 0 } found ? $"no spans were received for trace {callTrace.Trace?.TraceId}." : null);
+            ?? (callTrace.Trace is not { Spans.Count: > 0 } ? $"no spans were received for trace {callTrace.Trace?.TraceId}." : null);
         if (reason is not null)
         {
             return [.. Metrics.Select(m => NotEvaluated(m, reason, []))];
