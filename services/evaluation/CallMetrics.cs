@@ -6,6 +6,7 @@ using Cekura.Evaluation.Llm.Classification;
 using Cekura.Evaluation.Llm.Judge;
 using Cekura.Evaluation.Llm.Prompts;
 using Cekura.Evaluation.Metrics;
+using Cekura.Evaluation.Metrics.Spans;
 using Cekura.Hosting.Storage;
 
 namespace Cekura.Evaluation;
@@ -18,17 +19,20 @@ public sealed record EvaluationResults(IReadOnlyList<MetricResult> Metrics, bool
 /// metrics its agent enables plus those its <c>metric_ids</c> name (LLM judges, then custom code), and the topic and drop-off
 /// classifications against the agent's nodes. A partial evaluation (<see cref="CallLog.PendingMetricIds"/>) runs
 /// only the custom metrics it names and leaves the classifications alone.
+/// The span metrics read the agent's trace from <paramref name="traces"/>; a host without a trace store (none is
+/// registered) reports them "not evaluated", as it does for a call without a <c>trace_id</c>.
 /// </summary>
 public sealed class CallMetrics(
     IMetricStore metricStore, LlmJudge judge, Lazy<CustomCodeRunner> customCode, TopicClassifier topics, DropoffClassifier dropoffs,
-    ILogger<CallMetrics> logger)
+    ILogger<CallMetrics> logger, IAgentTraceStore? traces = null)
 {
     public async Task<EvaluationResults> EvaluateAsync(CallLog call, Agent? agent, CancellationToken cancellationToken)
     {
         var thresholds = new MetricThresholds(
             agent?.SilenceDurationSeconds ?? MetricThresholds.DefaultSeconds, agent?.InfraIssuesTimeoutSeconds ?? MetricThresholds.DefaultSeconds);
+        var trace = await TraceAsync(call, cancellationToken);
         var catalogue = CallEvaluator.Evaluate(
-            call.TranscriptObject, call.RecordingData, call.DurationSeconds, call.CallEndedReason, thresholds).Metrics;
+            call.TranscriptObject, call.RecordingData, call.DurationSeconds, call.CallEndedReason, thresholds, trace).Metrics;
 
         var only = call.PendingMetricIds?.ToHashSet();
         var customIds = (agent?.MetricIds ?? []).Concat(call.MetricIds)
@@ -69,6 +73,23 @@ public sealed class CallMetrics(
         var topic = await topics.ClassifyAsync(Nodes(agent?.TopicNodes), transcript, cancellationToken);
         var dropoff = await dropoffs.ClassifyAsync(Nodes(agent?.DropoffNodes), transcript, cancellationToken);
         return new EvaluationResults(metrics, Classified: true, topic.Node, dropoff.Node);
+    }
+
+    private async Task<CallTrace> TraceAsync(CallLog call, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(call.TraceId))
+        {
+            return CallTrace.Unavailable("the call has no trace_id.");
+        }
+        if (traces is null)
+        {
+            return CallTrace.Unavailable("this deployment keeps no agent spans (no trace store is configured).");
+        }
+        // Send Calls' trace_id is case-insensitive hex; the store keys traces by the lower-case form OTLP gives.
+        var trace = await traces.GetAsync(call.ProjectId, call.TraceId.ToLowerInvariant(), cancellationToken);
+        return trace is null
+            ? CallTrace.Unavailable($"no spans were received for trace {call.TraceId}.")
+            : CallTrace.Found(trace, call.Timestamp);
     }
 
     private async Task<MetricResult> JudgeAsync(MetricDefinition metric, JudgeContext context, CancellationToken cancellationToken)

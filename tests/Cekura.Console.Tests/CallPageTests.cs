@@ -1,5 +1,10 @@
 using System.Text.Json.Nodes;
 using Cekura.Console.Tests.Support;
+using Cekura.Contracts.Traces;
+using Cekura.Hosting.Storage;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Extensions.DependencyInjection;
 using Cekura.TestSupport.Audio;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -142,6 +147,67 @@ public sealed class CallPageTests(ConsoleFixture fixture) : IDisposable
         // Turns still list their times, but nothing to seek.
         await Expect(page.Locator(".turn.seekable")).ToHaveCountAsync(0);
         await Expect(page.Locator(".turn")).ToHaveCountAsync(2);
+    }
+
+    [SkippableFact]
+    public async Task The_latency_breakdown_shows_a_labelled_stacked_bar_per_reply_from_the_agents_spans()
+    {
+        var page = await fixture.NewPageAsync();
+        using var api = fixture.Host.ApiClient();
+        var traceId = Guid.NewGuid().ToString("N");
+        var start = new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
+        AgentSpan Span(string name, double from, double to, string? parent = "b7ad6b7169203331") =>
+            new(traceId, Guid.NewGuid().ToString("N")[..16], parent, name, "voice-agent",
+                start.AddMilliseconds(from * 1000), start.AddMilliseconds(to * 1000), new Dictionary<string, object?>());
+        // Replies at 2.0 → 2.9 s and 6.0 → 7.4 s: stt, model, tts, the rest uncovered; a tool call in the second.
+        await fixture.Host.Services.GetRequiredService<IAgentTraceStore>().AppendAsync(1,
+        [
+            Span("conversation", 0, 10, parent: null), Span("stt", 1.9, 2.15), Span("llm", 2.15, 2.55), Span("tts", 2.55, 2.8),
+            Span("stt", 6.0, 6.2), Span("llm", 6.2, 7.1), Span("tool_call", 6.4, 6.9), Span("tts", 7.1, 7.3),
+        ], CancellationToken.None);
+        var body = new JsonObject
+        {
+            ["call_id"] = "breakdown-" + traceId[..8],
+            ["agent"] = 1,
+            ["trace_id"] = traceId,
+            ["timestamp"] = start.ToString("O"),
+            ["transcript_json"] = new JsonArray
+            {
+                Turn("Testing Agent", "I'd like to book a table.", 0.5, 2.0),
+                Turn("Main Agent", "Sure, for when?", 2.9, 4.0),
+                Turn("Testing Agent", "Tonight at six.", 4.5, 6.0),
+                Turn("Main Agent", "Booked for six.", 7.4, 8.5),
+            },
+        };
+        var id = await ConsolePages.SendAsync(api, body);
+        await ConsolePages.WaitEvaluatedAsync(api, id);
+
+        await ConsolePages.SignInAsync(page);
+        await page.GotoAsync($"/console/calls/{id}");
+
+        var section = page.Locator("section[aria-labelledby='breakdown-title']");
+        await Expect(section.GetByRole(AriaRole.Heading, new() { Name = "Latency breakdown" })).ToBeVisibleAsync();
+        await Expect(section.Locator(".breakdown-row")).ToHaveCountAsync(2);
+        // Each bar is an image whose name says every segment in words, not in colour only; the legend names the kinds.
+        await Expect(section.GetByRole(AriaRole.Img).First).ToHaveAttributeAsync("aria-label",
+            "Reply 1, 900 ms: Speech-to-text 150 ms, Model 400 ms, Speech synthesis 250 ms, Uncovered (no span) 100 ms");
+        await Expect(section.Locator(".breakdown-row").Nth(1).Locator(".breakdown-segment"))
+            .ToHaveCountAsync(6); // stt, llm, tool call, llm, tts, uncovered
+        await Expect(section.Locator(".legend li")).ToHaveTextAsync(["Speech-to-text", "Model", "Speech synthesis", "Tool calls", "Uncovered (no span)"]);
+        await Expect(section.Locator(".breakdown-row").Nth(1).Locator(".breakdown-total")).ToHaveTextAsync("1400 ms");
+        // Segments are laid out in proportion: reply 1's bar fills 900/1400 of the width reply 2's fills.
+        var widths = await section.Locator(".breakdown-bar").EvaluateAllAsync<double[]>(
+            "bars => bars.map(b => [...b.children].reduce((sum, c) => sum + c.getBoundingClientRect().width, 0))");
+        Assert.Equal(900.0 / 1400, widths[0] / widths[1], 2);
+
+        var axe = await page.RunAxe(new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+        });
+        Assert.NotEmpty(axe.Passes);
+        Assert.True(axe.Violations.Length == 0,
+            string.Join("\n", axe.Violations.Select(v => $"{v.Id}: {v.Help}: {string.Join(" | ", v.Nodes.Select(n => n.Html).Take(3))}")));
+        await ConsolePages.ScreenshotAsync(page, "call-latency-breakdown");
     }
 
     private static JsonObject Turn(string role, string content, double start, double end) => new()

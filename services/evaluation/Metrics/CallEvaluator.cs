@@ -10,6 +10,7 @@ using Cekura.Evaluation.Metrics.Latency;
 using Cekura.Evaluation.Metrics.Monologue;
 using Cekura.Evaluation.Metrics.Repetition;
 using Cekura.Evaluation.Metrics.SilenceDetection;
+using Cekura.Evaluation.Metrics.Spans;
 using Cekura.Evaluation.Metrics.StopTime;
 using Cekura.Evaluation.Metrics.TalkRatio;
 using Cekura.Evaluation.Metrics.ToolCalls;
@@ -36,8 +37,9 @@ public static class CallEvaluator
     /// <param name="durationSeconds">The call's duration when known: Talk Ratio's denominator, and the end of the
     /// last silence Infrastructure Issues checks.</param>
     /// <param name="endedReason">The provider's <c>call_ended_reason</c>, for Call End Reason.</param>
+    /// <param name="trace">The voice agent's own spans for metrics 15-19; without it they are "not evaluated".</param>
     public static CallVerdict Evaluate(IReadOnlyList<TranscriptEntry> transcript, RecordingData? recording = null,
-        double? durationSeconds = null, string? endedReason = null, MetricThresholds? thresholds = null)
+        double? durationSeconds = null, string? endedReason = null, MetricThresholds? thresholds = null, CallTrace? trace = null)
     {
         thresholds ??= new MetricThresholds();
         var speech = SpeechTurns.Choose(transcript, recording);
@@ -72,6 +74,7 @@ public static class CallEvaluator
             TurnCounts(TurnCountMetric.Compute(transcript)),
             Repetition(RepetitionMetric.Compute(transcript)),
         };
+        metrics.AddRange(SpanEvaluator.Evaluate(trace ?? CallTrace.Unavailable("the call has no trace_id."), speech));
         // No rubric is configured yet, so every rule is "skipped" and the call counts as a success (metrics.md).
         return new CallVerdict(metrics, Success: true);
     }

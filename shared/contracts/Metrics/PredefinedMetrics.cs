@@ -82,11 +82,36 @@ public static class PredefinedMetrics
         "Agent turns of at least 4 distinct tokens (lower-cased, punctuation as a separator) whose token set has Jaccard similarity >= 0.8 " +
         "with an earlier such agent turn's.");
 
+    // Metrics 15-19 come from the voice agent's own OpenTelemetry spans, linked to the call by its trace_id; without
+    // a trace id, or with no span received for it, they are "not evaluated" with the reason.
+
+    public static readonly PredefinedMetric SttLatency = new(
+        15, "STT Latency", "numeric",
+        "Mean duration in ms of the agent's \"stt\" spans (speech-to-text); P50, P90 and the span count in the explanation and extra.");
+
+    public static readonly PredefinedMetric LlmLatency = new(
+        16, "LLM Latency", "numeric",
+        "Mean duration in ms of the agent's \"llm\" spans (the language model); P50, P90 and the span count in the explanation and extra.");
+
+    public static readonly PredefinedMetric TtsLatency = new(
+        17, "TTS Latency", "numeric",
+        "Mean duration in ms of the agent's \"tts\" spans (speech synthesis); P50, P90 and the span count in the explanation and extra.");
+
+    public static readonly PredefinedMetric LlmTokens = new(
+        18, "LLM Tokens", "numeric",
+        "Sum of gen_ai.usage.input_tokens + gen_ai.usage.output_tokens over the \"llm\" and \"s2s\" spans; the split in extra.");
+
+    public static readonly PredefinedMetric LatencyBreakdown = new(
+        19, "Latency Breakdown", "numeric",
+        "Each agent reply's latency (as Latency measures it) split into contiguous segments that sum to it: speech-to-text, " +
+        "model (llm, s2s), speech synthesis, tool calls, and what no span covers (uncovered); overlaps go to tool call > tts > " +
+        "model > stt. Score: the percentage of the total latency that spans cover; extra.turns has each reply's segments.");
+
     public static readonly IReadOnlyList<PredefinedMetric> All =
     [
         Latency, AiInterruptingUser, UserInterruptingAi, InterruptionScore, StopTimeAfterInterruption, TalkRatio,
         LongestMonologue, WordsPerMinute, SilenceDetection, InfrastructureIssues, ToolCallSuccess, CallEndReason,
-        TurnCounts, UnnecessaryRepetition,
+        TurnCounts, UnnecessaryRepetition, SttLatency, LlmLatency, TtsLatency, LlmTokens, LatencyBreakdown,
     ];
 
     public static PredefinedMetric? Find(long id) => All.FirstOrDefault(m => m.Id == id);

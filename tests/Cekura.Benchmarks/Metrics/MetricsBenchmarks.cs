@@ -8,8 +8,10 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Cekura.Benchmarks.Redaction;
 using Cekura.Contracts;
 using Cekura.Contracts.Calls;
+using Cekura.Contracts.Traces;
 using Cekura.Evaluation.CustomCode;
 using Cekura.Evaluation.Metrics;
+using Cekura.Evaluation.Metrics.Spans;
 
 namespace Cekura.Benchmarks.Metrics;
 
@@ -40,8 +42,10 @@ public static class MetricsBenchmarks
             var cases = new (string Name, Action Call)[]
             {
                 ("JsonSerializer.Serialize(call) [baseline]", () => bench.Serialize_call()),
-                ("14 predefined metrics, transcript timing", () => bench.Predefined_metrics_from_transcript()),
-                ("14 predefined metrics, recording segments", () => bench.Predefined_metrics_from_recording()),
+                ("predefined metrics, no trace, transcript", () => bench.Predefined_metrics_from_transcript()),
+                ("predefined metrics, no trace, recording", () => bench.Predefined_metrics_from_recording()),
+                ("predefined metrics + 600 spans, recording", () => bench.Predefined_metrics_with_spans()),
+                ("span metrics 15-19 alone, 600 spans", () => bench.Span_metrics()),
                 ("custom_code data JSON (CustomCodeData)", () => bench.Custom_code_data()),
                 ("one custom_code metric (sandbox run)", () => bench.Custom_code_metric()),
             };
@@ -88,8 +92,8 @@ public static class MetricsBenchmarks
 
 /// <summary>
 /// The 10-minute, 150-turn call of the redaction benchmark (10 function calls), evaluated from its transcript times
-/// and from stereo speaking segments (each turn split in two at a pause, as voice activity does), and one typical
-/// custom_code metric run through the sandbox on the same call's data.
+/// and from stereo speaking segments (each turn split in two at a pause, as voice activity does), with and without
+/// the agent's trace (~600 spans), and one typical custom_code metric run through the sandbox on the same call's data.
 /// </summary>
 [MemoryDiagnoser]
 public class CallMetricsBenchmark
@@ -109,12 +113,14 @@ public class CallMetricsBenchmark
     private CallLog _call = null!;
     private CustomCodeRunner _runner = null!;
     private CustomCodeRequest _customCode = null!;
+    private CallTrace _trace = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _transcript = SampleCall.Transcript();
         _recording = Segments(_transcript);
+        _trace = CallTrace.Found(Trace(_transcript), DateTimeOffset.UnixEpoch);
         _call = new CallLog
         {
             OrganizationId = 1, ProjectId = 1, CallId = "bench", AgentId = 1, TranscriptType = "cekura",
@@ -137,13 +143,20 @@ public class CallMetricsBenchmark
     [Benchmark(Baseline = true, Description = "JsonSerializer.Serialize(call) [baseline]")]
     public int Serialize_call() => JsonSerializer.Serialize(_call, CekuraJson.Options).Length;
 
-    [Benchmark(Description = "14 predefined metrics, transcript timing")]
+    [Benchmark(Description = "predefined metrics, no trace, transcript")]
     public int Predefined_metrics_from_transcript() =>
         CallEvaluator.Evaluate(_transcript, recording: null, SampleCall.Seconds, "customer-ended-call").Metrics.Count;
 
-    [Benchmark(Description = "14 predefined metrics, recording segments")]
+    [Benchmark(Description = "predefined metrics, no trace, recording")]
     public int Predefined_metrics_from_recording() =>
         CallEvaluator.Evaluate(_transcript, _recording, SampleCall.Seconds, "customer-ended-call").Metrics.Count;
+
+    [Benchmark(Description = "predefined metrics + 600 spans, recording")]
+    public int Predefined_metrics_with_spans() =>
+        CallEvaluator.Evaluate(_transcript, _recording, SampleCall.Seconds, "customer-ended-call", trace: _trace).Metrics.Count;
+
+    [Benchmark(Description = "span metrics 15-19 alone, 600 spans")]
+    public int Span_metrics() => SpanEvaluator.Evaluate(_trace, SpeechTurns.Choose(_transcript, _recording)).Count;
 
     [Benchmark(Description = "custom_code data JSON (CustomCodeData)")]
     public int Custom_code_data() => DataJson().Length;
@@ -153,6 +166,51 @@ public class CallMetricsBenchmark
 
     private string DataJson() =>
         CustomCodeData.FromCall(_call, "(transcript text)", "A support agent.", _call.Metrics).ToJson();
+
+    /// <summary>
+    /// The agent's trace for this call: a conversation root, then per caller-to-agent handover an stt partial during
+    /// the caller's speech, a turn-detection span and the final stt, an llm span with its HTTP client span below it, a
+    /// tts span and two tts chunk spans during the agent's speech; a tool_call inside every fifth model span. 74
+    /// handovers: 1 + 74 * 8 + 14 = 607 spans.
+    /// </summary>
+    private static AgentTrace Trace(IReadOnlyList<TranscriptEntry> transcript)
+    {
+        const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        var zero = DateTimeOffset.UnixEpoch;
+        var spans = new List<AgentSpan>();
+        var attributes = new Dictionary<string, object?>();
+        var usage = new Dictionary<string, object?> { ["gen_ai.usage.input_tokens"] = 900L, ["gen_ai.usage.output_tokens"] = 40L };
+        void Add(string name, double from, double to, IReadOnlyDictionary<string, object?>? with = null) =>
+            spans.Add(new AgentSpan(traceId, spans.Count.ToString("x16"), spans.Count == 0 ? null : "0000000000000000", name, "agent",
+                zero.AddSeconds(from), zero.AddSeconds(to), with ?? attributes));
+        Add("conversation", 0, SampleCall.Seconds);
+        var speech = transcript.Where(t => t.IsSpeech).ToList();
+        var handovers = 0;
+        for (var i = 1; i < speech.Count; i++)
+        {
+            var (caller, agent) = (speech[i - 1], speech[i]);
+            if (caller.Role != TranscriptRoles.TestingAgent || agent.Role != TranscriptRoles.MainAgent)
+            {
+                continue;
+            }
+            var (end, start) = (caller.EndTime!.Value, agent.StartTime!.Value);
+            var gap = start - end;
+            Add("stt", caller.StartTime!.Value + 0.5, caller.StartTime.Value + 1.5);
+            Add("turn_detection", end - 0.1, end + gap * 0.15);
+            Add("stt", end - 0.05, end + gap * 0.2);
+            Add("llm", end + gap * 0.2, end + gap * 0.7, usage);
+            Add("http.client", end + gap * 0.25, end + gap * 0.65);
+            if (++handovers % 5 == 0)
+            {
+                Add("tool_call", end + gap * 0.3, end + gap * 0.5);
+            }
+            Add("tts", end + gap * 0.7, end + gap * 0.9);
+            Add("tts", start + 0.5, start + 0.7);
+            Add("tts", start + 1.5, start + 1.7);
+        }
+        return spans.Count == 607 ? new AgentTrace(traceId, spans)
+            : throw new InvalidOperationException($"The benchmark's trace has {spans.Count} spans, not the 607 it documents.");
+    }
 
     /// <summary>Per-party speaking segments a stereo recording of this call would give: each turn split at a 0.3 s pause.</summary>
     private static RecordingData Segments(IReadOnlyList<TranscriptEntry> transcript)

@@ -1,11 +1,15 @@
 using System.Net;
 using Cekura.AllInOne;
+using Cekura.EndToEnd.Tests.Support;
+using Cekura.Hosting.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Cekura.Console.Tests.Support;
@@ -56,6 +60,8 @@ public sealed class ConsoleHost : WebApplicationFactory<AllInOneEntryPoint>
         {
             builder.UseSetting(key, value);
         }
+        // The host's own trace store when it registers one; a storage double for the agent's spans where it does not.
+        builder.ConfigureTestServices(services => services.TryAddSingleton<IAgentTraceStore, DictionaryTraceStore>());
         // Kestrel's request logging would flood the test output.
         builder.ConfigureLogging(logging => logging.ClearProviders());
     }

@@ -32,7 +32,7 @@ public sealed class CallEvaluatorTests
     {
         var verdict = CallEvaluator.Evaluate(Call);
 
-        Assert.Equal(Enumerable.Range(1, 14).Select(i => (long)i), verdict.Metrics.Select(m => m.Id));
+        Assert.Equal(Enumerable.Range(1, 19).Select(i => (long)i), verdict.Metrics.Select(m => m.Id));
         Assert.Equal(PredefinedMetrics.All.Select(m => (m.Name, m.Type)), verdict.Metrics.Select(m => (m.Name, m.Type)));
         Assert.Equal(["Latency", "AI Interrupting User", "User Interrupting AI"], verdict.Metrics.Take(3).Select(m => m.Name));
         Assert.All(verdict.Metrics.Take(3), m => Assert.Equal("numeric", m.Type));
@@ -47,7 +47,10 @@ public sealed class CallEvaluatorTests
         Assert.Equal(["numeric", "binary", "enum"], PredefinedMetrics.All.Select(m => m.Type).Distinct());
     }
 
-    /// <summary>Metrics 1-10 are timed and say where their times came from; 11-14 read the transcript's text and data.</summary>
+    /// <summary>
+    /// Metrics 1-10 are timed and say where their times came from; 11-14 read the transcript's text and data; 15-19
+    /// read the agent's spans (without a trace they are not evaluated, so none is timed here).
+    /// </summary>
     [Fact]
     public void Timing_metrics_and_only_they_carry_their_timing_source()
     {

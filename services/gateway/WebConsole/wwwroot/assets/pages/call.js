@@ -207,6 +207,56 @@ function metrics(call) {
   return section;
 }
 
+// The predefined Latency Breakdown metric (ids are stable); its extra.turns holds each reply's segments.
+const LATENCY_BREAKDOWN_ID = 19;
+// In the order of precedence the breakdown gives overlapping spans, then what no span covers.
+const SEGMENT_KINDS = [
+  { kind: 'stt', label: 'Speech-to-text' },
+  { kind: 'llm', label: 'Model' },
+  { kind: 'tts', label: 'Speech synthesis' },
+  { kind: 'tool_call', label: 'Tool calls' },
+  { kind: 'uncovered', label: 'Uncovered (no span)' },
+];
+const KIND_LABEL = Object.fromEntries(SEGMENT_KINDS.map(k => [k.kind, k.label]));
+
+function ms(value) {
+  return `${Math.round(value)} ms`;
+}
+
+/** One reply's stacked bar, scaled to the slowest reply; each segment also has its text (title, label and list). */
+function breakdownRow(turn, longest, index) {
+  const parts = turn.segments.map(s => `${KIND_LABEL[s.kind] ?? s.kind} ${ms(s.duration_ms)}`);
+  const bar = h('div', { class: 'breakdown-bar', role: 'img', 'aria-label': `Reply ${index + 1}, ${ms(turn.measured_ms)}: ${parts.join(', ')}` });
+  for (const segment of turn.segments) {
+    const block = h('div', { class: `breakdown-segment kind-${segment.kind}`, title: `${KIND_LABEL[segment.kind] ?? segment.kind}: ${ms(segment.duration_ms)}` });
+    // Through the CSSOM: the console's Content-Security-Policy refuses style attributes.
+    block.style.width = `${(segment.duration_ms / longest) * 100}%`;
+    bar.append(block);
+  }
+  return h('li', { class: 'breakdown-row' },
+    h('div', { class: 'breakdown-head' },
+      h('span', { class: 'breakdown-name' }, `Reply ${index + 1}`),
+      h('span', { class: 'muted small' }, `${clock(turn.caller_end_s)} → ${clock(turn.agent_start_s)}`),
+      h('span', { class: 'breakdown-total' }, ms(turn.measured_ms))),
+    bar,
+    h('p', { class: 'breakdown-parts small', 'aria-hidden': 'true' }, parts.join(' · ')));
+}
+
+/** Where each reply's latency went, from the agent's own spans (the Latency Breakdown metric). */
+function latencyBreakdown(call) {
+  const metric = (call.evaluation?.metrics ?? []).find(m => m.id === LATENCY_BREAKDOWN_ID);
+  const turns = metric?.extra?.turns ?? [];
+  if (!metric || turns.length === 0) return null;
+  const longest = Math.max(...turns.map(t => t.measured_ms), 1);
+  const legend = h('ul', { class: 'legend', 'aria-label': 'Legend' },
+    SEGMENT_KINDS.map(k => h('li', {}, h('span', { class: `swatch kind-${k.kind}`, 'aria-hidden': 'true' }), k.label)));
+  return h('section', { class: 'card', 'aria-labelledby': 'breakdown-title' },
+    h('h2', { id: 'breakdown-title' }, 'Latency breakdown'),
+    h('p', { class: 'muted small' }, metric.explanation?.[0] ?? ''),
+    legend,
+    h('ol', { class: 'breakdown' }, turns.map((turn, index) => breakdownRow(turn, longest, index))));
+}
+
 function review(call, onSaved, flash) {
   const status = h('select', { id: 'review-status', name: 'status' },
     h('option', { value: '' }, call.is_reviewed ? `Keep (${call.status})` : 'Not reviewed'),
@@ -279,6 +329,7 @@ export async function callPage({ main, session, onStop }, id) {
       h('div', { class: 'columns' },
         h('div', { class: 'column wide' }, section, transcript(call, audio)),
         h('div', { class: 'column' }, review(call, draw, flash), details(call))),
+      latencyBreakdown(call),
       metrics(call));
     document.title = `Call ${call.call_id} · Cekura console`;
   };
