@@ -64,6 +64,8 @@ public sealed class RedactionStageTests : IAsyncLifetime
             .AddSingleton<PublishConfirmations>()
             .AddScoped<CallEventPublisher>()
             .AddScoped<CallStageRunner>()
+            .AddMetrics()
+            .AddSingleton<Cekura.Hosting.Telemetry.CekuraMetrics>()
             // The mechanics under test do not depend on detection quality: a recognizer of known values stands in.
             .AddSingleton<IPiiRecognizer>(new KnownValuesRecognizer((Card, "credit_card"), ("John Smith", "person_name")));
         services.AddRedactionStage();
