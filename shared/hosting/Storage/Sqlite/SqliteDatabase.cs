@@ -164,7 +164,7 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
         CREATE INDEX IF NOT EXISTS calls_redeliver_at ON calls (json_extract(doc, '$.redeliver_at'))
             WHERE json_extract(doc, '$.redeliver_at') IS NOT NULL;
         CREATE INDEX IF NOT EXISTS calls_waiting ON calls (stage) WHERE {{SqliteCallStore.WaitingCondition}};
-        CREATE INDEX IF NOT EXISTS calls_owed ON calls (stage) WHERE {{SqliteCallStore.OwedCondition}};
+        CREATE INDEX IF NOT EXISTS calls_owed ON calls (stage, outbox_published_at) WHERE {{SqliteCallStore.OwedCondition}};
         CREATE TABLE IF NOT EXISTS agents (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             project_id INTEGER NOT NULL,
