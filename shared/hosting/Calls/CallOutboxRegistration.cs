@@ -14,6 +14,7 @@ public static class CallOutboxRegistration
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddHostedService<OutboxRelay>();
+        services.AddCekuraMetrics();
         services.AddHostedService<CallBacklogGauges>();
         return services;
     }

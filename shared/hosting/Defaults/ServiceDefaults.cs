@@ -85,7 +85,7 @@ public static class ServiceDefaults
 
     private static void AddCekuraTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
-        builder.Services.AddSingleton<CekuraMetrics>();
+        builder.Services.AddCekuraMetrics();
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(
                 Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") is { Length: > 0 } name ? name : $"cekura-{serviceName}"))

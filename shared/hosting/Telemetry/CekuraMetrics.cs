@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
 using Cekura.Contracts.Calls;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Cekura.Hosting.Telemetry;
 
@@ -103,4 +105,18 @@ public sealed class CekuraMetrics
     }
 
     public void WebhookAttempted(string outcome) => _webhooks.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+}
+
+public static class CekuraMetricsRegistration
+{
+    /// <summary>
+    /// The meter factory and the one <see cref="CekuraMetrics"/> of the container; every registration whose services
+    /// record on it calls this (it adds each only once), so a host that composes only some of them still resolves.
+    /// </summary>
+    public static IServiceCollection AddCekuraMetrics(this IServiceCollection services)
+    {
+        services.AddMetrics();
+        services.TryAddSingleton<CekuraMetrics>();
+        return services;
+    }
 }
