@@ -6,6 +6,7 @@ using Cekura.Hosting.Storage;
 using Cekura.Hosting.Bus;
 using Cekura.Hosting.Calls;
 using Cekura.Hosting.Options;
+using Cekura.Hosting.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -13,9 +14,11 @@ namespace Cekura.Evaluation;
 
 /// <summary>
 /// Computes the call's metrics, then its success and status under the agent's rubric (a human review, once made,
-/// is kept), then announces <c>CallEvaluated</c>.
+/// is kept), then announces <c>CallEvaluated</c>. The scores are counted once the evaluation is stored, so a
+/// redelivered message adds none twice.
 /// </summary>
-public sealed class CallRedactedConsumer(CallStageRunner runner, IAgentStore agents, CallMetrics callMetrics) : IConsumer<CallRedacted>
+public sealed class CallRedactedConsumer(CallStageRunner runner, IAgentStore agents, CallMetrics callMetrics, CekuraMetrics telemetry)
+    : IConsumer<CallRedacted>
 {
     public Task Consume(ConsumeContext<CallRedacted> context) =>
         runner.RunAsync(context, context.Message.CallLogId, CallStage.Redacted, CallStage.Evaluated, EvaluateAsync);
@@ -35,7 +38,7 @@ public sealed class CallRedactedConsumer(CallStageRunner runner, IAgentStore age
             EvaluationCount = c.EvaluationCount + 1,
             Success = c.IsReviewed ? c.Success : rubric.Success,
             Status = c.IsReviewed ? c.Status : rubric.Success ? "success" : "failure",
-        });
+        }, saved => telemetry.MetricsScored(saved, results.Metrics));
     }
 }
 

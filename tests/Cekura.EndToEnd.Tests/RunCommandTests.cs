@@ -86,6 +86,7 @@ public sealed partial class RunCommandTests
         ["RABBITMQ_PASSWORD"] = "rabbit-password-for-the-compose-test",
         ["MINIO_ROOT_USER"] = "cekura",
         ["MINIO_ROOT_PASSWORD"] = "minio-password-for-the-compose-test",
+        ["GRAFANA_ADMIN_PASSWORD"] = "grafana-password-for-the-compose-test",
     };
 
     [SkippableFact]
@@ -95,7 +96,7 @@ public sealed partial class RunCommandTests
         var (status, output) = await ComposeAsync(compose, file, ComposeSecrets, "config -q");
         Assert.True(status == 0, output);
         var (_, services) = await ComposeAsync(compose, file, ComposeSecrets, "config --services");
-        foreach (var service in new[] { "rabbitmq", "mongo", "minio", "otel-collector", "jaeger", "gateway", "ingest", "transcription", "redaction", "evaluation" })
+        foreach (var service in new[] { "rabbitmq", "mongo", "minio", "otel-collector", "jaeger", "prometheus", "grafana", "gateway", "ingest", "transcription", "redaction", "evaluation" })
         {
             Assert.Contains(service, services.Split('\n', StringSplitOptions.TrimEntries));
         }

@@ -49,6 +49,38 @@ public abstract partial class StoreContract
     }
 
     [SkippableFact]
+    public async Task The_backlog_counts_calls_waiting_per_unfinished_stage_and_events_owed_across_projects()
+    {
+        var now = Time;
+        var empty = await Calls.CountBacklogAsync(Ct);
+        Assert.All(empty.Waiting.Values, n => Assert.Equal(0, n));
+        Assert.Equal(0, empty.OwedEvents);
+        await AddAsync(CallStage.Received, now, null);
+        await Calls.InsertAsync(MinimalCall(projectId: 2) with { Stage = CallStage.Received, StageChangedAt = now }, Ct);
+        await AddAsync(CallStage.Transcribed, now, now);
+        var redacted = await AddAsync(CallStage.Redacted, now, null);
+        await AddAsync(CallStage.Evaluated, now, null);      // finished, but CallEvaluated is still owed
+        await AddAsync(CallStage.Evaluated, now, now);
+        await AddAsync(CallStage.Failed, now, null);         // failed owes nothing
+
+        var backlog = await Calls.CountBacklogAsync(Ct);
+
+        Assert.Equal(
+            new Dictionary<CallStage, long> { [CallStage.Received] = 2, [CallStage.Transcribed] = 1, [CallStage.Redacted] = 1 },
+            backlog.Waiting.Where(kv => kv.Value > 0).ToDictionary());
+        Assert.Equal(4, backlog.OwedEvents);
+
+        // A confirmation settles the event; a deletion takes the call out of both counts.
+        var owedRedacted = (await Calls.GetForWorkerAsync(redacted, Ct))!;
+        await Outbox.MarkPublishedAsync([OwedEvent.Of(owedRedacted)], now, Ct);
+        Assert.Equal(3, (await Calls.CountBacklogAsync(Ct)).OwedEvents);
+        Assert.True(await Calls.DeleteAsync(1, redacted, Ct));
+        var after = await Calls.CountBacklogAsync(Ct);
+        Assert.False(after.Waiting.GetValueOrDefault(CallStage.Redacted) > 0);
+        Assert.Equal(3, after.OwedEvents);
+    }
+
+    [SkippableFact]
     public async Task Owed_event_thresholds_are_exclusive()
     {
         var now = Time;

@@ -1,4 +1,7 @@
+using System.Text.Json;
+using Cekura.Hosting.Telemetry;
 using Cekura.Ingest.Api;
+using Cekura.Ingest.Transcripts;
 using Cekura.Hosting.Calls.Views;
 
 namespace Cekura.Ingest.Observe;
@@ -29,28 +32,55 @@ public static class ObserveApi
         return group;
     }
 
-    private static async Task<IResult> ObserveAsync(HttpContext http, SendCallHandler handler, CallLogViews views)
+    private static async Task<IResult> ObserveAsync(HttpContext http, SendCallHandler handler, CallLogViews views, CekuraMetrics metrics)
     {
         var cancellationToken = http.RequestAborted;
         var (body, readError) = await SendCallBody.ReadAsync(http.Request, cancellationToken);
         if (readError is not null)
         {
+            metrics.CallIngested(UnknownType, "unreadable");
             return readError;
         }
+        var transcriptType = TranscriptTypeTag(body!);
         var tenant = http.Tenant();
         var (validated, errors) = await handler.ValidateAsync(tenant, body!, cancellationToken);
         await using var accepted = validated is null ? null : await handler.ReadRecordingAsync(validated, errors, cancellationToken);
         if (accepted is null)
         {
+            metrics.CallIngested(transcriptType, "invalid");
             return ApiErrors.Fields(errors);
         }
 
         var result = await handler.IngestAsync(tenant, accepted, cancellationToken);
         if (result.DuplicateOfId is { } existingId)
         {
+            metrics.CallIngested(transcriptType, "duplicate");
             return ApiErrors.Detail(StatusCodes.Status409Conflict,
                 $"A call log with call_id '{accepted.Call.CallId}' already exists in this project.", existingId);
         }
+        metrics.CallIngested(transcriptType, "accepted");
         return Results.Json(views.Detail(result.Call!, http.Request), statusCode: StatusCodes.Status201Created);
+    }
+
+    private const string UnknownType = "unknown";
+
+    /// <summary>
+    /// The request's <c>transcript_type</c> as a metric tag: one of the known types (absent means the default, cekura),
+    /// else "unknown", so a client cannot mint a new time series per request.
+    /// </summary>
+    private static string TranscriptTypeTag(SendCallBody body)
+    {
+        if (!body.Fields.TryGetValue("transcript_type", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return TranscriptTypes.Cekura;
+        }
+        // Read as the validator reads it: trimmed, any case, empty meaning the default.
+        var type = value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim().ToLowerInvariant() : null;
+        return type switch
+        {
+            "" => TranscriptTypes.Cekura,
+            not null when TranscriptTypes.All.Contains(type) => type,
+            _ => UnknownType,
+        };
     }
 }

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Cekura.Contracts.Calls;
 using Cekura.Hosting.Options;
 using Cekura.Hosting.Storage;
+using Cekura.Hosting.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,7 +16,11 @@ public sealed record StageOutcome
     public Func<CallLog, CallLog>? Apply { get; private init; }
     public string? Failure { get; private init; }
 
-    public static StageOutcome Advance(Func<CallLog, CallLog> apply) => new() { Apply = apply };
+    /// <summary>Runs once the stage's result is stored (never for a redelivery that finds it stored): for effects counted once.</summary>
+    public Action<CallLog>? Recorded { get; private init; }
+
+    public static StageOutcome Advance(Func<CallLog, CallLog> apply, Action<CallLog>? recorded = null) =>
+        new() { Apply = apply, Recorded = recorded };
 
     public static StageOutcome Fail(string reason) => new() { Failure = reason };
 }
@@ -22,11 +28,12 @@ public sealed record StageOutcome
 /// <summary>
 /// The body every stage consumer shares: load the call, skip work already recorded, record the stage's own
 /// fields atomically, publish the next fact. A transient failure that outlasts the in-memory retries schedules a
-/// redelivery on the call (the outbox relay re-drives it) instead of failing the call.
+/// redelivery on the call (the outbox relay re-drives it) instead of failing the call. Durations and failures are
+/// counted only when their write lands, so a redelivery counts nothing twice.
 /// </summary>
 public sealed class CallStageRunner(
     ICallStore store, CallLogWriter writer, CallEventPublisher publisher, IOptions<BusOptions> busOptions,
-    ILogger<CallStageRunner> logger)
+    CekuraMetrics metrics, ILogger<CallStageRunner> logger)
 {
     public async Task RunAsync(
         ConsumeContext context, long callLogId, CallStage from, CallStage to,
@@ -49,7 +56,7 @@ public sealed class CallStageRunner(
             if (e is BackendUnavailableException)
             {
                 // The message itself is fine; the backend's own words are the call's error, as for any stage outcome.
-                await writer.FailAsync(callLogId, from, e.Message, cancellationToken);
+                await FailAsync(callLogId, from, e.Message, cancellationToken);
                 return;
             }
             // Out of redeliveries: the error queue keeps the message and the fault consumer records why on the call.
@@ -98,16 +105,19 @@ public sealed class CallStageRunner(
             return;
         }
 
+        var started = Stopwatch.GetTimestamp();
         var outcome = await work(call, cancellationToken);
         if (outcome.Failure is { } failure)
         {
             logger.LogWarning("Call log {CallLogId} failed at stage {Stage}: {Reason}", callLogId, to, failure);
-            await writer.FailAsync(callLogId, from, failure, cancellationToken, call.TranscriptRevision);
+            await FailAsync(callLogId, from, failure, cancellationToken, call.TranscriptRevision);
             return;
         }
         var saved = await writer.AdvanceAsync(callLogId, from, to, outcome.Apply!, cancellationToken, call.TranscriptRevision);
         if (saved is not null)
         {
+            metrics.StageCompleted(from, Stopwatch.GetElapsedTime(started));
+            outcome.Recorded?.Invoke(saved);
             await publisher.PublishOwedAsync(saved, cancellationToken);
         }
     }
@@ -129,6 +139,14 @@ public sealed class CallStageRunner(
             }
         }
         var reason = $"{stageName} failed: {string.Join("; ", exceptions.Select(e => e.Message).Distinct())}";
-        await writer.FailAsync(callLogId, from, reason, cancellationToken);
+        await FailAsync(callLogId, from, reason, cancellationToken);
+    }
+
+    private async Task FailAsync(long callLogId, CallStage from, string reason, CancellationToken cancellationToken, int? transcriptRevision = null)
+    {
+        if (await writer.FailAsync(callLogId, from, reason, cancellationToken, transcriptRevision) is not null)
+        {
+            metrics.CallFailed(from);
+        }
     }
 }

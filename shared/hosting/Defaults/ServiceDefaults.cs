@@ -12,7 +12,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using MassTransit.Monitoring;
 using OpenTelemetry;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
@@ -90,19 +92,32 @@ public static class ServiceDefaults
 
     private static void AddCekuraTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
+        builder.Services.AddCekuraMetrics();
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(
                 Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") is { Length: > 0 } name ? name : $"cekura-{serviceName}"))
             .WithTracing(tracing => tracing
                 .AddSource("MassTransit", CekuraTelemetry.SourceName)
                 .AddAspNetCoreInstrumentation(o => o.Filter = IsNotProbe)
-                .AddHttpClientInstrumentation());
+                .AddHttpClientInstrumentation())
+            .WithMetrics(AddCekuraMeters);
         // Like eShop: export only when a collector is configured, so a local run needs none.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             telemetry.UseOtlpExporter();
         }
     }
+
+    /// <summary>
+    /// Our own meter, MassTransit's (consumes, faults, durations per queue), ASP.NET Core's and Kestrel's
+    /// (<c>http.server.request.duration</c>, connections), outgoing HTTP and the runtime's own (GC, threads), which
+    /// .NET publishes without a package. Histograms keep exemplars of sampled traces, so a slow bucket links to its trace.
+    /// </summary>
+    private static void AddCekuraMeters(MeterProviderBuilder metrics) => metrics
+        .AddMeter(CekuraMetrics.MeterName, InstrumentationOptions.MeterName, "System.Runtime")
+        .AddAspNetCoreInstrumentation()
+        .AddHttpClientInstrumentation()
+        .SetExemplarFilter(ExemplarFilterType.TraceBased);
 
     private static bool IsNotProbe(HttpContext context) =>
         !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/alive");

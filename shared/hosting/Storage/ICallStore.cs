@@ -44,7 +44,20 @@ public interface ICallStore
     /// the longest overdue first.
     /// </summary>
     Task<IReadOnlyList<CallLog>> ListDueRedeliveriesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How many calls, across every project, wait at each unfinished stage, and how many owe their stage's event (recorded,
+    /// publish not yet confirmed). Answered from indexes holding only such calls, so its cost follows the backlog, not
+    /// the number of calls stored: the metrics' gauges read it.
+    /// </summary>
+    Task<CallBacklog> CountBacklogAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// The pipeline's backlog: calls waiting at each unfinished stage (every stage but <c>evaluated</c> and
+/// <c>failed</c>; a stage with none is absent) and calls whose stage's event is owed (see <see cref="ICallOutbox"/>).
+/// </summary>
+public sealed record CallBacklog(IReadOnlyDictionary<CallStage, long> Waiting, long OwedEvents);
 
 public sealed class DuplicateCallException(long existingId, string callId)
     : Exception($"A call log with call_id '{callId}' already exists in this project.")

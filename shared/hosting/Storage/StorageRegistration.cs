@@ -5,6 +5,7 @@ using Cekura.Hosting.Storage.Blobs;
 using Cekura.Hosting.Storage.Mongo;
 using Cekura.Hosting.Storage.Protection;
 using Cekura.Hosting.Storage.Sqlite;
+using Cekura.Hosting.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -75,6 +76,7 @@ public static class StorageRegistration
         services.AddHostedService(sp => sp.GetRequiredService<PublishConfirmations>());
         services.AddScoped<CallEventPublisher>();
         services.AddScoped<CallStageRunner>();
+        services.AddCekuraMetrics();
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         return builder;
     }

@@ -1,4 +1,5 @@
 using Cekura.Hosting.Storage;
+using Cekura.Hosting.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,7 @@ namespace Cekura.Hosting.Webhooks;
 /// </summary>
 public sealed class WebhookDispatcher(
     IWebhookOutbox outbox, WebhookSender sender, WebhookWakeUp wakeUp, TimeProvider clock,
-    IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger) : BackgroundService
+    IOptions<WebhookOptions> options, CekuraMetrics metrics, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     // Finished rows only need to go eventually; one delete every ten minutes keeps the table small at no cost.
     private static readonly TimeSpan PurgeEvery = TimeSpan.FromMinutes(10);
@@ -101,7 +102,17 @@ public sealed class WebhookDispatcher(
                     delivery.DeliveryKey, delivery.CallLogId, host, delivery.Attempts, result.Error);
                 break;
         }
-        if (!recorded)
+        if (recorded)
+        {
+            // Counted once the outcome is stored under this sender's lease: an attempt whose lease ran out is another sender's.
+            metrics.WebhookAttempted(decision.Verdict switch
+            {
+                WebhookVerdict.Delivered => "delivered",
+                WebhookVerdict.Retry => "retry",
+                _ => "abandoned",
+            });
+        }
+        else
         {
             logger.LogWarning("Webhook {DeliveryKey}: its lease ran out before the outcome was recorded; it is another sender's now",
                 delivery.DeliveryKey);

@@ -1,4 +1,5 @@
 using Cekura.Hosting.Net;
+using Cekura.Hosting.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -25,6 +26,7 @@ public static class WebhookRegistration
         services.TryAddSingleton<WebhookWakeUp>();
         services.TryAddSingleton<WebhookSender>();
         services.TryAddSingleton<CompletionWebhooks>();
+        services.AddCekuraMetrics();
         services.AddHostedService<WebhookDispatcher>();
         return builder;
     }

@@ -86,4 +86,6 @@ public sealed class FlakyCallStore(ICallStore inner, CallStage failingStage, int
 
     public Task<IReadOnlyList<CallLog>> ListDueRedeliveriesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
         inner.ListDueRedeliveriesAsync(now, limit, cancellationToken);
+
+    public Task<CallBacklog> CountBacklogAsync(CancellationToken cancellationToken) => inner.CountBacklogAsync(cancellationToken);
 }

@@ -2,9 +2,11 @@ using Cekura.Hosting.Net;
 using Cekura.Hosting.Storage;
 using Cekura.Hosting.Storage.Sqlite;
 using Cekura.Hosting.Tests.Support;
+using Cekura.Hosting.Telemetry;
 using Cekura.Hosting.Webhooks;
 using Cekura.TestSupport.Net;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cekura.Hosting.Tests.Webhooks;
 
@@ -20,6 +22,8 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
 
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"cekura-dispatch-{Guid.NewGuid():N}.db");
     private readonly CapturedLogs _logs = new();
+    private readonly CekuraMetrics _metrics = new(new ServiceCollection().AddMetrics().BuildServiceProvider()
+        .GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
     private readonly List<WebhookDispatcher> _dispatchers = [];
     private readonly List<WebhookReceiver> _receivers = [];
 
@@ -70,7 +74,7 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
     {
         var sender = new WebhookSender(Microsoft.Extensions.Options.Options.Create(options), resolver ?? new DnsHostAddressResolver(), TimeProvider.System);
         var dispatcher = new WebhookDispatcher(outbox, sender, wakeUp ?? new WebhookWakeUp(), TimeProvider.System,
-            Microsoft.Extensions.Options.Options.Create(options), _logs.For<WebhookDispatcher>());
+            Microsoft.Extensions.Options.Options.Create(options), _metrics, _logs.For<WebhookDispatcher>());
         _dispatchers.Add(dispatcher);
         await dispatcher.StartAsync(Ct);
         return dispatcher;

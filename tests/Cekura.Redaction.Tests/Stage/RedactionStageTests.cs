@@ -6,6 +6,7 @@ using Cekura.Hosting.Storage;
 using Cekura.Hosting.Storage.Blobs;
 using Cekura.Hosting.Storage.Protection;
 using Cekura.Hosting.Storage.Sqlite;
+using Cekura.Hosting.Telemetry;
 using Cekura.Redaction.Recognizers;
 using Cekura.Redaction.Tests.Transcripts;
 using Cekura.Speech.Audio;
@@ -64,6 +65,7 @@ public sealed class RedactionStageTests : IAsyncLifetime
             .AddSingleton<PublishConfirmations>()
             .AddScoped<CallEventPublisher>()
             .AddScoped<CallStageRunner>()
+            .AddCekuraMetrics()
             // The mechanics under test do not depend on detection quality: a recognizer of known values stands in.
             .AddSingleton<IPiiRecognizer>(new KnownValuesRecognizer((Card, "credit_card"), ("John Smith", "person_name")));
         services.AddRedactionStage();

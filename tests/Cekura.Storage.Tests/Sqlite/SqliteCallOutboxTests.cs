@@ -77,6 +77,42 @@ public sealed class SqliteCallOutboxTests(ITestOutputHelper output) : IAsyncLife
         Assert.Equal(3, await ScalarAsync("SELECT count(*) FROM calls WHERE outbox_published_at IS NOT NULL AND relay_claim IS NULL"));
     }
 
+    [Fact]
+    public async Task The_backlog_counts_walk_partial_indexes_of_the_calls_counted_and_never_scan_the_calls()
+    {
+        // Mostly finished calls, with statistics, so the planner could choose a scan if the partial indexes did not fit.
+        for (var i = 0; i < 300; i++)
+        {
+            var stage = i % 10 == 0 ? CallStage.Received : i % 2 == 0 ? CallStage.Failed : CallStage.Evaluated;
+            await _store.InsertAsync(MinimalCall(callId: $"c{i}") with { Stage = stage, StageChangedAt = Time, OutboxPublishedAt = Time }, Ct);
+        }
+        await ExecuteAsync("ANALYZE");
+
+        var waiting = await PlanAsync(SqliteCallStore.WaitingSql);
+        var owed = await PlanAsync(SqliteCallStore.OwedSql);
+
+        output.WriteLine(string.Join("\n", waiting.Concat(owed)));
+        Assert.Contains(waiting, step => step.Contains("COVERING INDEX calls_waiting", StringComparison.Ordinal));
+        Assert.Contains(owed, step => step.Contains("COVERING INDEX calls_owed", StringComparison.Ordinal));
+        Assert.DoesNotContain(waiting.Concat(owed), step => step.StartsWith("SCAN calls", StringComparison.Ordinal) && !step.Contains("INDEX"));
+        Assert.Equal(30, (await _store.CountBacklogAsync(Ct)).Waiting[CallStage.Received]);
+    }
+
+    private async Task<List<string>> PlanAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={_path}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        var steps = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            steps.Add(reader.GetString(3));
+        }
+        return steps;
+    }
+
     private async Task<List<string>> PlanAsync()
     {
         await using var connection = new SqliteConnection($"Data Source={_path}");

@@ -116,6 +116,30 @@ public sealed partial class MongoCallStore(MongoStoreContext context) : ICallSto
             .ToList();
     }
 
+    /// <summary>
+    /// Both counts are answered from the <c>calls_outbox</c> index (stage, outbox_published_at, …): the stage bounds keep
+    /// the scan to the calls counted, however many finished calls the collection holds.
+    /// </summary>
+    public async Task<CallBacklog> CountBacklogAsync(CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        var groups = await context.Calls.Aggregate()
+            .Match(Filter.In("stage", ActiveStages))
+            .Group(new BsonDocument { { "_id", "$stage" }, { "n", new BsonDocument("$sum", 1) } })
+            .ToListAsync(cancellationToken);
+        var waiting = new Dictionary<CallStage, long>();
+        foreach (var group in groups)
+        {
+            if (Enum.TryParse<CallStage>(group["_id"].AsString, ignoreCase: true, out var stage))
+            {
+                waiting[stage] = group["n"].ToInt64();
+            }
+        }
+        var owed = await context.Calls.CountDocumentsAsync(
+            Filter.In("stage", OwingStages) & Filter.Eq("outbox_published_at", BsonNull.Value), cancellationToken: cancellationToken);
+        return new CallBacklog(waiting, owed);
+    }
+
     private async Task<CallLog?> FindOneAsync(FilterDefinition<BsonDocument> filter, CancellationToken cancellationToken)
     {
         await context.EnsureInitializedAsync(cancellationToken);

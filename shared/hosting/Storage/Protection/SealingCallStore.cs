@@ -88,4 +88,6 @@ public sealed class SealingCallStore(ICallStore inner, IDataKeyStore keys) : ICa
         }
         return opened;
     }
+
+    public Task<CallBacklog> CountBacklogAsync(CancellationToken cancellationToken) => inner.CountBacklogAsync(cancellationToken);
 }

@@ -237,6 +237,40 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
         return await ReadDocsAsync(command, cancellationToken);
     }
 
+    /// <summary>The condition of the partial index <c>calls_waiting</c>: calls at a stage that is not the last.</summary>
+    internal static readonly string WaitingCondition =
+        $"stage IN ({string.Join(", ", Enum.GetValues<CallStage>().Where(s => !CallStageEvents.IsTerminal(s)).Select(s => $"'{StageName(s)}'"))})";
+
+    /// <summary>The condition of the partial index <c>calls_owed</c>: calls whose stage's event is not confirmed yet.</summary>
+    internal static readonly string OwedCondition = $"outbox_published_at IS NULL AND stage <> '{StageName(CallStage.Failed)}'";
+
+    /// <summary>Both counts walk a partial index that holds only the calls counted (the WHERE terms repeat the index's own).</summary>
+    internal static readonly string WaitingSql = $"SELECT stage, count(*) FROM calls WHERE {WaitingCondition} GROUP BY stage";
+
+    internal static readonly string OwedSql = $"SELECT count(*) FROM calls WHERE {OwedCondition}";
+
+    public async Task<CallBacklog> CountBacklogAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var waiting = connection.CreateCommand();
+        waiting.CommandText = WaitingSql;
+        var counts = new Dictionary<CallStage, long>();
+        await using (var reader = await waiting.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                // A stage a newer version wrote, which this one does not know, is left out rather than failing the read.
+                if (Enum.TryParse<CallStage>(reader.GetString(0), ignoreCase: true, out var stage))
+                {
+                    counts[stage] = reader.GetInt64(1);
+                }
+            }
+        }
+        await using var owed = connection.CreateCommand();
+        owed.CommandText = OwedSql;
+        return new CallBacklog(counts, (long)(await owed.ExecuteScalarAsync(cancellationToken))!);
+    }
+
     private async Task<CallLog?> QuerySingleAsync(string sql, SqliteParameter[] parameters, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -143,6 +143,8 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
 
     // Custom metric ids start at MetricDefinition.FirstCustomId (1001): AUTOINCREMENT continues from the sequence row
     // seeded here, and never reuses an id, even that of a deleted metric.
+    // calls_waiting and calls_owed (the backlog gauges' counts) only need columns every file has had, so they sit here
+    // with IF NOT EXISTS rather than in a migration: an older file gets them at its next start.
     private static readonly string Schema = $$"""
         CREATE TABLE IF NOT EXISTS calls (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -161,6 +163,8 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
         CREATE INDEX IF NOT EXISTS calls_recording_key ON calls (json_extract(doc, '$.recording.blob_key'));
         CREATE INDEX IF NOT EXISTS calls_redeliver_at ON calls (json_extract(doc, '$.redeliver_at'))
             WHERE json_extract(doc, '$.redeliver_at') IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS calls_waiting ON calls (stage) WHERE {{SqliteCallStore.WaitingCondition}};
+        CREATE INDEX IF NOT EXISTS calls_owed ON calls (stage, outbox_published_at) WHERE {{SqliteCallStore.OwedCondition}};
         CREATE TABLE IF NOT EXISTS agents (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             project_id INTEGER NOT NULL,
