@@ -45,9 +45,17 @@ public static class ServiceDefaults
         builder.Services.AddHealthChecks();
         builder.Services.AddHostedService<StartupReport>();
         builder.AddGracefulShutdown();
-        builder.AddCekuraTelemetry(defaultTargets);
+        // The service name follows what this process runs (cekura-ingest, cekura-transcription-redaction, cekura-all),
+        // so one image started with different targets still shows as separate services in traces and metrics.
+        builder.AddCekuraTelemetry(ServiceNameOf(builder.Configuration[$"{CekuraOptions.Section}:{nameof(CekuraOptions.Targets)}"] ?? defaultTargets));
         builder.AddCekuraStorage();
         return builder;
+    }
+
+    private static string ServiceNameOf(string targets)
+    {
+        var modules = new CekuraOptions { Targets = targets };
+        return modules.RunsAllModules ? "all" : string.Join('-', CekuraOptions.Modules.Where(modules.Runs));
     }
 
     /// <summary>Ready: stores reachable, bus started (Kubernetes' readiness probe, compose's health check).</summary>
