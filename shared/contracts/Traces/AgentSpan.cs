@@ -9,8 +9,13 @@ namespace Cekura.Contracts.Traces;
 /// <param name="TraceId">32 lower-case hex digits, the same form as Send Calls' <c>trace_id</c>.</param>
 /// <param name="SpanId">16 lower-case hex digits.</param>
 /// <param name="ParentSpanId">Null for a root span.</param>
+/// <param name="Name">The span's name, e.g. one of <see cref="AgentSpanNames"/>.</param>
 /// <param name="Service">The resource's <c>service.name</c>, when it has one.</param>
+/// <param name="Start">When the span started (OTLP's nanoseconds, kept to 100 ns).</param>
+/// <param name="End">When the span ended.</param>
+/// <param name="Attributes">The span's attributes, keyed by name.</param>
 /// <param name="StatusCode"><c>unset</c>, <c>ok</c> or <c>error</c>.</param>
+/// <param name="StatusMessage">The status's description, when it has one.</param>
 public sealed record AgentSpan(
     string TraceId,
     string SpanId,

@@ -86,4 +86,7 @@ public sealed class FlakyCallStore(ICallStore inner, CallStage failingStage, int
 
     public Task<IReadOnlyList<CallLog>> ListDueRedeliveriesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
         inner.ListDueRedeliveriesAsync(now, limit, cancellationToken);
+
+    public Task<IReadOnlyList<CallLog>> ListByTraceIdAsync(long projectId, string traceId, int limit, CancellationToken cancellationToken) =>
+        inner.ListByTraceIdAsync(projectId, traceId, limit, cancellationToken);
 }
