@@ -18,14 +18,15 @@ public sealed class MongoAgentTraceStore(MongoStoreContext context, AgentTraceLi
     private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
     private const long NanosecondsPerTick = 100;
 
-    public async Task AppendAsync(long projectId, IReadOnlyList<AgentSpan> spans, CancellationToken cancellationToken)
+    public async Task<long> AppendAsync(long projectId, IReadOnlyList<AgentSpan> spans, CancellationToken cancellationToken)
     {
         if (spans.Count == 0)
         {
-            return;
+            return 0;
         }
         await context.EnsureInitializedAsync(cancellationToken);
         var received = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        long totalDropped = 0;
         foreach (var trace in spans.GroupBy(s => s.TraceId, StringComparer.Ordinal))
         {
             var traceFilter = Filter.Eq("project_id", projectId) & Filter.Eq("trace_id", trace.Key);
@@ -60,7 +61,9 @@ public sealed class MongoAgentTraceStore(MongoStoreContext context, AgentTraceLi
                 Builders<BsonDocument>.Update.Inc("dropped_spans", droppedSpans).Set("updated_at", received),
                 new UpdateOptions { IsUpsert = true },
                 cancellationToken);
+            totalDropped += droppedSpans;
         }
+        return totalDropped;
     }
 
     public async Task<AgentTrace?> GetAsync(long projectId, string traceId, CancellationToken cancellationToken)

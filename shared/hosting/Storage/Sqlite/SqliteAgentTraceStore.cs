@@ -15,15 +15,16 @@ public sealed class SqliteAgentTraceStore(SqliteDatabase database, AgentTraceLim
 {
     private const long NanosecondsPerTick = 100;
 
-    public async Task AppendAsync(long projectId, IReadOnlyList<AgentSpan> spans, CancellationToken cancellationToken)
+    public async Task<long> AppendAsync(long projectId, IReadOnlyList<AgentSpan> spans, CancellationToken cancellationToken)
     {
         if (spans.Count == 0)
         {
-            return;
+            return 0;
         }
         var received = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
+        long totalDropped = 0;
         foreach (var trace in spans.GroupBy(s => s.TraceId, StringComparer.Ordinal))
         {
             var stored = await CountAsync(connection, transaction, projectId, trace.Key, cancellationToken);
@@ -54,8 +55,10 @@ public sealed class SqliteAgentTraceStore(SqliteDatabase database, AgentTraceLim
             touch.Parameters.AddWithValue("$dropped", droppedSpans);
             touch.Parameters.AddWithValue("$now", received);
             await touch.ExecuteNonQueryAsync(cancellationToken);
+            totalDropped += droppedSpans;
         }
         await transaction.CommitAsync(cancellationToken);
+        return totalDropped;
     }
 
     private const string Update = """
