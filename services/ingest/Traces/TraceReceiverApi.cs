@@ -7,6 +7,7 @@ using Cekura.Ingest.Api;
 using Cekura.Ingest.Traces.Otlp;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace Cekura.Ingest.Traces;
 
@@ -30,14 +31,29 @@ public static class TraceReceiverApi
                 "application/json (OTLP's JSON: hex ids), Content-Encoding gzip allowed, at most Traces:MaxBodyBytes after decompression. " +
                 "Answers ExportTraceServiceResponse in the request's encoding, with partial_success when spans were refused " +
                 "(bad ids, or over Traces:MaxSpansPerTrace); failures carry a google.rpc.Status.")
-            .Accepts<byte[]>(OtlpHttp.ProtobufType, OtlpHttp.JsonType)
             .Produces(StatusCodes.Status200OK, typeof(byte[]), OtlpHttp.ProtobufType, OtlpHttp.JsonType)
             .Produces(StatusCodes.Status400BadRequest)
             .Produces(StatusCodes.Status401Unauthorized)
             .Produces(StatusCodes.Status404NotFound)
             .Produces(StatusCodes.Status413PayloadTooLarge)
             .Produces(StatusCodes.Status415UnsupportedMediaType)
-            .Produces(StatusCodes.Status429TooManyRequests);
+            .Produces(StatusCodes.Status429TooManyRequests)
+            // The body is described here rather than with Accepts(): that would make routing answer other content types
+            // with an empty 415, where OTLP expects a Status body.
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Description = "An OTLP ExportTraceServiceRequest.",
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        [OtlpHttp.ProtobufType] = new(),
+                        [OtlpHttp.JsonType] = new(),
+                    },
+                };
+                return Task.CompletedTask;
+            });
         return group;
     }
 
