@@ -32,12 +32,10 @@ public static class TraceReceiverApi
                 "Answers ExportTraceServiceResponse in the request's encoding, with partial_success when spans were refused " +
                 "(bad ids, or over Traces:MaxSpansPerTrace); failures carry a google.rpc.Status.")
             .Produces(StatusCodes.Status200OK, typeof(byte[]), OtlpHttp.ProtobufType, OtlpHttp.JsonType)
-            .Produces(StatusCodes.Status400BadRequest)
-            .Produces(StatusCodes.Status401Unauthorized)
-            .Produces(StatusCodes.Status404NotFound)
-            .Produces(StatusCodes.Status413PayloadTooLarge)
-            .Produces(StatusCodes.Status415UnsupportedMediaType)
-            .Produces(StatusCodes.Status429TooManyRequests)
+            // 401, 413, 429 and 504 are the gateway's, added to every operation by CekuraDocumentTransformer.
+            .Produces(StatusCodes.Status400BadRequest, typeof(byte[]), OtlpHttp.ProtobufType, OtlpHttp.JsonType)
+            .Produces(StatusCodes.Status404NotFound, typeof(byte[]), OtlpHttp.ProtobufType, OtlpHttp.JsonType)
+            .Produces(StatusCodes.Status415UnsupportedMediaType, typeof(byte[]), OtlpHttp.ProtobufType, OtlpHttp.JsonType)
             // The body is described here rather than with Accepts(): that would make routing answer other content types
             // with an empty 415, where OTLP expects a Status body.
             .AddOpenApiOperationTransformer((operation, _, _) =>
