@@ -22,8 +22,15 @@ public sealed class SqliteAgentTraceStore(SqliteDatabase database, AgentTraceLim
             return 0;
         }
         var received = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        // Through the group commit, like the call path: concurrent exports share a transaction and its fsync.
+        return await database.WriteAsync((connection, transaction, token) => AppendAsync(connection, transaction, projectId, spans, received, token),
+            cancellationToken);
+    }
+
+    private async Task<long> AppendAsync(
+        SqliteConnection connection, SqliteTransaction transaction, long projectId, IReadOnlyList<AgentSpan> spans, long received,
+        CancellationToken cancellationToken)
+    {
         long totalDropped = 0;
         foreach (var trace in spans.GroupBy(s => s.TraceId, StringComparer.Ordinal))
         {
@@ -57,7 +64,6 @@ public sealed class SqliteAgentTraceStore(SqliteDatabase database, AgentTraceLim
             await touch.ExecuteNonQueryAsync(cancellationToken);
             totalDropped += droppedSpans;
         }
-        await transaction.CommitAsync(cancellationToken);
         return totalDropped;
     }
 
