@@ -7,7 +7,9 @@ using System.Text.Json;
 using Cekura.Contracts.Tenancy;
 using Cekura.EndToEnd.Tests.Support;
 using Cekura.Gateway.ApiKeys;
+using Cekura.Contracts.Metrics;
 using Cekura.Hosting.Storage;
+using Cekura.Ingest.Traces;
 using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
@@ -181,6 +183,38 @@ public sealed class AgentTraceTests(AgentTraceTests.HostFixture fixture) : IClas
         using var foreign = await theirs.GetAsync($"/observability/v1/call-logs/{myCall}/trace/");
         Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
         Assert.Equal("Not found.", (await foreign.ReadJsonAsync()).GetProperty("detail").GetString());
+    }
+
+    [SkippableFact]
+    public async Task Late_spans_send_an_evaluated_call_back_to_evaluation_once_for_its_span_metrics()
+    {
+        var metric = PredefinedMetrics.All.FirstOrDefault(m => LateSpanReevaluation.SpanMetricNames.Contains(m.Name));
+        Skip.If(metric is null, "No span metric (STT/LLM/TTS Latency, LLM Tokens, Latency Breakdown) is in the predefined catalogue yet.");
+        var client = _host.CreateAuthorizedClient();
+        var traceId = NewTraceId();
+        var body = Calls.Body($"late-spans-{Guid.NewGuid():N}");
+        body["trace_id"] = traceId;
+        body["metric_ids"] = metric.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var created = await Calls.PostCallAsync(client, body);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.ReadJsonAsync()).GetProperty("id").GetInt64();
+        await Calls.WaitForStageAsync(client, id, "evaluated");
+        var store = _host.Services.GetRequiredService<ICallStore>();
+        var before = (await store.GetAsync(1, id, CancellationToken.None))!.EvaluationCount;
+
+        // An exporter's burst: three batches of the same trace.
+        foreach (var span in new[] { "1111111111111111", "2222222222222222", "3333333333333333" })
+        {
+            using var export = await client.PostAsync("/v1/traces", new StringContent(
+                JsonExport(traceId, (span, null, "llm", 0, 400)), Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        }
+
+        var after = await Eventually.UntilAsync(
+            () => store.GetAsync(1, id, CancellationToken.None),
+            c => c!.EvaluationCount > before && c.Stage == Cekura.Contracts.Calls.CallStage.Evaluated,
+            c => $"call {id}: stage {c!.Stage}, evaluations {c.EvaluationCount} (was {before})");
+        Assert.Equal(before + 1, after!.EvaluationCount);
     }
 
     [Fact]
