@@ -5,6 +5,7 @@ using Cekura.Gateway.Webhooks;
 using Cekura.Gateway.WebConsole;
 using Cekura.Hosting.Options;
 using Cekura.Hosting.Tenancy;
+using Cekura.Hosting.Traces;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
@@ -92,6 +93,8 @@ public static class GatewayModule
         Route("observability", "/observability/{**rest}"),
         Route("test-framework", "/test_framework/{**rest}"),
         Route("openapi", "/openapi/{**rest}"),
+        // OTLP/HTTP trace export: ingest stores the spans (the gateway keeps no span store of its own).
+        Route("otlp-traces", OtlpHttp.TracesPath),
     ];
 
     // X-Forwarded-Proto/Host/Prefix/For set (not appended) from this request: ingest builds the links it returns from

@@ -12,6 +12,7 @@ using Cekura.Ingest.Observe;
 using Cekura.Ingest.Providers;
 using Cekura.Ingest.Recordings;
 using Cekura.Ingest.Retention;
+using Cekura.Ingest.Traces;
 using Cekura.Ingest.Transcripts;
 using Cekura.Ingest.Webhooks;
 using Microsoft.AspNetCore.Http.Features;
@@ -39,6 +40,7 @@ public static class IngestModule
         builder.Services.TryAddSingleton<CallLogViews>();
         builder.Services.AddScoped<CallLogDeleter>();
         AddSweeps(builder.Services);
+        AddTraces(builder.Services);
         builder.Services.AddScoped<CallIngestor>();
         builder.Services.AddScoped<SendCallHandler>();
         builder.Services.AddOptions<RecordingFetchOptions>().BindConfiguration(RecordingFetchOptions.Section).ValidateDataAnnotations()
@@ -88,6 +90,15 @@ public static class IngestModule
         services.AddHostedService(sp => sp.GetRequiredService<OrphanRecordingSweeper>());
     }
 
+    /// <summary>The OTLP receiver's helpers: late spans re-evaluate their calls; old spans are swept.</summary>
+    private static void AddTraces(IServiceCollection services)
+    {
+        services.AddSingleton<LateSpanReevaluation>();
+        services.AddHostedService(sp => sp.GetRequiredService<LateSpanReevaluation>());
+        services.AddSingleton<TraceRetentionSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<TraceRetentionSweeper>());
+    }
+
     /// <summary>ffprobe/ffmpeg, the recording limits, and whether a speech-to-text backend exists (for none-mono).</summary>
     private static void AddRecordingChecks(IServiceCollection services)
     {
@@ -114,6 +125,8 @@ public static class IngestModule
         api.MapAgentsApi();
         api.MapAgentWebhookTokenApi();
         api.MapMetricsApi();
+        api.MapTraceReceiverApi();
+        api.MapCallTraceApi();
         return app;
     }
 }

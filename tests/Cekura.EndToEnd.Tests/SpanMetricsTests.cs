@@ -23,8 +23,8 @@ public sealed class SpanMetricsTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        // The host's own trace store when it registers one; this storage double only where it does not.
-        _host = new EmbeddedHost(services: services => services.TryAddSingleton<IAgentTraceStore, DictionaryTraceStore>());
+        // Spans go straight into the host's own trace store (the OTLP receiver's path is AgentTraceTests').
+        _host = new EmbeddedHost();
         _client = _host.CreateAuthorizedClient();
         return Task.CompletedTask;
     }

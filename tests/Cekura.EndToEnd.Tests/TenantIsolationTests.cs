@@ -34,6 +34,7 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
         new("GET", "/observability/v2/call-logs/", "call_log_list_shows_none_of_As_calls_under_any_filter", CallLogList),
         new("GET", "/observability/v2/call-logs/{id:long}/", "call_log_detail_of_As_call_is_404", CallLogDetail),
         new("GET", "/observability/v2/call-logs/{id:long}/recording/", "recording_of_As_call_is_404", Recording),
+        new("GET", "/observability/v1/call-logs/{id:long}/trace/", "trace_of_As_call_is_404", CallTrace),
         new("PATCH", "/observability/v2/call-logs/{id:long}/", "call_log_patch_of_As_call_is_404", CallLogPatch),
         new("DELETE", "/observability/v1/call-logs/{id:long}/", "call_log_delete_of_As_call_is_404", CallLogDelete),
         new("POST", "/observability/v1/call-logs/delete_call_logs/", "bulk_delete_naming_As_calls_deletes_nothing", CallLogBulkDelete),
@@ -190,6 +191,13 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TenantA a) : IClas
         await AssertNotFoundAsync(await b.Client.GetAsync($"/observability/v2/call-logs/{a.WebhookCallId}/"));
         // The same answer as for an id nobody has, so the 404 does not confirm that A's call exists.
         await AssertNotFoundAsync(await b.Client.GetAsync("/observability/v2/call-logs/987654/"));
+    }
+
+    private static async Task CallTrace(TenantA a, OtherTenant b)
+    {
+        await AssertNotFoundAsync(await b.Client.GetAsync($"/observability/v1/call-logs/{a.CallId}/trace/"));
+        await AssertNotFoundAsync(await b.Client.GetAsync($"/observability/v1/call-logs/{a.WebhookCallId}/trace/"));
+        await AssertNotFoundAsync(await b.Client.GetAsync("/observability/v1/call-logs/987654/trace/"));
     }
 
     private static async Task Recording(TenantA a, OtherTenant b)

@@ -14,6 +14,12 @@ public enum LoadPlan
 
     /// <summary>No-op and ingest closed-loop at <see cref="LoadOptions.Concurrency"/>.</summary>
     Concurrency,
+
+    /// <summary>
+    /// OTLP trace exports of <see cref="LoadOptions.SpansPerExport"/> spans to <c>POST /v1/traces</c>, closed-loop at
+    /// <see cref="LoadOptions.Concurrency"/>, after the no-op endpoint with the same bodies; reported in spans/s.
+    /// </summary>
+    Spans,
 }
 
 /// <summary>
@@ -26,6 +32,9 @@ public sealed class LoadOptions
     public string? Key { get; set; }
     public long Agent { get; set; } = 1;
     public LoadPlan Plan { get; set; } = LoadPlan.Full;
+
+    /// <summary>Spans in each OTLP export of <see cref="LoadPlan.Spans"/>.</summary>
+    public int SpansPerExport { get; set; } = 50;
 
     /// <summary>Requests in flight for closed-loop phases (Full's maximum, Concurrency).</summary>
     public int Concurrency { get; set; } = 32;
@@ -120,6 +129,7 @@ public sealed class LoadOptions
         if (Concurrency is < 1 or > 10_000) problems.Add("--concurrency must be 1-10000.");
         if (Plan == LoadPlan.Rate && Rate <= 0) problems.Add("--plan rate needs --rate > 0 (calls per second).");
         if (Rate < 0) problems.Add("--rate must not be negative.");
+        if (SpansPerExport is < 1 or > 100_000) problems.Add("--spans-per-export must be 1-100000.");
         if (Warmup < 0) problems.Add("--warmup must not be negative.");
         if (Duration <= 0 || HalfDuration <= 0) problems.Add("--duration and --half-duration must be > 0 seconds.");
         if (Recordings is < 0 or > 1) problems.Add("--recordings is a share between 0 and 1.");
@@ -145,10 +155,12 @@ public sealed class LoadOptions
           --url URL              gateway base address (default http://localhost:8080)
           --key KEY              X-CEKURA-API-KEY (default $CEKURA_API_KEY)
           --agent ID             agent id of the calls (default 1, the demo agent)
-          --plan full|rate|concurrency
+          --plan full|rate|concurrency|spans
                                  full (default): no-op then ingest, closed-loop at --concurrency for --duration s each;
                                  then ingest open-loop at half the accepted rate reached (or --rate) for --half-duration s.
                                  rate: no-op then ingest open-loop at --rate calls/s. concurrency: both closed-loop.
+                                 spans: no-op then POST /v1/traces closed-loop, both with OTLP/JSON exports of
+                                 --spans-per-export spans (default 50); reported in spans/s.
           --concurrency N        requests in flight, closed-loop (default 32)
           --rate R               calls per second, open-loop: sent on schedule whatever the answers, latency counted
                                  from the scheduled time (no coordinated omission)

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Cekura.Contracts.Tenancy;
+using Cekura.Hosting.Options;
 using Cekura.Hosting.Storage;
+using Cekura.Hosting.Traces;
 using Cekura.Hosting.Tenancy;
 using Cekura.Gateway.Limits;
 using Microsoft.Extensions.Caching.Memory;
@@ -17,12 +19,12 @@ namespace Cekura.Gateway.ApiKeys;
 /// </summary>
 public sealed class ApiKeyMiddleware(
     RequestDelegate next, ApiKeyAuthenticator authenticator, KeyRateLimiter rateLimiter, ITenancyStore tenancy,
-    IMemoryCache cache, IOptions<GatewayOptions> options, IOptions<GatewayTrustOptions> trust)
+    IMemoryCache cache, IOptions<GatewayOptions> options, IOptions<GatewayTrustOptions> trust, IOptions<TracesOptions> traces)
 {
     public const string HeaderName = "X-CEKURA-API-KEY";
     public const string ProjectHeaderName = "X-CEKURA-PROJECT-ID";
 
-    private static readonly PathString[] ProtectedPaths = ["/observability", "/test_framework"];
+    private static readonly PathString[] ProtectedPaths = ["/observability", "/test_framework", OtlpHttp.TracesPath];
 
     /// <summary>True for the public API paths, which need a key.</summary>
     public static bool Protects(PathString path) => ProtectedPaths.Any(p => path.StartsWithSegments(p));
@@ -65,10 +67,23 @@ public sealed class ApiKeyMiddleware(
         {
             return;
         }
-        var upload = BodyLimits.IsUpload(context.Request);
-        if (!await BodyLimits.ApplyAsync(context, upload ? options.Value.MaxUploadBytes : options.Value.MaxJsonBytes, upload ? "upload" : "JSON"))
+        if (OtlpHttp.IsTraces(context.Request.Path))
         {
-            return;
+            if (context.Request.ContentLength > traces.Value.MaxBodyBytes)
+            {
+                await WriteAsync(context, StatusCodes.Status413PayloadTooLarge,
+                    $"Request body of {context.Request.ContentLength} bytes is over the trace export limit of {traces.Value.MaxBodyBytes} bytes.");
+                return;
+            }
+            await BodyLimits.ApplyAsync(context, traces.Value.MaxBodyBytes, "trace export");
+        }
+        else
+        {
+            var upload = BodyLimits.IsUpload(context.Request);
+            if (!await BodyLimits.ApplyAsync(context, upload ? options.Value.MaxUploadBytes : options.Value.MaxJsonBytes, upload ? "upload" : "JSON"))
+            {
+                return;
+            }
         }
 
         context.Request.Headers.Remove(HeaderName);
@@ -84,6 +99,12 @@ public sealed class ApiKeyMiddleware(
             return new Tenant(key.OrganizationId, key.ProjectId);
         }
         var named = context.Request.Query["project_id"].FirstOrDefault() ?? context.Request.Headers[ProjectHeaderName].FirstOrDefault();
+        if (string.IsNullOrWhiteSpace(named) && OtlpHttp.IsTraces(context.Request.Path))
+        {
+            await WriteAsync(context, StatusCodes.Status400BadRequest,
+                "This API key belongs to the whole organisation: name the project with the X-CEKURA-PROJECT-ID header.");
+            return null;
+        }
         if (string.IsNullOrWhiteSpace(named))
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -116,6 +137,9 @@ public sealed class ApiKeyMiddleware(
         {
             context.Response.Headers.WWWAuthenticate = HeaderName;
         }
-        return context.Response.WriteAsJsonAsync(new { detail });
+        // An OpenTelemetry exporter reads a google.rpc.Status in its own encoding, not the API's {"detail"}.
+        return OtlpHttp.IsTraces(context.Request.Path)
+            ? OtlpHttp.WriteStatusAsync(context, status, detail)
+            : context.Response.WriteAsJsonAsync(new { detail });
     }
 }

@@ -18,7 +18,8 @@ public sealed class CekuraDocumentTransformer : IOpenApiDocumentTransformer
         var paths = new OpenApiPaths();
         foreach (var (path, item) in document.Paths)
         {
-            paths[path.EndsWith('/') ? path : path + "/"] = item;
+            // OTLP's path is fixed by the protocol (exporters append exactly /v1/traces), so it keeps its form.
+            paths[path.EndsWith('/') || path == Hosting.Traces.OtlpHttp.TracesPath ? path : path + "/"] = item;
         }
         document.Paths = paths;
 

@@ -107,6 +107,9 @@ public static class PredefinedMetrics
         "model (llm, s2s), speech synthesis, tool calls, and what no span covers (uncovered); overlaps go to tool call > tts > " +
         "model > stt. Score: the percentage of the total latency that spans cover; extra.turns has each reply's segments.");
 
+    /// <summary>The metrics computed from the voice agent's spans: what spans arriving after the evaluation change.</summary>
+    public static readonly IReadOnlyList<PredefinedMetric> FromSpans = [SttLatency, LlmLatency, TtsLatency, LlmTokens, LatencyBreakdown];
+
     public static readonly IReadOnlyList<PredefinedMetric> All =
     [
         Latency, AiInterruptingUser, UserInterruptingAi, InterruptionScore, StopTimeAfterInterruption, TalkRatio,

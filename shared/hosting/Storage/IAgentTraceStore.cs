@@ -11,8 +11,10 @@ public interface IAgentTraceStore
     /// <summary>
     /// Stores spans for the project; a span already stored (same trace and span id) is replaced, never duplicated,
     /// so an exporter's retry is harmless. Caps per trace are applied here; what they drop is counted on the trace.
+    /// Returns how many of <paramref name="spans"/> the per-trace span cap dropped (the receiver reports them as
+    /// rejected); callers that ignore it may await it as a plain task.
     /// </summary>
-    Task AppendAsync(long projectId, IReadOnlyList<AgentSpan> spans, CancellationToken cancellationToken);
+    Task<long> AppendAsync(long projectId, IReadOnlyList<AgentSpan> spans, CancellationToken cancellationToken);
 
     /// <summary>The project's trace, spans ordered by start time; null when the project has no span of it.</summary>
     Task<AgentTrace?> GetAsync(long projectId, string traceId, CancellationToken cancellationToken);

@@ -40,6 +40,12 @@ public interface ICallStore
     Task<CallPage> ListAsync(CallQuery query, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The project's calls whose <c>trace_id</c> is <paramref name="traceId"/> (lower-case hex), at most
+    /// <paramref name="limit"/>: the calls a voice agent's late spans belong to.
+    /// </summary>
+    Task<IReadOnlyList<CallLog>> ListByTraceIdAsync(long projectId, string traceId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Unfinished calls whose scheduled redelivery (<see cref="CallLog.RedeliverAt"/>) is due at <paramref name="now"/>,
     /// the longest overdue first.
     /// </summary>

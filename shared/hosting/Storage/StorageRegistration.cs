@@ -9,6 +9,7 @@ using Cekura.Hosting.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Cekura.Hosting.Storage;
 
@@ -25,6 +26,8 @@ public static class StorageRegistration
                 "Storage:Sqlite: MaxBatch must be 1-100000 and QueueCapacity 1-10000000.")
             .ValidateOnStart();
         var options = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        // A voice agent's own spans: the caps the trace store applies, the receiver's body limit, retention.
+        builder.Services.AddOptions<TracesOptions>().BindConfiguration(TracesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var services = builder.Services;
 
         switch (options.CallStore)
@@ -41,6 +44,8 @@ public static class StorageRegistration
                 services.AddSingleton<ITenancyStore, MongoTenancyStore>();
                 services.AddSingleton<IWebhookOutbox, MongoWebhookOutbox>();
                 services.AddSingleton<IRecordingReferences, MongoRecordingReferences>();
+                services.AddSingleton<IAgentTraceStore>(sp =>
+                    new MongoAgentTraceStore(sp.GetRequiredService<MongoStoreContext>(), sp.GetRequiredService<IOptions<TracesOptions>>().Value.Limits));
                 break;
             default:
                 // The container disposes both at shutdown, which commits the writes still queued.
@@ -56,6 +61,8 @@ public static class StorageRegistration
                 services.AddSingleton<ITenancyStore, SqliteTenancyStore>();
                 services.AddSingleton<IWebhookOutbox, SqliteWebhookOutbox>();
                 services.AddSingleton<IRecordingReferences, SqliteRecordingReferences>();
+                services.AddSingleton<IAgentTraceStore>(sp =>
+                    new SqliteAgentTraceStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<IOptions<TracesOptions>>().Value.Limits));
                 break;
         }
 

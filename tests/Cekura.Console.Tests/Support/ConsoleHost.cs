@@ -60,8 +60,6 @@ public sealed class ConsoleHost : WebApplicationFactory<AllInOneEntryPoint>
         {
             builder.UseSetting(key, value);
         }
-        // The host's own trace store when it registers one; a storage double for the agent's spans where it does not.
-        builder.ConfigureTestServices(services => services.TryAddSingleton<IAgentTraceStore, DictionaryTraceStore>());
         // Kestrel's request logging would flood the test output.
         builder.ConfigureLogging(logging => logging.ClearProviders());
     }

@@ -88,4 +88,7 @@ public sealed class FlakyCallStore(ICallStore inner, CallStage failingStage, int
         inner.ListDueRedeliveriesAsync(now, limit, cancellationToken);
 
     public Task<CallBacklog> CountBacklogAsync(CancellationToken cancellationToken) => inner.CountBacklogAsync(cancellationToken);
+
+    public Task<IReadOnlyList<CallLog>> ListByTraceIdAsync(long projectId, string traceId, int limit, CancellationToken cancellationToken) =>
+        inner.ListByTraceIdAsync(projectId, traceId, limit, cancellationToken);
 }

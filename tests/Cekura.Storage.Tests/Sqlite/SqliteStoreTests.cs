@@ -105,7 +105,7 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContract
         await check.OpenAsync();
         await using var version = check.CreateCommand();
         version.CommandText = "PRAGMA user_version";
-        Assert.Equal(2L, (long)(await version.ExecuteScalarAsync())!);
+        Assert.Equal(3L, (long)(await version.ExecuteScalarAsync())!);
     }
 
     [Fact]

@@ -25,7 +25,10 @@ public sealed class PhaseResult(string name, string mode, bool noOp)
     public long BodyBytes { get; set; }
 
     public int Sent => _sent;
-    public int Accepted => _outcomes.GetValueOrDefault("201");
+    public int Accepted => _outcomes.GetValueOrDefault(SuccessStatus);
+
+    /// <summary>The status of an accepted request: Send Calls' and the no-op's 201, an OTLP export's 200.</summary>
+    public string SuccessStatus { get; init; } = "201";
 
     /// <summary>
     /// Closed loop: the phase's length without the tail after its deadline, when the last requests are still being
@@ -43,8 +46,8 @@ public sealed class PhaseResult(string name, string mode, bool noOp)
 
     /// <summary>Counts by outcome: an HTTP status code, or timeout, connection, dropped (open loop over its in-flight cap).</summary>
     public IReadOnlyDictionary<string, int> Outcomes => _outcomes;
-    public IEnumerable<KeyValuePair<string, int>> Errors => _outcomes.Where(o => o.Key != "201").OrderBy(o => o.Key, StringComparer.Ordinal);
-    public int ErrorCount => _outcomes.Where(o => o.Key != "201").Sum(o => o.Value);
+    public IEnumerable<KeyValuePair<string, int>> Errors => _outcomes.Where(o => o.Key != SuccessStatus).OrderBy(o => o.Key, StringComparer.Ordinal);
+    public int ErrorCount => _outcomes.Where(o => o.Key != SuccessStatus).Sum(o => o.Value);
 
     public Percentiles Latency => new(_latenciesMs);
     public IReadOnlyCollection<AcceptedCall> Calls => _accepted;
@@ -54,7 +57,7 @@ public sealed class PhaseResult(string name, string mode, bool noOp)
     /// <summary>Every answered or failed request, with its latency counted from when it was due (open loop) or sent (closed loop).</summary>
     public void Record(string outcome, double latencyMs, AcceptedCall? accepted, bool inWindow = true)
     {
-        if (outcome == "201" && inWindow)
+        if (outcome == SuccessStatus && inWindow)
         {
             Interlocked.Increment(ref _acceptedInWindow);
         }

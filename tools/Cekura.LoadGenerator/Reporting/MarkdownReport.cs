@@ -15,7 +15,7 @@ public static class MarkdownReport
         s.AppendLine();
         s.AppendLine(Invariant($"{options.Describe()}; {Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC."));
         s.AppendLine();
-        s.AppendLine("| phase | load | s | sent | accepted (201) | accepted/s | × no-op | POST p50 ms | p90 ms | p99 ms | max ms | errors | mean body KB | load avg |");
+        s.AppendLine("| phase | load | s | sent | accepted (201; OTLP 200) | accepted/s | × no-op | POST p50 ms | p90 ms | p99 ms | max ms | errors | mean body KB | load avg |");
         s.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |");
         foreach (var p in phases)
         {

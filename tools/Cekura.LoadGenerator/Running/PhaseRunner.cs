@@ -5,12 +5,16 @@ using Cekura.LoadGenerator.Measuring;
 namespace Cekura.LoadGenerator.Running;
 
 /// <summary>Runs one phase open-loop (fixed rate) or closed-loop (fixed concurrency).</summary>
-public sealed class PhaseRunner(Sender sender, int maxInFlight)
+/// <param name="successStatus">The status of an accepted request in a phase that is not the no-op (which answers 201).</param>
+public sealed class PhaseRunner(Sender sender, int maxInFlight, string successStatus = "201")
 {
     public async Task<PhaseResult> OpenLoopAsync(string name, bool noOp, double rate, double seconds, CancellationToken cancellationToken)
     {
         var schedule = new OpenLoopSchedule(rate, seconds);
-        var phase = new PhaseResult(name, string.Create(CultureInfo.InvariantCulture, $"rate {rate:0.#}/s"), noOp) { PlannedSeconds = seconds };
+        var phase = new PhaseResult(name, string.Create(CultureInfo.InvariantCulture, $"rate {rate:0.#}/s"), noOp)
+        {
+            PlannedSeconds = seconds, SuccessStatus = noOp ? "201" : successStatus,
+        };
         var inFlight = new List<Task>();
         var running = 0;
         var start = Stopwatch.GetTimestamp();
@@ -58,7 +62,10 @@ public sealed class PhaseRunner(Sender sender, int maxInFlight)
 
     public async Task<PhaseResult> ClosedLoopAsync(string name, bool noOp, int concurrency, double seconds, CancellationToken cancellationToken)
     {
-        var phase = new PhaseResult(name, string.Create(CultureInfo.InvariantCulture, $"concurrency {concurrency}"), noOp) { PlannedSeconds = seconds };
+        var phase = new PhaseResult(name, string.Create(CultureInfo.InvariantCulture, $"concurrency {concurrency}"), noOp)
+        {
+            PlannedSeconds = seconds, SuccessStatus = noOp ? "201" : successStatus,
+        };
         var start = Stopwatch.GetTimestamp();
         phase.StartedAt = DateTimeOffset.UtcNow;
         var end = start + (long)(seconds * Stopwatch.Frequency);

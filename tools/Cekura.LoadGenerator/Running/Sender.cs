@@ -7,7 +7,9 @@ namespace Cekura.LoadGenerator.Running;
 
 /// <summary>Sends one call (to Send Calls or to the no-op endpoint) and records its outcome.</summary>
 /// <param name="onAccepted">Told of each accepted call as soon as it is, so its progress through the chain is followed from then.</param>
-public sealed class Sender(HttpClient http, IReadOnlyList<CallTemplate> pool, string runId, TimeSpan timeout, Action<AcceptedCall>? onAccepted = null)
+/// <param name="spans">With <c>--plan spans</c>: sends these OTLP exports (to <c>/v1/traces</c>, or the same bytes to the no-op) instead of calls.</param>
+public sealed class Sender(
+    HttpClient http, IReadOnlyList<CallTemplate> pool, string runId, TimeSpan timeout, Action<AcceptedCall>? onAccepted = null, SpanExports? spans = null)
 {
     public const string SendCallsPath = "/observability/v1/observe/";
     public const string NoOpPath = "/observability/v1/noop/";
@@ -29,10 +31,13 @@ public sealed class Sender(HttpClient http, IReadOnlyList<CallTemplate> pool, st
         AcceptedCall? accepted = null;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, phase.NoOp ? NoOpPath : SendCallsPath) { Content = template.Body(callId) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, phase.NoOp ? NoOpPath : spans is null ? SendCallsPath : SpanExports.Path)
+            {
+                Content = spans is null ? template.Body(callId) : spans.Body(n),
+            };
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancel.Token);
             outcome = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (!phase.NoOp && response.StatusCode == System.Net.HttpStatusCode.Created)
+            if (!phase.NoOp && spans is null && response.StatusCode == System.Net.HttpStatusCode.Created)
             {
                 await using var body = await response.Content.ReadAsStreamAsync(cancel.Token);
                 using var json = await JsonDocument.ParseAsync(body, cancellationToken: cancel.Token);

@@ -19,11 +19,7 @@ public sealed record CallTrace(AgentTrace? Trace, DateTimeOffset? CallStart, str
 /// <summary>The predefined metrics computed from the voice agent's own spans (ids 15-19). Plain C#.</summary>
 public static class SpanEvaluator
 {
-    public static IReadOnlyList<PredefinedMetric> Metrics { get; } =
-    [
-        PredefinedMetrics.SttLatency, PredefinedMetrics.LlmLatency, PredefinedMetrics.TtsLatency,
-        PredefinedMetrics.LlmTokens, PredefinedMetrics.LatencyBreakdown,
-    ];
+    public static IReadOnlyList<PredefinedMetric> Metrics => PredefinedMetrics.FromSpans;
 
     private static readonly LatencySegmentKind[] Kinds =
     [

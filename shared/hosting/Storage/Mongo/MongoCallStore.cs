@@ -140,6 +140,14 @@ public sealed partial class MongoCallStore(MongoStoreContext context) : ICallSto
         return new CallBacklog(waiting, owed);
     }
 
+    public async Task<IReadOnlyList<CallLog>> ListByTraceIdAsync(long projectId, string traceId, int limit, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        var docs = await context.Calls.Find(Filter.Eq("project_id", projectId) & Filter.Eq("doc.trace_id", traceId))
+            .Sort(Builders<BsonDocument>.Sort.Ascending("_id")).Limit(limit).ToListAsync(cancellationToken);
+        return docs.Select(FromDocument).ToList();
+    }
+
     private async Task<CallLog?> FindOneAsync(FilterDefinition<BsonDocument> filter, CancellationToken cancellationToken)
     {
         await context.EnsureInitializedAsync(cancellationToken);

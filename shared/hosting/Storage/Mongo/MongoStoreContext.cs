@@ -46,6 +46,10 @@ public sealed class MongoStoreContext(MongoStoreOptions options) : IDisposable
 
     internal IMongoCollection<BsonDocument> WebhookDeliveries => Database.GetCollection<BsonDocument>("webhook_deliveries");
 
+    internal IMongoCollection<BsonDocument> AgentSpans => Database.GetCollection<BsonDocument>("agent_spans");
+
+    internal IMongoCollection<BsonDocument> AgentTraces => Database.GetCollection<BsonDocument>("agent_traces");
+
     private IMongoCollection<BsonDocument> Counters => Database.GetCollection<BsonDocument>("counters");
 
     /// <summary>Creates the indexes if this instance has not done so yet; a failed attempt is retried by the next call.</summary>
@@ -112,6 +116,9 @@ public sealed class MongoStoreContext(MongoStoreOptions options) : IDisposable
             // The relay's redelivery sweep: only calls with a redelivery pending carry the field.
             new CreateIndexModel<BsonDocument>(
                 keys.Ascending("doc.redeliver_at"), new CreateIndexOptions { Name = "calls_redeliver_at", Sparse = true }),
+            // The calls a voice agent's late spans belong to (MongoCallStore.ListByTraceIdAsync).
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("project_id").Ascending("doc.trace_id"), new CreateIndexOptions { Name = "calls_project_trace_id" }),
         ], cancellationToken);
         await BackfillMetaAsync(cancellationToken);
 
@@ -162,6 +169,22 @@ public sealed class MongoStoreContext(MongoStoreOptions options) : IDisposable
                 keys.Ascending("status").Ascending("next_attempt_at"), new CreateIndexOptions { Name = "webhook_deliveries_due" }),
             new CreateIndexModel<BsonDocument>(
                 keys.Ascending("project_id").Ascending("call_log_id"), new CreateIndexOptions { Name = "webhook_deliveries_project" }),
+        ], cancellationToken);
+
+        // Unique per (project, trace, span), so a re-exported span replaces itself and a trace is one range of the index;
+        // received_at serves the retention sweep.
+        await AgentSpans.Indexes.CreateManyAsync(
+        [
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("project_id").Ascending("trace_id").Ascending("span_id"),
+                new CreateIndexOptions { Unique = true, Name = "agent_spans_key" }),
+            new CreateIndexModel<BsonDocument>(keys.Ascending("received_at"), new CreateIndexOptions { Name = "agent_spans_received_at" }),
+        ], cancellationToken);
+        await AgentTraces.Indexes.CreateManyAsync(
+        [
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("project_id").Ascending("trace_id"), new CreateIndexOptions { Unique = true, Name = "agent_traces_key" }),
+            new CreateIndexModel<BsonDocument>(keys.Ascending("updated_at"), new CreateIndexOptions { Name = "agent_traces_updated_at" }),
         ], cancellationToken);
     }
 

@@ -48,6 +48,9 @@ public sealed class SealingCallStore(ICallStore inner, IDataKeyStore keys) : ICa
     public async Task<IReadOnlyList<CallLog>> ListDueRedeliveriesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
         await OpenAllAsync(await inner.ListDueRedeliveriesAsync(now, limit, cancellationToken), cancellationToken);
 
+    public async Task<IReadOnlyList<CallLog>> ListByTraceIdAsync(long projectId, string traceId, int limit, CancellationToken cancellationToken) =>
+        await OpenAllAsync(await inner.ListByTraceIdAsync(projectId, traceId, limit, cancellationToken), cancellationToken);
+
     private async Task<CallLog> SealAsync(CallLog call, CancellationToken cancellationToken)
     {
         if (call.DataKeyId is not { } keyId)

@@ -271,6 +271,18 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
         return new CallBacklog(counts, (long)(await owed.ExecuteScalarAsync(cancellationToken))!);
     }
 
+    public async Task<IReadOnlyList<CallLog>> ListByTraceIdAsync(long projectId, string traceId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // trace_id is the generated column of the calls_project_trace_id index (SqliteDatabase.AgentTraces).
+        command.CommandText = "SELECT doc FROM calls WHERE project_id = $project AND trace_id = $trace ORDER BY id LIMIT $limit";
+        command.Parameters.AddWithValue("$project", projectId);
+        command.Parameters.AddWithValue("$trace", traceId);
+        command.Parameters.AddWithValue("$limit", limit);
+        return await ReadDocsAsync(command, cancellationToken);
+    }
+
     private async Task<CallLog?> QuerySingleAsync(string sql, SqliteParameter[] parameters, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

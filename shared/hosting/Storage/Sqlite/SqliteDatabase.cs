@@ -225,7 +225,42 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
     /// Changes to files made by earlier versions, applied in order once each (counted in <c>PRAGMA user_version</c>)
     /// after <see cref="Schema"/>. Append only: a file records how many it has had.
     /// </summary>
-    private static readonly string[] Migrations = [ListFilterIndexes, OutboxClaims];
+    private static readonly string[] Migrations = [ListFilterIndexes, OutboxClaims, AgentTraces];
+
+    /// <summary>
+    /// A voice agent's own spans (OTLP). The primary key leads with (project, trace id), so reading a trace is one range
+    /// of it; <c>received_at</c> (epoch ms) serves the retention sweep. <c>calls.trace_id</c> names the column the
+    /// late-span re-evaluation looks calls up by, with the project first so one project's calls never mix with another's.
+    /// </summary>
+    private const string AgentTraces = """
+        CREATE TABLE agent_spans (
+            project_id INTEGER NOT NULL,
+            trace_id TEXT NOT NULL,
+            span_id TEXT NOT NULL,
+            parent_span_id TEXT NULL,
+            name TEXT NOT NULL,
+            service TEXT NULL,
+            start_ns INTEGER NOT NULL,
+            end_ns INTEGER NOT NULL,
+            status_code TEXT NOT NULL,
+            status_message TEXT NULL,
+            attributes TEXT NOT NULL,
+            dropped_attributes INTEGER NOT NULL,
+            received_at INTEGER NOT NULL,
+            PRIMARY KEY (project_id, trace_id, span_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX agent_spans_received_at ON agent_spans (received_at);
+        CREATE TABLE agent_traces (
+            project_id INTEGER NOT NULL,
+            trace_id TEXT NOT NULL,
+            dropped_spans INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (project_id, trace_id)
+        );
+        CREATE INDEX agent_traces_updated_at ON agent_traces (updated_at);
+        ALTER TABLE calls ADD COLUMN trace_id TEXT GENERATED ALWAYS AS (json_extract(doc, '$.trace_id')) VIRTUAL;
+        CREATE INDEX calls_project_trace_id ON calls (project_id, trace_id) WHERE trace_id IS NOT NULL;
+        """;
 
     /// <summary>
     /// The outbox relay's claims and back-off, beside the stage columns every write already keeps. A claim belongs to

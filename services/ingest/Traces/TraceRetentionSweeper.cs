@@ -1,0 +1,48 @@
+using Cekura.Hosting.Options;
+using Cekura.Hosting.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Cekura.Ingest.Traces;
+
+/// <summary>
+/// Deletes spans received more than <see cref="TracesOptions.RetentionDays"/> ago. Spans are kept apart from calls
+/// (they may come before the call, or for no call at all), so they age by their own clock; every ingest replica
+/// sweeps, and two deleting the same spans is harmless.
+/// </summary>
+public sealed class TraceRetentionSweeper(
+    IAgentTraceStore store, TimeProvider clock, IOptions<TracesOptions> options, ILogger<TraceRetentionSweeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Value.RetentionDays is null)
+        {
+            return;
+        }
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(options.Value.SweepIntervalMinutes), clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await SweepAsync(clock.GetUtcNow(), stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Span retention sweep failed; retrying at the next interval");
+            }
+        }
+    }
+
+    public async Task<long> SweepAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (options.Value.RetentionDays is not { } days)
+        {
+            return 0;
+        }
+        var deleted = await store.DeleteOlderThanAsync(now.AddDays(-days), cancellationToken);
+        if (deleted > 0)
+        {
+            logger.LogInformation("Span retention deleted {Count} spans received more than {Days} days ago", deleted, days);
+        }
+        return deleted;
+    }
+}
