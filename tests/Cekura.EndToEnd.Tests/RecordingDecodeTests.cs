@@ -76,6 +76,47 @@ public sealed class RecordingDecodeTests : IAsyncDisposable
         await AssertNothingStoredAsync(host, client);
     }
 
+    [SkippableFact]
+    public async Task An_upload_that_finds_every_decoder_busy_is_a_503_with_Retry_After_and_stores_nothing()
+    {
+        // ffprobe behind a gate: `-version` (the start-up check) answers at once; a probe says it started, then holds
+        // the process's only decoder slot until the test opens the gate, then runs the real ffprobe.
+        var scratch = Directory.CreateTempSubdirectory("cekura-busy-").FullName;
+        var (started, gate, tool) = (Path.Combine(scratch, "started"), Path.Combine(scratch, "gate"), Path.Combine(scratch, "ffprobe"));
+        await File.WriteAllTextAsync(tool, "#!/bin/sh\n[ \"$1\" = -version ] && exec ffprobe -version\n"
+            + $"touch '{started}'\nwhile [ ! -f '{gate}' ]; do sleep 0.05; done\nexec ffprobe \"$@\"\n");
+        if (OperatingSystem.IsWindows())
+        {
+            throw new SkipException("a shell script stands in for ffprobe");
+        }
+        File.SetUnixFileMode(tool, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var (host, client) = Start(new Dictionary<string, string?>
+        {
+            ["Audio:FfprobePath"] = tool, ["Audio:MaxConcurrentProcesses"] = "1", ["Audio:RequestSlotWaitSeconds"] = "0.5",
+        });
+        var wav = await TestAudio.EncodeAsync("wav", seconds: 1);
+        try
+        {
+            var first = client.PostAsync("/observability/v1/observe/", Upload(Calls.Body("holds-the-decoder"), wav, "a.wav"));
+            await Eventually.UntilAsync(() => Task.FromResult(File.Exists(started)), s => s, _ => "the first upload's probe never started");
+
+            var busy = await client.PostAsync("/observability/v1/observe/", Upload(Calls.Body("finds-it-busy"), wav, "b.wav"));
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(1), busy.Headers.RetryAfter?.Delta);
+            Assert.StartsWith("The server is busy checking other recordings", (await busy.ReadJsonAsync()).GetProperty("detail").GetString());
+            await File.WriteAllTextAsync(gate, "");
+            Assert.Equal(HttpStatusCode.Created, (await first).StatusCode);
+            var list = await (await client.GetAsync("/observability/v2/call-logs/")).ReadJsonAsync();
+            Assert.Equal(["holds-the-decoder"], list.GetProperty("results").EnumerateArray().Select(c => c.GetProperty("call_id").GetString()));
+        }
+        finally
+        {
+            await File.WriteAllTextAsync(gate, "");
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Recording_longer_than_the_limit_is_a_400_naming_the_limit()
     {

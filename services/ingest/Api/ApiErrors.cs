@@ -11,6 +11,19 @@ public static class ApiErrors
             ? Results.Json(new { detail }, statusCode: status)
             : Results.Json(new Dictionary<string, object?> { ["detail"] = detail, ["id"] = extra }, statusCode: status);
 
+    /// <summary><c>503</c> with <c>Retry-After</c>: this process is overloaded right now; the same request may succeed later.</summary>
+    public static IResult Busy(string detail, TimeSpan retryAfter) => new RetryLater(Detail(StatusCodes.Status503ServiceUnavailable, detail),
+        Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)));
+
+    private sealed class RetryLater(IResult inner, int seconds) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+
     public static IResult NotFound() => Detail(StatusCodes.Status404NotFound, "Not found.");
 
     public static IResult Fields(FieldErrors errors) => Results.Json(errors.ToDictionary(), statusCode: StatusCodes.Status400BadRequest);

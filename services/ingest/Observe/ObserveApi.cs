@@ -3,6 +3,7 @@ using Cekura.Hosting.Telemetry;
 using Cekura.Ingest.Api;
 using Cekura.Ingest.Transcripts;
 using Cekura.Hosting.Calls.Views;
+using Cekura.Speech.Audio;
 
 namespace Cekura.Ingest.Observe;
 
@@ -20,7 +21,8 @@ public static class ObserveApi
                 + "e.g. {\"voice_recording\": [\"The file is not usable audio: <reason>.\"]}. transcript_type none-mono is a 400 "
                 + "on transcript_type when the server has no speech-to-text backend or the recording is not mono. A body over the "
                 + "gateway's limit is a 413: multipart (the only form that may carry an upload) up to Gateway:MaxUploadBytes, "
-                + "JSON or urlencoded up to Gateway:MaxJsonBytes.")
+                + "JSON or urlencoded up to Gateway:MaxJsonBytes. A 503 with Retry-After means every audio decoder of the server stayed "
+                + "busy for Audio:RequestSlotWaitSeconds (10 s by default) while checking a recording: nothing was stored, send it again later.")
             .Accepts<SendCallDocument>("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
             .Produces<CallLogDetailView>(StatusCodes.Status201Created)
             .Produces<Dictionary<string, string[]>>(StatusCodes.Status400BadRequest)
@@ -28,6 +30,7 @@ public static class ObserveApi
             .Produces<DuplicateDetail>(StatusCodes.Status409Conflict)
             .Produces<ErrorDetail>(StatusCodes.Status413PayloadTooLarge)
             .Produces<ErrorDetail>(StatusCodes.Status415UnsupportedMediaType)
+            .Produces<ErrorDetail>(StatusCodes.Status503ServiceUnavailable)
             .DisableAntiforgery();
         return group;
     }
@@ -44,7 +47,18 @@ public static class ObserveApi
         var transcriptType = TranscriptTypeTag(body!);
         var tenant = http.Tenant();
         var (validated, errors) = await handler.ValidateAsync(tenant, body!, cancellationToken);
-        await using var accepted = validated is null ? null : await handler.ReadRecordingAsync(validated, errors, cancellationToken);
+        AcceptedCall? read;
+        try
+        {
+            read = validated is null ? null : await handler.ReadRecordingAsync(validated, errors, cancellationToken);
+        }
+        catch (AudioBusyException e)
+        {
+            // Nothing was stored: the recording's temporary copy went with the exception.
+            metrics.CallIngested(transcriptType, "busy");
+            return ApiErrors.Busy($"The server is busy checking other recordings ({e.Message}); try again shortly.", e.Wait);
+        }
+        await using var accepted = read;
         if (accepted is null)
         {
             metrics.CallIngested(transcriptType, "invalid");

@@ -4,6 +4,7 @@ using Cekura.Hosting.Calls;
 using Cekura.Hosting.Storage;
 using Cekura.Ingest.Api;
 using Cekura.Ingest.Recordings;
+using Cekura.Speech.Audio;
 
 namespace Cekura.Ingest.Webhooks;
 
@@ -40,7 +41,17 @@ public sealed class WebhookRecordings(
             return FullAudioError("The decoded bytes are not a recognised audio recording.");
         }
         // The webhook body, and so the audio, is already in memory; ffmpeg still needs a file to decode it from.
-        var (verified, problem) = await verifier.SaveAndVerifyAsync(new MemoryStream(recording.Audio, writable: false), format, cancellationToken);
+        VerifiedRecording? verified;
+        string? problem;
+        try
+        {
+            (verified, problem) = await verifier.SaveAndVerifyAsync(new MemoryStream(recording.Audio, writable: false), format, cancellationToken);
+        }
+        catch (AudioBusyException e)
+        {
+            // Not 2xx: the provider retries the delivery later, when a decoder is free.
+            return ApiErrors.Busy($"The server is busy checking other recordings ({e.Message}); try again shortly.", e.Wait);
+        }
         if (verified is null)
         {
             return FullAudioError($"The decoded bytes are not usable audio: {problem}.");

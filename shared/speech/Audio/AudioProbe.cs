@@ -9,6 +9,13 @@ public sealed record AudioProbe(string Container, string Codec, int SampleRate, 
 /// <summary>The file is not audio we can decode; <see cref="Exception.Message"/> says why, in words for the client.</summary>
 public sealed class AudioDecodeException(string message) : Exception(message);
 
+/// <summary>Every decoder slot stayed busy for <see cref="Wait"/>: the process is overloaded, the file was not looked at.</summary>
+public sealed class AudioBusyException(TimeSpan wait)
+    : Exception($"every audio decoder of this process stayed busy for {wait.TotalSeconds:0.##} s")
+{
+    public TimeSpan Wait { get; } = wait;
+}
+
 /// <summary>Receives decoded PCM: interleaved samples in -1..1, <c>channels</c> values per frame.</summary>
 public delegate void PcmBlockHandler(ReadOnlySpan<float> interleaved);
 

@@ -31,10 +31,12 @@ public sealed class Ffmpeg(FfmpegOptions options)
     /// <returns>The probe, with <see cref="AudioProbe.DurationSeconds"/> set to the duration that actually decoded.</returns>
     /// <exception cref="AudioDecodeException">Unreadable, truncated, corrupt or empty; the message is for the client.</exception>
     /// <exception cref="AudioTooLongException">Longer than <paramref name="maxDurationSeconds"/>.</exception>
+    /// <exception cref="AudioBusyException">No decoder slot within <see cref="FfmpegOptions.RequestSlotWaitSeconds"/>.</exception>
     public async Task<AudioProbe> VerifyAsync(string path, double maxDurationSeconds, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxDurationSeconds);
-        var (probe, warnings) = await ProbeWithWarningsAsync(path, "warning", cancellationToken);
+        var slotWait = TimeSpan.FromSeconds(options.RequestSlotWaitSeconds);
+        var (probe, warnings) = await ProbeWithWarningsAsync(path, "warning", cancellationToken, slotWait);
         // ffprobe guesses an MP3's length from its bitrate when there is no Xing/Info header; for VBR that guess is
         // off by tens of percent either way, so it is no evidence of truncation on its own.
         var estimated = warnings.Contains("Estimating duration from bitrate", StringComparison.Ordinal);
@@ -60,7 +62,7 @@ public sealed class Ffmpeg(FfmpegOptions options)
             ["-nostdin", "-hide_banner", "-v", "error", "-i", path, "-map", "0:a:0",
              "-t", (maxDurationSeconds + 1).ToString(CultureInfo.InvariantCulture),
              "-ac", "1", "-ar", VerifyRate.ToString(CultureInfo.InvariantCulture), "-f", "u8", "-acodec", "pcm_u8", "pipe:1"],
-            reader.ReadAsync, cancellationToken);
+            reader.ReadAsync, cancellationToken, slotWait);
         if (run.ExitCode != 0)
         {
             throw new AudioDecodeException($"the audio could not be decoded ({FirstLine(ForClient(run.Errors, path))})");
@@ -96,11 +98,11 @@ public sealed class Ffmpeg(FfmpegOptions options)
     }
 
     private async Task<(AudioProbe Probe, string Warnings)> ProbeWithWarningsAsync(
-        string path, string logLevel, CancellationToken cancellationToken)
+        string path, string logLevel, CancellationToken cancellationToken, TimeSpan? slotWait = null)
     {
         var run = await RunAsync(options.FfprobePath,
             ["-v", logLevel, "-print_format", "json", "-show_format", "-show_streams", "-select_streams", "a:0", path],
-            onStdout: null, cancellationToken);
+            onStdout: null, cancellationToken, slotWait);
         if (run.ExitCode != 0)
         {
             throw new AudioDecodeException($"not a readable audio file ({FirstLine(ForClient(run.Errors, path))})");
@@ -152,10 +154,21 @@ public sealed class Ffmpeg(FfmpegOptions options)
         return reader.Frames;
     }
 
+    /// <param name="slotWait">How long to wait for a free slot before <see cref="AudioBusyException"/>; null waits as long as it takes.</param>
     private async Task<RunResult> RunAsync(string fileName, IReadOnlyList<string> arguments,
-        Func<Stream, CancellationToken, Task>? onStdout, CancellationToken cancellationToken)
+        Func<Stream, CancellationToken, Task>? onStdout, CancellationToken cancellationToken, TimeSpan? slotWait = null)
     {
-        await _slots.WaitAsync(cancellationToken);
+        if (slotWait is { } wait)
+        {
+            if (!await _slots.WaitAsync(wait, cancellationToken))
+            {
+                throw new AudioBusyException(wait);
+            }
+        }
+        else
+        {
+            await _slots.WaitAsync(cancellationToken);
+        }
         try
         {
             return await RunInSlotAsync(fileName, arguments, onStdout, cancellationToken);

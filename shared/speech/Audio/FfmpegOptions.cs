@@ -25,6 +25,15 @@ public sealed class FfmpegOptions
     [Range(1, 1024)]
     public int MaxConcurrentProcesses { get; set; } = 2 * Environment.ProcessorCount;
 
+    /// <summary>
+    /// Longest <see cref="Ffmpeg.VerifyAsync"/> (ingest's check of an upload, inside a request) waits for a free slot
+    /// before it gives up with <see cref="AudioBusyException"/>, which ingest answers <c>503</c> with
+    /// <c>Retry-After</c>: an overloaded process sheds load early instead of letting clients time out. Stage work
+    /// (transcription's decode) waits without this bound; its message simply stays in flight.
+    /// </summary>
+    [Range(0.01, 3600)]
+    public double RequestSlotWaitSeconds { get; set; } = 10;
+
     /// <summary>Longest a single probe or decode may run before it is killed (the wait for a slot not included).</summary>
     [Range(1, 3600)]
     public int TimeoutSeconds { get; set; } = 120;

@@ -93,4 +93,34 @@ public sealed class FfmpegTests : IDisposable
         }
         Assert.Equal(2, most);
     }
+
+    [Fact]
+    public async Task A_check_that_finds_every_slot_busy_gives_up_with_AudioBusyException_and_a_free_slot_runs_it()
+    {
+        // A stand-in ffprobe that says it started, then holds its slot until the test opens the gate (exit 1: refused).
+        var started = Path.Combine(dir, "started");
+        var gate = Path.Combine(dir, "gate");
+        var tool = Path.Combine(dir, "gated-ffprobe");
+        await File.WriteAllTextAsync(tool, $"#!/bin/sh\ntouch '{started}'\nwhile [ ! -f '{gate}' ]; do sleep 0.05; done\nexit 1\n");
+        await Tools.RunAsync("chmod", "+x", tool);
+        var one = new Ffmpeg(new FfmpegOptions { FfprobePath = tool, MaxConcurrentProcesses = 1, RequestSlotWaitSeconds = 0.2 });
+        var file = Path.Combine(dir, "any.wav");
+
+        // Stage work waits for a slot without a bound; this probe takes the only one and keeps it until the gate opens.
+        var holder = Assert.ThrowsAsync<AudioDecodeException>(() => one.ProbeAsync(file, CancellationToken.None));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!File.Exists(started))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the stand-in ffprobe never started");
+            await Task.Delay(20);
+        }
+
+        var busy = await Assert.ThrowsAsync<AudioBusyException>(() => one.VerifyAsync(file, 60, CancellationToken.None));
+        Assert.Equal(TimeSpan.FromSeconds(0.2), busy.Wait);
+
+        await File.WriteAllTextAsync(gate, "");
+        await holder;
+        // With the slot free again the same check runs the tool (which refuses the file).
+        await Assert.ThrowsAsync<AudioDecodeException>(() => one.VerifyAsync(file, 60, CancellationToken.None));
+    }
 }
