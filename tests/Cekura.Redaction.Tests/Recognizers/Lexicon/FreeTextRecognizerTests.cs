@@ -1,12 +1,10 @@
-using System.Diagnostics;
 using Cekura.Redaction.Analysis;
 using Cekura.Redaction.Recognizers;
 using Cekura.Redaction.Tests.Quality;
-using Xunit.Abstractions;
 
 namespace Cekura.Redaction.Tests.Recognizers.Lexicon;
 
-public sealed class FreeTextRecognizerTests(ITestOutputHelper output)
+public sealed class FreeTextRecognizerTests
 {
     private static readonly string[] FreeTextTypes =
         ["person_name", "location", "origin", "occupation", "medical_professional", "event", "physical_attribute", "gender_sexuality"];
@@ -89,34 +87,5 @@ public sealed class FreeTextRecognizerTests(ITestOutputHelper output)
         var results = Enumerable.Range(0, 8).AsParallel().Select(_ => recognizer.Find(text, context).Count()).ToList();
 
         Assert.All(results, r => Assert.Equal(3, r));
-    }
-
-    /// <summary>
-    /// A 10-minute call is about 150 turns, and the whole redaction stage has 50 ms for all 29 types. The best of
-    /// several runs is taken, since the build machine is shared; the bound is a guard against a regression to per-word
-    /// scans of a lexicon (which take seconds), and the measured figure is printed.
-    /// </summary>
-    [Fact]
-    public void A_150_turn_transcript_is_analysed_for_all_free_text_types_in_a_few_milliseconds()
-    {
-        var analyzer = new PiiAnalyzer(LexiconRecognizers.Create());
-        // Two corpus utterances per turn: about 2,000 words in 150 turns, a little more than ten minutes of speech.
-        var lines = Corpus.Load().Select(l => l.Text).ToList();
-        var turns = Enumerable.Range(0, 150).Select(i => lines[2 * i % lines.Count] + " " + lines[(2 * i + 1) % lines.Count]).ToList();
-        var context = new RecognizerContext(new HashSet<string>(FreeTextTypes));
-
-        var best = double.MaxValue;
-        for (var run = 0; run < 30; run++)
-        {
-            var clock = Stopwatch.StartNew();
-            foreach (var turn in turns)
-            {
-                analyzer.Analyze(turn, context);
-            }
-            best = Math.Min(best, clock.Elapsed.TotalMilliseconds);
-        }
-
-        output.WriteLine($"{turns.Count} turns, {turns.Sum(t => t.Split(' ').Length)} words: best {best:0.00} ms per transcript");
-        Assert.True(best < 25, $"{best:0.00} ms per 150-turn transcript");
     }
 }
