@@ -19,6 +19,9 @@ namespace Cekura.EndToEnd.Tests;
 /// <remarks>
 /// A MeterProvider listens to meters by name across the whole process, so another test's host recording on its own
 /// "Cekura" meter at the same time would add to these counts: this test runs alone (<see cref="MetricsExportCollection"/>).
+/// Even so, a fresh-clone CI once saw one call more in every stage count (work of an earlier host finishing after this
+/// provider started listening), so counts that other hosts could add to are checked as "at least", and the redelivery as
+/// "no change" against counts taken just before it.
 /// MassTransit's meter is not asserted here: MassTransit sets its instruments up once per process (static fields, the
 /// first bus configures them), and in a test process where earlier hosts have come and gone they were seen to report
 /// nothing for a later host. A deployed process has one host (this test, run alone, did receive them).
@@ -75,9 +78,9 @@ public sealed class MetricsExportTests : IAsyncLifetime
             Ingested("cekura", "accepted") == 3 && Ingested("cekura", "duplicate") == 1 && Ingested("cekura", "invalid") == 1
             && Ingested("unknown", "unreadable") == 1);
         await WaitForAsync("a duration for each stage", () =>
-            StageCount("received") == 3 && StageCount("transcribed") == 3 && StageCount("redacted") == 2);
+            StageCount("received") >= 3 && StageCount("transcribed") >= 3 && StageCount("redacted") >= 2);
         await WaitForAsync("the failure at redacted", () =>
-            _receiver.Latest(CekuraMetrics.CallsFailed).Any(p => p.Tag("stage") == "redacted" && p.Value == 1));
+            _receiver.Latest(CekuraMetrics.CallsFailed).Any(p => p.Tag("stage") == "redacted" && p.Value >= 1));
         // Once nothing is in flight, every unfinished stage reads 0 and no event is owed.
         await WaitForAsync("the backlog gauges at 0 for every unfinished stage", () =>
             new[] { "received", "transcribed", "redacted" }.All(stage =>
@@ -89,9 +92,14 @@ public sealed class MetricsExportTests : IAsyncLifetime
         var scores = await WaitForAsync("two evaluations' scores per numeric metric of agent 1", () =>
         {
             var points = _receiver.Latest(CekuraMetrics.MetricScore).Where(p => p.Tag("agent_id") == "1").ToList();
-            return points.Count > 0 && points.All(p => p.Count == 2 && p.Tag("metric") is { Length: > 0 } && p.Tag("metric_id") is not null)
+            return points.Count > 0 && points.All(p => p.Count >= 2 && p.Tag("metric") is { Length: > 0 } && p.Tag("metric_id") is not null)
                 ? points : null;
         });
+        // What the redelivery below is compared with: the counts once two more exports hold everything recorded so far.
+        var settled = _receiver.MetricRequests;
+        await WaitForAsync("two exports after the chain settled", () => _receiver.MetricRequests >= settled + 2);
+        var redactedBefore = StageCount("redacted");
+        scores = _receiver.Latest(CekuraMetrics.MetricScore).Where(p => scores.Any(s => SameSeries(p, s))).ToList();
 
         // The evaluated call's CallRedacted again, as a broker redelivers: consumed, but nothing is counted twice.
         var stored = (await _host.Services.GetRequiredService<ICallStore>().GetForWorkerAsync(ids[0], CancellationToken.None))!;
@@ -105,11 +113,11 @@ public sealed class MetricsExportTests : IAsyncLifetime
         // Two exports that began after the consumer returned hold anything it recorded.
         var exports = _receiver.MetricRequests;
         await WaitForAsync("two more exports", () => _receiver.MetricRequests >= exports + 2);
-        Assert.Equal(2ul, StageCount("redacted"));
+        Assert.Equal(redactedBefore, StageCount("redacted"));
         foreach (var before in scores)
         {
             var after = _receiver.Latest(CekuraMetrics.MetricScore).Single(p => SameSeries(p, before));
-            Assert.Equal(2ul, after.Count);
+            Assert.Equal(before.Count, after.Count);
         }
         Assert.Empty(_receiver.Errors);
     }
