@@ -53,6 +53,27 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContract
         Assert.Equal(4 * perWriter, (await stores[1].ListAsync(AllOf(1) with { PageSize = 1000 }, Ct)).Items.Count);
     }
 
+    [Fact]
+    public async Task Documents_written_as_bytes_are_stored_as_json_text_and_read_back_whole()
+    {
+        // The store binds UTF-8 bytes and casts them to TEXT: json_extract, the generated filter columns and anyone
+        // opening the file with sqlite3 must still see text, including characters beyond ASCII.
+        var (calls, _, _) = await OpenStoresAsync();
+        var stored = await calls.InsertAsync(FullCall() with { CustomerNumber = "+4915112345678", AgentName = "Zoë – 客服 😀" }, Ct);
+        var replaced = await calls.ReplaceAsync(stored with { Feedback = "très bien" }, Ct);
+        Assert.NotNull(replaced);
+
+        await using var connection = new SqliteConnection($"Data Source={_path}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT typeof(doc), json_extract(doc, '$.agent_name'), json_extract(doc, '$.feedback'), json_extract(doc, '$.id') FROM calls";
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(("text", "Zoë – 客服 😀", "très bien", stored.Id),
+            (reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
+        AssertSameJson(replaced, (await calls.GetAsync(stored.ProjectId, stored.Id, Ct))!);
+    }
+
     /// <summary>The contract's filter cases again, with every metadata condition taken as matching many calls.</summary>
     [Theory]
     [MemberData(nameof(FilterCaseNames))]
