@@ -22,12 +22,17 @@ public sealed class CallLogWriter(ICallStore store, TimeProvider clock)
     public Task<CallLog?> UpdateAsync(long id, Func<CallLog, CallLog?> change, CancellationToken cancellationToken) =>
         UpdateAsync(id, token => store.GetForWorkerAsync(id, token), change, cancellationToken);
 
+    /// <param name="known">
+    /// The call as the caller just read it, tried first instead of reading it again: the compare-and-swap on its
+    /// version rejects it if anything changed since, and the loop then reads afresh.
+    /// </param>
     private async Task<CallLog?> UpdateAsync(
-        long id, Func<CancellationToken, Task<CallLog?>> load, Func<CallLog, CallLog?> change, CancellationToken cancellationToken)
+        long id, Func<CancellationToken, Task<CallLog?>> load, Func<CallLog, CallLog?> change, CancellationToken cancellationToken,
+        CallLog? known = null)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var current = await load(cancellationToken);
+            var current = attempt == 0 && known is not null ? known : await load(cancellationToken);
             if (current is null)
             {
                 return null;
@@ -55,7 +60,21 @@ public sealed class CallLogWriter(ICallStore store, TimeProvider clock)
     public Task<CallLog?> AdvanceAsync(
         long id, CallStage from, CallStage to, Func<CallLog, CallLog> apply, CancellationToken cancellationToken,
         int? transcriptRevision = null) =>
-        UpdateAsync(id, call => !At(call, from, transcriptRevision) ? null : apply(call) with
+        AdvanceAsync(id, null, from, to, apply, cancellationToken, transcriptRevision);
+
+    /// <summary>
+    /// <see cref="AdvanceAsync(long, CallStage, CallStage, Func{CallLog, CallLog}, CancellationToken, int?)"/> for a stage
+    /// that read <paramref name="read"/> to do its work: the first attempt writes on that read (one whole-call read
+    /// less per stage), on the transcript revision it had.
+    /// </summary>
+    public Task<CallLog?> AdvanceAsync(
+        CallLog read, CallStage from, CallStage to, Func<CallLog, CallLog> apply, CancellationToken cancellationToken) =>
+        AdvanceAsync(read.Id, read, from, to, apply, cancellationToken, read.TranscriptRevision);
+
+    private Task<CallLog?> AdvanceAsync(
+        long id, CallLog? read, CallStage from, CallStage to, Func<CallLog, CallLog> apply, CancellationToken cancellationToken,
+        int? transcriptRevision) =>
+        UpdateAsync(id, token => store.GetForWorkerAsync(id, token), call => !At(call, from, transcriptRevision) ? null : apply(call) with
         {
             Stage = to,
             StageChangedAt = clock.GetUtcNow(),
@@ -63,7 +82,7 @@ public sealed class CallLogWriter(ICallStore store, TimeProvider clock)
             ErrorMessage = null,
             RedeliverAt = null,
             Redeliveries = 0,
-        }, cancellationToken);
+        }, cancellationToken, read);
 
     /// <summary>
     /// Stops the chain for this call with a reason the client can read; only if it is still at <paramref name="from"/>

@@ -113,7 +113,7 @@ public sealed class CallStageRunner(
             await FailAsync(callLogId, from, failure, cancellationToken, call.TranscriptRevision);
             return;
         }
-        var saved = await writer.AdvanceAsync(callLogId, from, to, outcome.Apply!, cancellationToken, call.TranscriptRevision);
+        var saved = await writer.AdvanceAsync(call, from, to, outcome.Apply!, cancellationToken);
         if (saved is not null)
         {
             metrics.StageCompleted(from, Stopwatch.GetElapsedTime(started));

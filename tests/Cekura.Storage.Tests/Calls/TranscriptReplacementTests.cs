@@ -109,4 +109,25 @@ public sealed class TranscriptReplacementTests : IDisposable
         Assert.NotNull(await writer.AdvanceAsync(read.Id, CallStage.Received, CallStage.Transcribed, c => c with { DurationSeconds = 1.5 },
             CancellationToken.None, stored.TranscriptRevision));
     }
+
+    [Fact]
+    public async Task A_stage_writing_on_the_call_it_read_keeps_changes_made_meanwhile_and_honours_a_replaced_transcript()
+    {
+        var store = new SqliteCallStore(new SqliteDatabase(_path));
+        var writer = new CallLogWriter(store, TimeProvider.System);
+        var read = await store.InsertAsync(SampleData.MinimalCall() with { Stage = CallStage.Received }, CancellationToken.None);
+        // Written on the read as it is: nothing changed since, so one write and no second read.
+        var first = await writer.AdvanceAsync(read, CallStage.Received, CallStage.Transcribed, c => c with { DurationSeconds = 2 }, CancellationToken.None);
+        Assert.Equal((CallStage.Transcribed, 2.0, 2), (first!.Stage, first.DurationSeconds!.Value, first.Version));
+
+        // A review lands while the next stage works on its (now older) read: the stage's write must not undo it.
+        await writer.UpdateAsync(first.Id, c => c with { Feedback = "reviewed meanwhile" }, CancellationToken.None);
+        var second = await writer.AdvanceAsync(first, CallStage.Transcribed, CallStage.Redacted, c => c with { Topic = "booking" }, CancellationToken.None);
+        Assert.Equal((CallStage.Redacted, "booking", "reviewed meanwhile"), (second!.Stage, second.Topic, second.Feedback));
+
+        // The transcript replaced while the stage worked: its result belongs to the old one and is not recorded.
+        await writer.UpdateAsync(second.Id, c => CallLogReview.Apply(c, Replace(), Now), CancellationToken.None);
+        Assert.Null(await writer.AdvanceAsync(second, CallStage.Redacted, CallStage.Evaluated, c => c with { Success = true }, CancellationToken.None));
+        Assert.Equal(CallStage.Received, (await store.GetForWorkerAsync(read.Id, CancellationToken.None))!.Stage);
+    }
 }
