@@ -13,10 +13,12 @@ public sealed class SqliteCallOutboxTests(ITestOutputHelper output) : IAsyncLife
     private static readonly CancellationToken Ct = CancellationToken.None;
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"cekura-outbox-{Guid.NewGuid():N}.db");
     private SqliteCallStore _store = null!;
+    private SqliteDatabase _database = null!;
 
     public Task InitializeAsync()
     {
-        _store = new SqliteCallStore(new SqliteDatabase(_path));
+        _database = new SqliteDatabase(_path);
+        _store = new SqliteCallStore(_database);
         return Task.CompletedTask;
     }
 
@@ -28,6 +30,26 @@ public sealed class SqliteCallOutboxTests(ITestOutputHelper output) : IAsyncLife
             File.Delete(_path + suffix);
         }
         return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Publish_confirmations_share_the_group_commit_with_the_stage_writes()
+    {
+        var calls = new List<CallLog>();
+        for (var i = 0; i < 3; i++)
+        {
+            calls.Add(await _store.InsertAsync(MinimalCall(callId: $"g{i}") with { Stage = CallStage.Received }, Ct));
+        }
+        var before = _database.WriteCounts;
+
+        await _store.MarkPublishedAsync(calls.Select(OwedEvent.Of).ToList(), Time, Ct);
+
+        // One write of the group commit for the whole batch, not a transaction of its own beside it.
+        Assert.Equal(before.Writes + 1, _database.WriteCounts.Writes);
+        foreach (var call in calls)
+        {
+            Assert.NotNull((await _store.GetForWorkerAsync(call.Id, Ct))!.OutboxPublishedAt);
+        }
     }
 
     [Fact]

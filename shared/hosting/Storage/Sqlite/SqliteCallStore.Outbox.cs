@@ -7,8 +7,9 @@ namespace Cekura.Hosting.Storage.Sqlite;
 /// <summary>
 /// The outbox side of the calls table: the <c>relay_*</c> columns and the <c>calls_relay</c> index (see the
 /// <c>OutboxClaims</c> migration of <see cref="SqliteDatabase"/>). Each method is one <c>BEGIN IMMEDIATE</c>
-/// transaction, so one fsync covers every call it touches, and two processes sharing the file serialise on the write
-/// lock: a row one of them claimed is no longer due when the other looks.
+/// transaction (confirmations and settlements share the group commit's), so one fsync covers every call it touches,
+/// and two processes sharing the file serialise on the write lock: a row one of them claimed is no longer due when the
+/// other looks.
 /// </summary>
 public sealed partial class SqliteCallStore : ICallOutbox
 {
@@ -43,32 +44,37 @@ public sealed partial class SqliteCallStore : ICallOutbox
     // back, which costs one duplicate event (consumers are idempotent), never a lost one.
     private const string ConfirmedDoc = "json_set(doc, '$.outbox_published_at', $at_text)";
 
-    public async Task MarkPublishedAsync(IReadOnlyCollection<OwedEvent> events, DateTimeOffset publishedAt, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Through the group commit, like the stage writes: a batch of confirmations shares their fsync instead of paying
+    /// its own (at 60 calls/s the separate transactions were about as many fsyncs as all the stage writes together).
+    /// </remarks>
+    public Task MarkPublishedAsync(IReadOnlyCollection<OwedEvent> events, DateTimeOffset publishedAt, CancellationToken cancellationToken)
     {
         if (events.Count == 0)
         {
-            return;
+            return Task.CompletedTask;
         }
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"""
-            UPDATE calls SET outbox_published_at = $at, doc = {ConfirmedDoc}
-            WHERE id = $id AND stage = $stage AND stage_changed_at = $changed AND outbox_published_at IS NULL
-            """;
-        AddTime(command, publishedAt);
-        var id = command.Parameters.Add("$id", SqliteType.Integer);
-        var stage = command.Parameters.Add("$stage", SqliteType.Text);
-        var changed = command.Parameters.Add("$changed", SqliteType.Integer);
-        foreach (var owed in events)
+        return database.WriteAsync(async (connection, transaction, token) =>
         {
-            id.Value = owed.CallLogId;
-            stage.Value = StageName(owed.Stage);
-            changed.Value = owed.StageChangedAt.ToUnixTimeMilliseconds();
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"""
+                UPDATE calls SET outbox_published_at = $at, doc = {ConfirmedDoc}
+                WHERE id = $id AND stage = $stage AND stage_changed_at = $changed AND outbox_published_at IS NULL
+                """;
+            AddTime(command, publishedAt);
+            var id = command.Parameters.Add("$id", SqliteType.Integer);
+            var stage = command.Parameters.Add("$stage", SqliteType.Text);
+            var changed = command.Parameters.Add("$changed", SqliteType.Integer);
+            foreach (var owed in events)
+            {
+                id.Value = owed.CallLogId;
+                stage.Value = StageName(owed.Stage);
+                changed.Value = owed.StageChangedAt.ToUnixTimeMilliseconds();
+                await command.ExecuteNonQueryAsync(token);
+            }
+            return events.Count;
+        }, cancellationToken);
     }
 
     public async Task<IReadOnlyList<OutboxClaim>> ClaimDueAsync(
@@ -113,32 +119,34 @@ public sealed partial class SqliteCallStore : ICallOutbox
         command.Parameters.AddWithValue("$max", max);
     }
 
-    public async Task SettleAsync(IReadOnlyCollection<OutboxSettlement> settlements, CancellationToken cancellationToken)
+    public Task SettleAsync(IReadOnlyCollection<OutboxSettlement> settlements, CancellationToken cancellationToken)
     {
         if (settlements.Count == 0)
         {
-            return;
+            return Task.CompletedTask;
         }
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        await using var published = SettleCommand(connection, transaction,
-            $"outbox_published_at = $at, doc = {ConfirmedDoc}, relay_after = $next, relay_claim = NULL");
-        await using var failed = SettleCommand(connection, transaction, "relay_after = $next, relay_claim = NULL");
-        foreach (var settlement in settlements)
+        // Through the group commit, as MarkPublishedAsync.
+        return database.WriteAsync(async (connection, transaction, token) =>
         {
-            var command = settlement.PublishedAt is null ? failed : published;
-            command.Parameters.Clear();
-            if (settlement.PublishedAt is { } at)
+            await using var published = SettleCommand(connection, transaction,
+                $"outbox_published_at = $at, doc = {ConfirmedDoc}, relay_after = $next, relay_claim = NULL");
+            await using var failed = SettleCommand(connection, transaction, "relay_after = $next, relay_claim = NULL");
+            foreach (var settlement in settlements)
             {
-                AddTime(command, at);
+                var command = settlement.PublishedAt is null ? failed : published;
+                command.Parameters.Clear();
+                if (settlement.PublishedAt is { } at)
+                {
+                    AddTime(command, at);
+                }
+                command.Parameters.AddWithValue("$next", settlement.NextAttemptAt.ToUnixTimeMilliseconds());
+                command.Parameters.AddWithValue("$id", settlement.Claim.CallLogId);
+                command.Parameters.AddWithValue("$claim", settlement.Claim.ClaimId);
+                command.Parameters.AddWithValue("$changed", settlement.Claim.StageChangedAt.ToUnixTimeMilliseconds());
+                await command.ExecuteNonQueryAsync(token);
             }
-            command.Parameters.AddWithValue("$next", settlement.NextAttemptAt.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$id", settlement.Claim.CallLogId);
-            command.Parameters.AddWithValue("$claim", settlement.Claim.ClaimId);
-            command.Parameters.AddWithValue("$changed", settlement.Claim.StageChangedAt.ToUnixTimeMilliseconds());
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
+            return settlements.Count;
+        }, cancellationToken);
     }
 
     public async Task ReleaseClaimsAsync(CancellationToken cancellationToken)
