@@ -94,13 +94,14 @@ public sealed class RecordingDecodeTests : IAsyncDisposable
         {
             ["Audio:FfprobePath"] = tool, ["Audio:MaxConcurrentProcesses"] = "1", ["Audio:RequestSlotWaitSeconds"] = "0.5",
         });
-        var wav = await TestAudio.EncodeAsync("wav", seconds: 1);
+        // FLAC, not WAV: an uncompressed WAV is checked from its header and needs no decoder slot.
+        var flac = await TestAudio.EncodeAsync("flac", seconds: 1);
         try
         {
-            var first = client.PostAsync("/observability/v1/observe/", Upload(Calls.Body("holds-the-decoder"), wav, "a.wav"));
+            var first = client.PostAsync("/observability/v1/observe/", Upload(Calls.Body("holds-the-decoder"), flac, "a.flac"));
             await Eventually.UntilAsync(() => Task.FromResult(File.Exists(started)), s => s, _ => "the first upload's probe never started");
 
-            var busy = await client.PostAsync("/observability/v1/observe/", Upload(Calls.Body("finds-it-busy"), wav, "b.wav"));
+            var busy = await client.PostAsync("/observability/v1/observe/", Upload(Calls.Body("finds-it-busy"), flac, "b.flac"));
 
             Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
             Assert.Equal(TimeSpan.FromSeconds(1), busy.Headers.RetryAfter?.Delta);

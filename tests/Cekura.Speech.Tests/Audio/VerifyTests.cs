@@ -155,11 +155,64 @@ public sealed class VerifyTests : IDisposable
         Assert.Contains("the limit is 2 s", error.Message);
     }
 
+    [Theory]
+    [InlineData("pcm_u8", 1)]
+    [InlineData("pcm_s16le", 2)]
+    [InlineData("pcm_s24le", 1)]
+    [InlineData("pcm_s32le", 2)]
+    [InlineData("pcm_f32le", 1)]
+    [InlineData("pcm_f64le", 1)]
+    [InlineData("pcm_alaw", 1)]
+    [InlineData("pcm_mulaw", 2)]
+    public async Task An_uncompressed_wav_is_verified_from_its_header_with_the_facts_ffprobe_gives(string codec, int channels)
+    {
+        var path = Path.Combine(dir, $"{codec}.wav");
+        await Tools.RunAsync("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000:duration=2.5",
+            "-ac", channels.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c:a", codec, path);
+        // No decoder can run: both tools point nowhere, so the verdict comes from the header alone.
+        var toolless = new Ffmpeg(new FfmpegOptions { FfprobePath = Path.Combine(dir, "none"), FfmpegPath = Path.Combine(dir, "none") });
+
+        var fromHeader = await toolless.VerifyAsync(path, FourHours, CancellationToken.None);
+        var fromFfprobe = await ffmpeg.ProbeAsync(path, CancellationToken.None);
+
+        Assert.Equal((fromFfprobe.Container, fromFfprobe.Codec, fromFfprobe.SampleRate, fromFfprobe.Channels),
+            (fromHeader.Container, fromHeader.Codec, fromHeader.SampleRate, fromHeader.Channels));
+        Assert.Equal(2.5, fromHeader.DurationSeconds, precision: 3);
+        // Cut in half, or longer than the limit, it is refused as the decoder would refuse it.
+        var whole = await File.ReadAllBytesAsync(path);
+        var half = Path.Combine(dir, $"{codec}-half.wav");
+        await File.WriteAllBytesAsync(half, whole[..(whole.Length / 2)]);
+        Assert.StartsWith("the file is truncated or corrupt: it declares 2.5 s of audio but only ",
+            (await Assert.ThrowsAsync<AudioDecodeException>(() => toolless.VerifyAsync(half, FourHours, CancellationToken.None))).Message);
+        Assert.Equal(2, (await Assert.ThrowsAsync<AudioTooLongException>(() => toolless.VerifyAsync(path, 2, CancellationToken.None))).LimitSeconds);
+    }
+
+    [Fact]
+    public async Task A_wav_whose_header_leaves_the_size_open_or_is_inconsistent_still_goes_to_the_decoder()
+    {
+        var whole = await File.ReadAllBytesAsync(await EncodeAsync("wav", seconds: 1, channels: 1));
+        var toolless = new Ffmpeg(new FfmpegOptions { FfprobePath = Path.Combine(dir, "none"), FfmpegPath = Path.Combine(dir, "none") });
+        var streamed = whole.ToArray();
+        var data = whole.AsSpan().IndexOf("data"u8); // after ffmpeg's LIST chunk
+        BitConverter.GetBytes(0xFFFFFFFF).CopyTo(streamed, data + 4); // the data size a streaming writer leaves unset
+        var inconsistent = whole.ToArray();
+        BitConverter.GetBytes(12345).CopyTo(inconsistent, 28); // a byte rate that does not match the layout
+        foreach (var (name, bytes) in new[] { ("streamed", streamed), ("inconsistent", inconsistent) })
+        {
+            var path = Path.Combine(dir, $"{name}.wav");
+            await File.WriteAllBytesAsync(path, bytes);
+            // The (missing) decoder is asked: a server error, not a verdict from the header.
+            await Assert.ThrowsAsync<InvalidOperationException>(() => toolless.VerifyAsync(path, FourHours, CancellationToken.None));
+        }
+        // With the real tools the streamed file decodes whole (the inconsistent one is the decoder's to judge).
+        Assert.InRange((await ffmpeg.VerifyAsync(Path.Combine(dir, "streamed.wav"), FourHours, CancellationToken.None)).DurationSeconds, 0.9, 1.1);
+    }
+
     [Fact]
     public async Task A_missing_ffprobe_is_a_server_error_not_a_decode_error()
     {
         var broken = new Ffmpeg(new FfmpegOptions { FfprobePath = Path.Combine(dir, "no-such-ffprobe") });
-        var path = await EncodeAsync("wav", seconds: 1, channels: 1);
+        var path = await EncodeAsync("flac", seconds: 1, channels: 1); // an uncompressed WAV would not need ffprobe
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => broken.VerifyAsync(path, FourHours, CancellationToken.None));
         Assert.Contains("Audio__FfprobePath", error.Message);
