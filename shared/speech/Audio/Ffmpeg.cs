@@ -20,7 +20,14 @@ public sealed class Ffmpeg(FfmpegOptions options)
 
     /// <summary>Reads the container and the first audio stream's facts.</summary>
     /// <exception cref="AudioDecodeException">No readable audio stream.</exception>
+    /// <remarks>An uncompressed WAV is read from its header (see <see cref="VerifyUncompressedWave"/>), without ffprobe.</remarks>
     public async Task<AudioProbe> ProbeAsync(string path, CancellationToken cancellationToken) =>
+        ReadUncompressedWave(path) is { } wave
+            ? new AudioProbe("wav", wave.Codec, wave.SampleRate, wave.Channels, wave.PresentSeconds)
+            : await ProbeWithFfprobeAsync(path, cancellationToken);
+
+    /// <summary>ffprobe's reading whatever the format; for tests comparing it with the header's.</summary>
+    internal async Task<AudioProbe> ProbeWithFfprobeAsync(string path, CancellationToken cancellationToken) =>
         (await ProbeWithWarningsAsync(path, "error", cancellationToken)).Probe;
 
     /// <summary>
@@ -95,18 +102,7 @@ public sealed class Ffmpeg(FfmpegOptions options)
     /// </summary>
     private static AudioProbe? VerifyUncompressedWave(string path, double maxDurationSeconds)
     {
-        (string Codec, int SampleRate, int Channels, double DeclaredSeconds, double PresentSeconds)? read;
-        try
-        {
-            // ReadWrite sharing: the caller may still hold the file open for writing (a temporary upload).
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            read = WaveHeader.Uncompressed(file);
-        }
-        catch (IOException)
-        {
-            return null; // ffprobe reports what is wrong with the path in its own words
-        }
-        if (read is not { } wave)
+        if (ReadUncompressedWave(path) is not { } wave)
         {
             return null;
         }
@@ -119,6 +115,20 @@ public sealed class Ffmpeg(FfmpegOptions options)
             throw new AudioDecodeException(problem);
         }
         return new AudioProbe("wav", wave.Codec, wave.SampleRate, wave.Channels, wave.PresentSeconds);
+    }
+
+    private static (string Codec, int SampleRate, int Channels, double DeclaredSeconds, double PresentSeconds)? ReadUncompressedWave(string path)
+    {
+        try
+        {
+            // ReadWrite sharing: the caller may still hold the file open for writing (a temporary upload).
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            return WaveHeader.Uncompressed(file);
+        }
+        catch (IOException)
+        {
+            return null; // ffprobe reports what is wrong with the path in its own words
+        }
     }
 
     /// <summary>Runs <c>ffprobe -version</c> and <c>ffmpeg -version</c>, so a host can refuse to start without them.</summary>

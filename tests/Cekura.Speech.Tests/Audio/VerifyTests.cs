@@ -173,7 +173,8 @@ public sealed class VerifyTests : IDisposable
         var toolless = new Ffmpeg(new FfmpegOptions { FfprobePath = Path.Combine(dir, "none"), FfmpegPath = Path.Combine(dir, "none") });
 
         var fromHeader = await toolless.VerifyAsync(path, FourHours, CancellationToken.None);
-        var fromFfprobe = await ffmpeg.ProbeAsync(path, CancellationToken.None);
+        var fromFfprobe = await ffmpeg.ProbeWithFfprobeAsync(path, CancellationToken.None);
+        Assert.Equal(fromHeader, await toolless.ProbeAsync(path, CancellationToken.None)); // the stage's probe reads the header too
 
         Assert.Equal((fromFfprobe.Container, fromFfprobe.Codec, fromFfprobe.SampleRate, fromFfprobe.Channels),
             (fromHeader.Container, fromHeader.Codec, fromHeader.SampleRate, fromHeader.Channels));
