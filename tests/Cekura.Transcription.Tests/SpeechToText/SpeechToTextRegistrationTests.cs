@@ -1,7 +1,7 @@
 using Cekura.Speech.SpeechToText;
+using Cekura.Transcription.SpeechToText;
 using Cekura.Transcription.SpeechToText.Deepgram;
 using Cekura.Transcription.SpeechToText.OpenAi;
-using Cekura.Transcription.SpeechToText;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
