@@ -1,8 +1,8 @@
 using Cekura.Contracts.Calls;
 using Cekura.Speech.Speakers;
 using Cekura.TestSupport.Protocols;
-using Cekura.Transcription.SpeechToText.OpenAi;
 using Cekura.Transcription.SpeechToText;
+using Cekura.Transcription.SpeechToText.OpenAi;
 
 namespace Cekura.Transcription.Tests.SpeechToText;
 
