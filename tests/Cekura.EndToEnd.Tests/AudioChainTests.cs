@@ -5,12 +5,9 @@ using System.Text.Json.Nodes;
 using Cekura.Contracts.Calls;
 using Cekura.EndToEnd.Tests.Support;
 using Cekura.TestSupport.Audio;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
+using Cekura.TestSupport.Protocols;
 using Cekura.Transcription.SpeechToText;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Cekura.EndToEnd.Tests;
 
@@ -21,13 +18,13 @@ namespace Cekura.EndToEnd.Tests;
 public sealed class AudioChainTests : IAsyncLifetime
 {
     private readonly CallAudioGenerator _generator = new();
-    private SpeechServer? _speech;
+    private LocalProtocolServer? _speech;
     private EmbeddedHost _host = null!;
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
     {
-        _speech = await SpeechServer.StartAsync();
+        _speech = await LocalProtocolServer.StartAsync(DiarizedTwoTurns());
         _host = new EmbeddedHost(new Dictionary<string, string?>
         {
             ["SpeechToText:Provider"] = "OpenAI",
@@ -171,7 +168,7 @@ public sealed class AudioChainTests : IAsyncLifetime
         Assert.Equal("greeting", done.GetProperty("agent_speaker_rule").GetString());
         var request = Assert.Single(_speech!.Requests);
         Assert.Equal("Bearer sk-test-audio-chain", request.Authorization);
-        Assert.Equal(await File.ReadAllBytesAsync(call.Path), request.Audio);
+        Assert.Equal(await File.ReadAllBytesAsync(call.Path), request.Content);
     }
 
     [Fact]
@@ -183,7 +180,7 @@ public sealed class AudioChainTests : IAsyncLifetime
             Turns = [ScriptTurn.Talk(Party.Caller, 0.3, 1.2), ScriptTurn.Talk(Party.Agent, 2.0, 2.5)],
         });
         // Both attempts of the first delivery get a 503 (SpeechToText:MaxAttempts 2); the redelivery gets through.
-        _speech!.UnavailableFor = 2;
+        _speech!.FailNext(2, Responders.Json(503, """{"error": {"message": "overloaded"}}"""));
         var body = new JsonObject { ["call_id"] = "none-mono-outage-1", ["agent"] = 1, ["transcript_type"] = "none-mono" };
 
         var done = await PostAndWaitAsync(body, call.Path, "audio/wav");
@@ -252,58 +249,14 @@ public sealed class AudioChainTests : IAsyncLifetime
 
     /// <summary>
     /// An OpenAI-compatible <c>/v1/audio/transcriptions</c> that answers <c>diarized_json</c> (speaker-labelled segments,
-    /// the shape of gpt-4o-transcribe-diarize) for the two-turn none-mono call above, and records what it received.
+    /// the shape of gpt-4o-transcribe-diarize) for the two-turn none-mono call above.
     /// </summary>
-    private sealed class SpeechServer : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private SpeechServer(WebApplication app) => _app = app;
-
-        public System.Collections.Concurrent.ConcurrentQueue<(string? Authorization, byte[] Audio)> Requests { get; } = new();
-
-        public string BaseUrl => _app.Urls.Single();
-
-        /// <summary>How many of the next requests get a 503, as from a backend that is down.</summary>
-        public int UnavailableFor;
-
-        public static async Task<SpeechServer> StartAsync()
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var app = builder.Build();
-            var server = new SpeechServer(app);
-            app.MapPost("/v1/audio/transcriptions", async (HttpRequest request) =>
-            {
-                var form = await request.ReadFormAsync();
-                using var audio = new MemoryStream();
-                await form.Files.GetFile("file")!.CopyToAsync(audio);
-                server.Requests.Enqueue((request.Headers.Authorization.ToString(), audio.ToArray()));
-                if (Interlocked.Decrement(ref server.UnavailableFor) >= 0)
-                {
-                    return Results.Json(new { error = new { message = "overloaded" } }, statusCode: 503);
-                }
-                if (form["response_format"] != "diarized_json")
-                {
-                    return Results.BadRequest(new { error = new { message = "this test server only answers diarized_json" } });
-                }
-                return Results.Json(new
-                {
-                    task = "transcribe",
-                    duration = 5.0,
-                    text = "Hello? Thank you for calling Acme, how can I help you?",
-                    segments = new object[]
-                    {
-                        new { type = "transcript.text.segment", id = "seg_0", speaker = "A", start = 0.3, end = 1.5, text = "Hello?" },
-                        new { type = "transcript.text.segment", id = "seg_1", speaker = "B", start = 2.0, end = 4.5, text = "Thank you for calling Acme, how can I help you?" },
-                    },
-                });
-            });
-            await app.StartAsync();
-            return server;
-        }
-
-        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
-    }
+    private static Responder DiarizedTwoTurns() => Responders.OnlyAt("POST", "/v1/audio/transcriptions", (context, request) =>
+        request.FormFields.GetValueOrDefault("response_format") is ["diarized_json"]
+            ? Responders.Json(200, """
+                {"task": "transcribe", "duration": 5.0, "text": "Hello? Thank you for calling Acme, how can I help you?", "segments": [
+                  {"type": "transcript.text.segment", "id": "seg_0", "speaker": "A", "start": 0.3, "end": 1.5, "text": "Hello?"},
+                  {"type": "transcript.text.segment", "id": "seg_1", "speaker": "B", "start": 2.0, "end": 4.5, "text": "Thank you for calling Acme, how can I help you?"}]}
+                """)(context, request)
+            : Responders.Json(400, """{"error": {"message": "this test server only answers diarized_json"}}""")(context, request));
 }

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Cekura.Contracts.Metrics;
 using Cekura.EndToEnd.Tests.Support;
 using Cekura.Hosting.Tests.Webhooks;
+using Cekura.TestSupport.Protocols;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -21,14 +22,15 @@ namespace Cekura.EndToEnd.Tests;
 public sealed class EvaluationChainTests : IAsyncLifetime
 {
     private const string Secret = "whsec_e2e_chain";
-    private JudgeServer _llm = null!;
+    private LocalProtocolServer _llm = null!;
     private WebhookReceiver _receiver = null!;
     private EmbeddedHost _host = null!;
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
     {
-        _llm = await JudgeServer.StartAsync(["Billing", "Greeting"]);
+        _llm = await LocalProtocolServer.StartAsync(
+            Responders.OnlyAt("POST", "/v1/chat/completions", ChatCompletions.FillingSchema("Billing", "Greeting")));
         _receiver = await WebhookReceiver.StartAsync(WebhookReceiver.Status(503), WebhookReceiver.Status(200));
         _host = new EmbeddedHost(new Dictionary<string, string?>
         {
@@ -99,13 +101,13 @@ public sealed class EvaluationChainTests : IAsyncLifetime
         Assert.Equal("Greeting", call.GetProperty("dropoff_point").GetString());
         Assert.True(call.GetProperty("success").GetBoolean());
 
-        var judged = _llm.Requests.Single(r => r.GetProperty("response_format").GetRawText().Contains("\"result\"", StringComparison.Ordinal)
-            && r.GetRawText().Contains("polite", StringComparison.Ordinal));
-        var prompt = judged.GetProperty("messages").EnumerateArray().Last().GetProperty("content").GetString()!;
+        var judged = _llm.Requests.Single(r => r.ResponseFormat.GetRawText().Contains("\"result\"", StringComparison.Ordinal)
+            && r.Json.GetRawText().Contains("polite", StringComparison.Ordinal));
+        var prompt = judged.Messages.EnumerateArray().Last().GetProperty("content").GetString()!;
         Assert.Contains("Was Helps Ann with bills polite?", prompt);
         Assert.Contains("Main Agent: 6 PM.", prompt);
-        Assert.Equal("judge-model", judged.GetProperty("model").GetString());
-        Assert.All(_llm.Authorizations, a => Assert.Equal("Bearer sk-e2e-chain", a));
+        Assert.Equal("judge-model", judged.Model);
+        Assert.All(_llm.Requests, r => Assert.Equal("Bearer sk-e2e-chain", r.Authorization));
 
         // The receiver fails the first attempt; the dispatcher retries and the second gets through.
         var first = await WaitForWebhooksAsync(2);

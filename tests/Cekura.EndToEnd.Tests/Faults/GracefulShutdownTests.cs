@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Cekura.EndToEnd.Tests.Support;
 using Cekura.Hosting.Options;
+using Cekura.TestSupport.Protocols;
 using Cekura.Transcription;
 using Microsoft.Data.Sqlite;
 using RabbitMQ.Client;
@@ -82,7 +83,8 @@ public sealed class GracefulShutdownTests(FaultDeployment deployment, ITestOutpu
     {
         deployment.Broker.SkipIfUnavailable();
         await deployment.EnsureStartedAsync();
-        await using var llm = await StallingJudge.StartAsync();
+        var stall = new Stall(ChatCompletions.Answer(new { explanation = "Polite throughout.", result = true }));
+        await using var llm = await LocalProtocolServer.StartAsync(stall.RespondAsync);
         var prefix = "sigterm-llm-" + Guid.NewGuid().ToString("N")[..8];
         using var client = FaultDeployment.Client(deployment.LiveIngest[0]);
         var agent = (await (await client.PostAsJsonAsync("/test_framework/v1/aiagents/", new { agent_name = prefix })).ReadJsonAsync())
@@ -110,18 +112,18 @@ public sealed class GracefulShutdownTests(FaultDeployment deployment, ITestOutpu
         {
             Assert.Equal(System.Net.HttpStatusCode.Created, (await Calls.PostCallAsync(client, Calls.Body($"{prefix}-{i}", agent))).StatusCode);
         }
-        await Eventually.UntilAsync(() => Task.FromResult(llm.Waiting), n => n >= 1, n => $"{n} judge requests waiting", TimeSpan.FromSeconds(90));
+        await Eventually.UntilAsync(() => Task.FromResult(stall.Waiting), n => n >= 1, n => $"{n} judge requests waiting", TimeSpan.FromSeconds(90));
 
         var worker = deployment.Worker;
         await worker.SignalAsync("TERM");
         var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        output.WriteLine($"[shutdown] stalled worker exited with {exitCode}; judge requests it abandoned: {llm.Abandoned}");
+        output.WriteLine($"[shutdown] stalled worker exited with {exitCode}; judge requests it abandoned: {stall.Abandoned}");
         Assert.True(exitCode == 0, $"the worker exited with {exitCode}:\n{worker.Output}");
-        Assert.True(llm.Abandoned >= 1, "no judge request was cancelled by the shutdown");
+        Assert.True(stall.Abandoned >= 1, "no judge request was cancelled by the shutdown");
         await worker.DisposeAsync();
 
         // The next worker gets the handed-back evaluations, and this time the judge answers.
-        llm.Answer = true;
+        stall.Release();
         await deployment.StartWorkerAsync(llmSettings);
         var stored = await Eventually.UntilAsync(() => deployment.CallsAsync(prefix),
             calls => calls.Count == 3 && calls.All(c => c.Stage is "evaluated" or "failed"),

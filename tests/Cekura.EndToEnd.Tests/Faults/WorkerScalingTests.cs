@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Cekura.EndToEnd.Tests.Support;
+using Cekura.TestSupport.Protocols;
 using Xunit.Abstractions;
 
 namespace Cekura.EndToEnd.Tests.Faults;
@@ -15,9 +16,10 @@ namespace Cekura.EndToEnd.Tests.Faults;
 public sealed class WorkerScalingTests(FaultDeployment deployment, ITestOutputHelper output) : IClassFixture<FaultDeployment>, IAsyncLifetime
 {
     private const int CallCount = 8;
-    private JudgeServer _judge = null!;
+    private LocalProtocolServer _judge = null!;
 
-    public async Task InitializeAsync() => _judge = await JudgeServer.StartAsync(holdUntilConcurrent: 2);
+    public async Task InitializeAsync() => _judge = await LocalProtocolServer.StartAsync(
+        [Responders.OnlyAt("POST", "/v1/chat/completions", ChatCompletions.FillingSchema())], holdUntilConcurrent: 2);
 
     public async Task DisposeAsync() => await _judge.DisposeAsync();
 
@@ -62,7 +64,7 @@ public sealed class WorkerScalingTests(FaultDeployment deployment, ITestOutputHe
         var stored = await Eventually.UntilAsync(() => deployment.CallsAsync("scaling-"),
             calls => calls.Count == CallCount && calls.All(c => c.Stage is "evaluated" or "failed"),
             calls => $"{calls.Count(c => c.Stage is "evaluated" or "failed")} of {CallCount} calls finished", TimeSpan.FromSeconds(120));
-        var byWorker = _judge.Authorizations.GroupBy(a => a).ToDictionary(g => g.Key, g => g.Count());
+        var byWorker = _judge.Requests.GroupBy(r => r.Authorization ?? "").ToDictionary(g => g.Key, g => g.Count());
         output.WriteLine($"[scaling] in flight together: {string.Join(", ", together)}; judge requests per worker: "
             + string.Join(", ", byWorker.Select(w => $"{w.Key} {w.Value}")));
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Cekura.Evaluation.Llm.Judge;
+using Cekura.TestSupport.Protocols;
 
 namespace Cekura.Evaluation.Tests.Llm;
 
@@ -15,11 +16,11 @@ public sealed class ChatCompletionsFailureTests
     [Fact]
     public async Task A_503_and_a_429_with_Retry_After_are_retried_and_the_next_success_is_used()
     {
-        await using var server = await ChatServer.StartAsync(
-            ChatServer.Json(503, """{"error": {"message": "The server is overloaded or not ready yet.", "type": "server_error"}}"""),
-            ChatServer.Json(429, """{"error": {"message": "Rate limit reached for gpt-test-mini on requests per min (RPM): Limit 3, Used 3.", "type": "requests", "code": "rate_limit_exceeded"}}""",
+        await using var server = await LocalProtocolServer.StartAsync(
+            Responders.Json(503, """{"error": {"message": "The server is overloaded or not ready yet.", "type": "server_error"}}"""),
+            Responders.Json(429, """{"error": {"message": "Rate limit reached for gpt-test-mini on requests per min (RPM): Limit 3, Used 3.", "type": "requests", "code": "rate_limit_exceeded"}}""",
                 response => response.Headers.RetryAfter = "7"),
-            ChatServer.Answer(Yes));
+            ChatCompletions.Answer(Yes));
         using var llm = LlmServices.For(server.BaseUrl);
 
         var outcome = await llm.Judge.EvaluateAsync(Binary, SampleCall.Context(), CancellationToken.None);
@@ -28,7 +29,7 @@ public sealed class ChatCompletionsFailureTests
         Assert.Equal(1, outcome.Score);
         Assert.Equal(3, server.Requests.Count);
         // Every attempt sends the same request.
-        Assert.Single(server.Requests.Select(r => r.Body.GetRawText()).Distinct());
+        Assert.Single(server.Requests.Select(r => r.Json.GetRawText()).Distinct());
         Assert.Equal(2, llm.Waits.Count);
         Assert.InRange(llm.Waits[0], TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.2));
         Assert.Equal(TimeSpan.FromSeconds(7), llm.Waits[1]);
@@ -37,14 +38,14 @@ public sealed class ChatCompletionsFailureTests
     [Fact]
     public async Task OpenAIs_retry_after_ms_is_preferred_and_a_long_Retry_After_is_capped()
     {
-        await using var server = await ChatServer.StartAsync(
-            ChatServer.Json(429, """{"error": {"message": "Rate limit reached."}}""", response =>
+        await using var server = await LocalProtocolServer.StartAsync(
+            Responders.Json(429, """{"error": {"message": "Rate limit reached."}}""", response =>
             {
                 response.Headers.RetryAfter = "2";
                 response.Headers["retry-after-ms"] = "1500";
             }),
-            ChatServer.Json(429, """{"error": {"message": "Rate limit reached."}}""", response => response.Headers.RetryAfter = "3600"),
-            ChatServer.Answer(Yes));
+            Responders.Json(429, """{"error": {"message": "Rate limit reached."}}""", response => response.Headers.RetryAfter = "3600"),
+            ChatCompletions.Answer(Yes));
         using var llm = LlmServices.For(server.BaseUrl);
 
         await llm.Judge.EvaluateAsync(Binary, SampleCall.Context(), CancellationToken.None);
@@ -55,8 +56,8 @@ public sealed class ChatCompletionsFailureTests
     [Fact]
     public async Task An_endpoint_that_keeps_failing_is_not_evaluated_with_its_status_and_reason_after_every_retry()
     {
-        await using var server = await ChatServer.StartAsync(
-            ChatServer.Json(503, """{"error": {"message": "The server is overloaded or not ready yet.", "type": "server_error"}}"""));
+        await using var server = await LocalProtocolServer.StartAsync(
+            Responders.Json(503, """{"error": {"message": "The server is overloaded or not ready yet.", "type": "server_error"}}"""));
         using var llm = LlmServices.For(server.BaseUrl, maxRetries: 3);
 
         var outcome = await llm.Judge.EvaluateAsync(Binary, SampleCall.Context(), CancellationToken.None);
@@ -73,7 +74,7 @@ public sealed class ChatCompletionsFailureTests
     [Fact]
     public async Task An_auth_failure_is_not_retried_and_the_reason_hides_the_key()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Json(401,
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Json(401,
             """{"error": {"message": "Incorrect API key provided: sk-test-llm-5ecret-k3y. You can find your API key at https://platform.openai.com/account/api-keys.", "type": "invalid_request_error", "param": null, "code": "invalid_api_key"}}"""));
         using var llm = LlmServices.For(server.BaseUrl);
 
@@ -91,7 +92,7 @@ public sealed class ChatCompletionsFailureTests
     [Fact]
     public async Task A_schema_the_server_refuses_is_reported_with_its_reason()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Json(400,
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Json(400,
             """{"error": {"message": "Invalid schema for response_format 'llm_judge_binary': In context=(), 'additionalProperties' is required to be supplied and to be false.", "type": "invalid_request_error", "param": "response_format", "code": null}}"""));
         using var llm = LlmServices.For(server.BaseUrl);
 
@@ -105,7 +106,7 @@ public sealed class ChatCompletionsFailureTests
     [Fact]
     public async Task Content_that_is_not_JSON_is_not_evaluated_quoting_it()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Completion("Yes, the agent said goodbye."));
+        await using var server = await LocalProtocolServer.StartAsync(ChatCompletions.Completion("Yes, the agent said goodbye."));
         using var llm = LlmServices.For(server.BaseUrl);
 
         var outcome = await llm.Judge.EvaluateAsync(Binary, SampleCall.Context(), CancellationToken.None);
@@ -118,7 +119,7 @@ public sealed class ChatCompletionsFailureTests
     [Fact]
     public async Task Content_cut_off_at_the_token_limit_says_so()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Completion("""{"explanation": "The agent thanked the caller and""", finishReason: "length"));
+        await using var server = await LocalProtocolServer.StartAsync(ChatCompletions.Completion("""{"explanation": "The agent thanked the caller and""", finishReason: "length"));
         using var llm = LlmServices.For(server.BaseUrl);
 
         var outcome = await llm.Judge.EvaluateAsync(Binary, SampleCall.Context(), CancellationToken.None);
@@ -130,7 +131,7 @@ public sealed class ChatCompletionsFailureTests
     [Fact]
     public async Task A_refusal_is_not_evaluated_with_the_models_words()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Completion(null, refusal: "I'm sorry, I can't help with that request."));
+        await using var server = await LocalProtocolServer.StartAsync(ChatCompletions.Completion(null, refusal: "I'm sorry, I can't help with that request."));
         using var llm = LlmServices.For(server.BaseUrl);
 
         var outcome = await llm.Judge.EvaluateAsync(Binary, SampleCall.Context(), CancellationToken.None);
@@ -143,7 +144,7 @@ public sealed class ChatCompletionsFailureTests
     [InlineData("")]
     public async Task Empty_content_is_not_evaluated(string? content)
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Completion(content, finishReason: "content_filter"));
+        await using var server = await LocalProtocolServer.StartAsync(ChatCompletions.Completion(content, finishReason: "content_filter"));
         using var llm = LlmServices.For(server.BaseUrl);
 
         var outcome = await llm.Judge.EvaluateAsync(Binary, SampleCall.Context(), CancellationToken.None);
@@ -154,7 +155,7 @@ public sealed class ChatCompletionsFailureTests
     [Fact]
     public async Task A_success_without_choices_is_not_evaluated_saying_what_was_expected()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Json(200, """{"object": "list", "data": []}"""));
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Json(200, """{"object": "list", "data": []}"""));
         using var llm = LlmServices.For(server.BaseUrl);
 
         var outcome = await llm.Judge.EvaluateAsync(Binary, SampleCall.Context(), CancellationToken.None);
@@ -166,7 +167,7 @@ public sealed class ChatCompletionsFailureTests
     [Fact]
     public async Task A_server_that_never_answers_is_not_evaluated_after_each_attempt_timed_out()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Hang());
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Hang());
         using var llm = LlmServices.For(server.BaseUrl, maxRetries: 1, timeoutSeconds: 1);
 
         var outcome = await llm.Judge.EvaluateAsync(Binary, SampleCall.Context(), CancellationToken.None);
@@ -193,12 +194,12 @@ public sealed class ChatCompletionsFailureTests
     [Fact]
     public async Task Cancellation_by_the_caller_is_thrown_and_not_retried()
     {
-        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await ChatServer.StartAsync(ChatServer.Hang(waiting));
+        var stall = new Stall();
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Hang(stall));
         using var llm = LlmServices.For(server.BaseUrl, timeoutSeconds: 60);
         using var cts = new CancellationTokenSource();
         var judging = llm.Judge.EvaluateAsync(Binary, SampleCall.Context(), cts.Token);
-        await waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await stall.Entered.WaitAsync(TimeSpan.FromSeconds(30));
 
         await cts.CancelAsync();
 
@@ -212,7 +213,7 @@ public sealed class ChatCompletionsFailureTests
     {
         const int cap = 2, metrics = 6;
         using var release = new SemaphoreSlim(0);
-        await using var server = await ChatServer.StartAsync(ChatServer.HeldUntil(release, ChatServer.Answer(Yes)));
+        await using var server = await LocalProtocolServer.StartAsync(Responders.HeldUntil(release, ChatCompletions.Answer(Yes)));
         using var llm = LlmServices.For(server.BaseUrl, maxConcurrency: cap);
 
         var judging = Enumerable.Range(0, metrics)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cekura.Evaluation.Llm.Judge;
+using Cekura.TestSupport.Protocols;
 
 namespace Cekura.Evaluation.Tests.Llm;
 
@@ -16,7 +17,7 @@ public sealed class LlmJudgeTests
     [Fact]
     public async Task A_binary_metric_sends_the_rendered_criterion_the_transcript_and_a_boolean_schema()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Answer(new
+        await using var server = await LocalProtocolServer.StartAsync(ChatCompletions.Answer(new
         {
             explanation = "At 00:18 the agent told Maria the cleaning was moved to Friday at 10 AM.",
             result = true,
@@ -36,7 +37,7 @@ public sealed class LlmJudgeTests
         Assert.Equal($"Bearer {LlmServices.ApiKey}", request.Authorization);
         Assert.StartsWith("application/json", request.ContentType);
         Assert.Equal(LlmServices.Model, request.Model);
-        Assert.Equal(0, request.Body.GetProperty("temperature").GetDouble());
+        Assert.Equal(0, request.Json.GetProperty("temperature").GetDouble());
         Assert.Equal(["system", "user"], request.Messages.EnumerateArray().Select(m => m.GetProperty("role").GetString()));
         Assert.Equal(
             "Metric: Confirms new time\n\nCriterion:\n"
@@ -56,7 +57,7 @@ public sealed class LlmJudgeTests
     [Fact]
     public async Task A_numeric_metric_asks_for_a_number_and_scores_it()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Answer(new { explanation = "Asked once, at 00:09.", result = 1 }));
+        await using var server = await LocalProtocolServer.StartAsync(ChatCompletions.Answer(new { explanation = "Asked once, at 00:09.", result = 1 }));
         using var llm = LlmServices.For(server.BaseUrl);
 
         var outcome = await llm.Judge.EvaluateAsync(
@@ -71,7 +72,7 @@ public sealed class LlmJudgeTests
     [Fact]
     public async Task A_continuous_metric_asks_for_0_to_100_and_scores_it()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Answer(new { explanation = "Polite and brief.", result = 87.5 }));
+        await using var server = await LocalProtocolServer.StartAsync(ChatCompletions.Answer(new { explanation = "Polite and brief.", result = 87.5 }));
         using var llm = LlmServices.For(server.BaseUrl);
 
         var outcome = await llm.Judge.EvaluateAsync(
@@ -88,7 +89,7 @@ public sealed class LlmJudgeTests
     [Fact]
     public async Task An_enum_metric_offers_exactly_its_values_and_returns_the_chosen_one()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Answer(new { explanation = "The booking was moved.", result = "resolved" }));
+        await using var server = await LocalProtocolServer.StartAsync(ChatCompletions.Answer(new { explanation = "The booking was moved.", result = "resolved" }));
         using var llm = LlmServices.For(server.BaseUrl);
 
         var outcome = await llm.Judge.EvaluateAsync(
@@ -108,7 +109,7 @@ public sealed class LlmJudgeTests
     [Fact]
     public async Task An_enum_answer_outside_the_values_is_not_evaluated()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Answer(new { explanation = "Moved.", result = "rescheduled" }));
+        await using var server = await LocalProtocolServer.StartAsync(ChatCompletions.Answer(new { explanation = "Moved.", result = "rescheduled" }));
         using var llm = LlmServices.For(server.BaseUrl);
 
         var outcome = await llm.Judge.EvaluateAsync(
@@ -123,7 +124,7 @@ public sealed class LlmJudgeTests
     [InlineData(-5)]
     public async Task A_continuous_score_outside_0_to_100_is_not_evaluated(double score)
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Answer(new { explanation = "Very good.", result = score }));
+        await using var server = await LocalProtocolServer.StartAsync(ChatCompletions.Answer(new { explanation = "Very good.", result = score }));
         using var llm = LlmServices.For(server.BaseUrl);
 
         var outcome = await llm.Judge.EvaluateAsync(
@@ -135,7 +136,7 @@ public sealed class LlmJudgeTests
     [Fact]
     public async Task A_result_of_the_wrong_type_is_not_evaluated()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Answer(new { explanation = "Confirmed.", result = "yes" }));
+        await using var server = await LocalProtocolServer.StartAsync(ChatCompletions.Answer(new { explanation = "Confirmed.", result = "yes" }));
         using var llm = LlmServices.For(server.BaseUrl);
 
         var outcome = await llm.Judge.EvaluateAsync(Request(EvalTypes.Binary), SampleCall.Context(), CancellationToken.None);
@@ -146,7 +147,7 @@ public sealed class LlmJudgeTests
     [Fact]
     public async Task A_criterion_that_places_the_transcript_itself_gets_it_once_where_it_asked()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Answer(new { explanation = "Yes.", result = true }));
+        await using var server = await LocalProtocolServer.StartAsync(ChatCompletions.Answer(new { explanation = "Yes.", result = true }));
         using var llm = LlmServices.For(server.BaseUrl);
 
         await llm.Judge.EvaluateAsync(
@@ -159,7 +160,7 @@ public sealed class LlmJudgeTests
     [Fact]
     public async Task A_long_transcript_is_shortened_in_the_middle_and_the_explanation_says_so()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Answer(new { explanation = "Confirmed at the end.", result = true }));
+        await using var server = await LocalProtocolServer.StartAsync(ChatCompletions.Answer(new { explanation = "Confirmed at the end.", result = true }));
         using var llm = LlmServices.For(server.BaseUrl, maxTranscriptCharacters: 2000);
         var lines = Enumerable.Range(0, 200).Select(i => $"[{i / 60:00}:{i % 60:00}] {(i % 2 == 0 ? "Main Agent" : "Testing Agent")}: line {i} of the call.");
         var transcript = string.Join('\n', lines);
@@ -178,12 +179,12 @@ public sealed class LlmJudgeTests
     [Fact]
     public async Task An_empty_temperature_setting_leaves_the_field_out()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Answer(new { explanation = "Yes.", result = true }));
+        await using var server = await LocalProtocolServer.StartAsync(ChatCompletions.Answer(new { explanation = "Yes.", result = true }));
         using var llm = LlmServices.For(server.BaseUrl, temperature: "");
 
         await llm.Judge.EvaluateAsync(Request(EvalTypes.Binary), SampleCall.Context(), CancellationToken.None);
 
-        Assert.False(Assert.Single(server.Requests).Body.TryGetProperty("temperature", out _));
+        Assert.False(Assert.Single(server.Requests).Json.TryGetProperty("temperature", out _));
     }
 
     [Fact]
@@ -202,7 +203,7 @@ public sealed class LlmJudgeTests
     [InlineData("binary", " ", "Not evaluated: the metric has neither a prompt nor a description to judge by.")]
     public async Task A_metric_that_cannot_be_asked_is_not_evaluated_without_a_request(string evalType, string criterion, string reason)
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Answer(new { explanation = "-", result = true }));
+        await using var server = await LocalProtocolServer.StartAsync(ChatCompletions.Answer(new { explanation = "-", result = true }));
         using var llm = LlmServices.For(server.BaseUrl);
 
         var outcome = await llm.Judge.EvaluateAsync(

@@ -1,4 +1,5 @@
 using Cekura.Evaluation.Llm.Classification;
+using Cekura.TestSupport.Protocols;
 
 namespace Cekura.Evaluation.Tests.Llm;
 
@@ -23,7 +24,7 @@ public sealed class NodeClassifierTests
     [Fact]
     public async Task The_topic_is_one_of_the_agents_topics_offered_by_name_with_a_none_choice()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Answer(new
+        await using var server = await LocalProtocolServer.StartAsync(ChatCompletions.Answer(new
         {
             explanation = "The caller asks to move her cleaning to Friday.",
             topic = "Reschedule appointment",
@@ -57,7 +58,7 @@ public sealed class NodeClassifierTests
     [Fact]
     public async Task The_drop_off_point_is_the_stage_the_model_picks()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Answer(new
+        await using var server = await LocalProtocolServer.StartAsync(ChatCompletions.Answer(new
         {
             explanation = "The agent moved the booking and the caller hung up after the confirmation.",
             stage = "Booking change",
@@ -79,7 +80,7 @@ public sealed class NodeClassifierTests
     [Fact]
     public async Task None_is_evaluated_with_no_node()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Answer(new { explanation = "The caller asks about parking.", topic = "none" }));
+        await using var server = await LocalProtocolServer.StartAsync(ChatCompletions.Answer(new { explanation = "The caller asks about parking.", topic = "none" }));
         using var llm = LlmServices.For(server.BaseUrl);
 
         var result = await llm.Topics.ClassifyAsync(Topics, SampleCall.Transcript, CancellationToken.None);
@@ -92,7 +93,7 @@ public sealed class NodeClassifierTests
     [Fact]
     public async Task A_node_named_none_keeps_its_name_and_the_none_choice_takes_another()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Answer(new { explanation = "Nothing fits.", topic = "none_of_these" }));
+        await using var server = await LocalProtocolServer.StartAsync(ChatCompletions.Answer(new { explanation = "Nothing fits.", topic = "none_of_these" }));
         using var llm = LlmServices.For(server.BaseUrl);
 
         var result = await llm.Topics.ClassifyAsync([new("None", "No request was made."), .. Topics], SampleCall.Transcript, CancellationToken.None);
@@ -107,7 +108,7 @@ public sealed class NodeClassifierTests
     [Fact]
     public async Task An_answer_that_is_not_a_node_is_not_evaluated()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Answer(new { explanation = "Moving a booking.", topic = "Rescheduling" }));
+        await using var server = await LocalProtocolServer.StartAsync(ChatCompletions.Answer(new { explanation = "Moving a booking.", topic = "Rescheduling" }));
         using var llm = LlmServices.For(server.BaseUrl);
 
         var result = await llm.Topics.ClassifyAsync(Topics, SampleCall.Transcript, CancellationToken.None);
@@ -121,7 +122,7 @@ public sealed class NodeClassifierTests
     public async Task A_node_name_longer_than_the_field_is_cut_to_1000_characters()
     {
         var longName = new string('x', 1200);
-        await using var server = await ChatServer.StartAsync(ChatServer.Answer(new { explanation = "Fits.", topic = longName }));
+        await using var server = await LocalProtocolServer.StartAsync(ChatCompletions.Answer(new { explanation = "Fits.", topic = longName }));
         using var llm = LlmServices.For(server.BaseUrl);
 
         var result = await llm.Topics.ClassifyAsync([new(longName, "A topic with a very long name.")], SampleCall.Transcript, CancellationToken.None);
@@ -132,7 +133,7 @@ public sealed class NodeClassifierTests
     [Fact]
     public async Task Without_nodes_or_a_transcript_nothing_is_asked()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Answer(new { explanation = "-", topic = "none" }));
+        await using var server = await LocalProtocolServer.StartAsync(ChatCompletions.Answer(new { explanation = "-", topic = "none" }));
         using var llm = LlmServices.For(server.BaseUrl);
 
         var noTopics = await llm.Topics.ClassifyAsync([], SampleCall.Transcript, CancellationToken.None);
@@ -161,7 +162,7 @@ public sealed class NodeClassifierTests
     [Fact]
     public async Task An_endpoint_that_keeps_failing_gives_no_node_and_its_reason()
     {
-        await using var server = await ChatServer.StartAsync(ChatServer.Json(500, """{"error": {"message": "Internal error."}}"""));
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Json(500, """{"error": {"message": "Internal error."}}"""));
         using var llm = LlmServices.For(server.BaseUrl, maxRetries: 1);
 
         var result = await llm.Dropoffs.ClassifyAsync(Stages, SampleCall.Transcript, CancellationToken.None);

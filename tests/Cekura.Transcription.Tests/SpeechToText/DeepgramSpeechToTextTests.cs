@@ -1,5 +1,6 @@
 using Cekura.Contracts.Calls;
 using Cekura.Speech.Speakers;
+using Cekura.TestSupport.Protocols;
 using Cekura.Transcription.SpeechToText;
 using Cekura.Transcription.SpeechToText.Deepgram;
 
@@ -33,7 +34,7 @@ public sealed class DeepgramSpeechToTextTests : IDisposable
     [Fact]
     public async Task Utterances_become_turns_with_the_greeting_speaker_as_main_agent()
     {
-        await using var server = await SpeechServer.StartAsync(SpeechServer.Json(200, WithUtterances));
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Json(200, WithUtterances));
         using var backends = Backends.For("Deepgram", server.BaseUrl);
 
         var result = await backends.Backend.TranscribeAsync(_audio.Path, "audio/wav", CancellationToken.None);
@@ -51,7 +52,7 @@ public sealed class DeepgramSpeechToTextTests : IDisposable
     [Fact]
     public async Task Request_streams_the_audio_as_the_body_with_diarization_asked_for()
     {
-        await using var server = await SpeechServer.StartAsync(SpeechServer.Json(200, WithUtterances));
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Json(200, WithUtterances));
         using var backends = Backends.For("Deepgram", server.BaseUrl + "/", model: "nova-2-phonecall");
 
         await backends.Backend.TranscribeAsync(_audio.Path, "audio/wav", CancellationToken.None);
@@ -60,7 +61,7 @@ public sealed class DeepgramSpeechToTextTests : IDisposable
         Assert.Equal(("POST", "/v1/listen"), (request.Method, request.Path));
         Assert.Equal($"Token {Backends.ApiKey}", request.Authorization);
         Assert.Equal("audio/wav", request.ContentType);
-        Assert.Equal(_audio.Bytes, request.Audio);
+        Assert.Equal(_audio.Bytes, request.Content);
         Assert.Equal(new Dictionary<string, string>
         {
             ["model"] = "nova-2-phonecall", ["diarize"] = "true", ["utterances"] = "true", ["punctuate"] = "true", ["smart_format"] = "true",
@@ -80,7 +81,7 @@ public sealed class DeepgramSpeechToTextTests : IDisposable
                {"word": "calling", "start": 1.6, "end": 2.0, "confidence": 0.9, "speaker": 0, "punctuated_word": "calling"},
                {"word": "acme", "start": 2.0, "end": 2.4, "confidence": 0.9, "speaker": 0, "punctuated_word": "Acme."}]}]}]}}
             """;
-        await using var server = await SpeechServer.StartAsync(SpeechServer.Json(200, json));
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Json(200, json));
         using var backends = Backends.For("Deepgram", server.BaseUrl);
 
         var result = await backends.Backend.TranscribeAsync(_audio.Path, "audio/wav", CancellationToken.None);
@@ -100,7 +101,7 @@ public sealed class DeepgramSpeechToTextTests : IDisposable
             {"metadata": {"request_id": "r", "duration": 0.5, "channels": 1},
              "results": {"channels": [{"alternatives": [{"transcript": "", "confidence": 0, "words": []}]}], "utterances": []}}
             """;
-        await using var server = await SpeechServer.StartAsync(SpeechServer.Json(200, silent));
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Json(200, silent));
         using var backends = Backends.For("Deepgram", server.BaseUrl);
 
         var error = await Assert.ThrowsAsync<SpeechToTextException>(

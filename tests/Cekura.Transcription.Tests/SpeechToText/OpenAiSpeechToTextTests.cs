@@ -1,5 +1,6 @@
 using Cekura.Contracts.Calls;
 using Cekura.Speech.Speakers;
+using Cekura.TestSupport.Protocols;
 using Cekura.Transcription.SpeechToText;
 using Cekura.Transcription.SpeechToText.OpenAi;
 
@@ -30,7 +31,7 @@ public sealed class OpenAiSpeechToTextTests : IDisposable
     [Fact]
     public async Task Diarized_segments_become_turns_with_the_greeter_as_main_agent()
     {
-        await using var server = await SpeechServer.StartAsync(SpeechServer.Json(200, DiarizedCallerFirst));
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Json(200, DiarizedCallerFirst));
         using var backends = Backends.For("OpenAI", server.BaseUrl + "/v1");
 
         var result = await backends.Backend.TranscribeAsync(_audio.Path, "audio/wav", CancellationToken.None);
@@ -51,7 +52,7 @@ public sealed class OpenAiSpeechToTextTests : IDisposable
     [Fact]
     public async Task Request_is_a_multipart_upload_of_the_file_asking_for_diarized_json()
     {
-        await using var server = await SpeechServer.StartAsync(SpeechServer.Json(200, DiarizedCallerFirst));
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Json(200, DiarizedCallerFirst));
         using var backends = Backends.For("OpenAI", server.BaseUrl + "/v1/");
 
         await backends.Backend.TranscribeAsync(_audio.Path, "audio/wav", CancellationToken.None);
@@ -61,7 +62,7 @@ public sealed class OpenAiSpeechToTextTests : IDisposable
         Assert.Equal($"Bearer {Backends.ApiKey}", request.Authorization);
         Assert.StartsWith("multipart/form-data", request.ContentType);
         Assert.Equal(("call.wav", "audio/wav"), (request.FileName, request.FileContentType));
-        Assert.Equal(_audio.Bytes, request.Audio);
+        Assert.Equal(_audio.Bytes, request.Content);
         Assert.Equal(["gpt-4o-transcribe-diarize"], request.FormFields["model"]);
         Assert.Equal(["diarized_json"], request.FormFields["response_format"]);
         Assert.Equal(["auto"], request.FormFields["chunking_strategy"]);
@@ -76,7 +77,7 @@ public sealed class OpenAiSpeechToTextTests : IDisposable
               {"type": "transcript.text.segment", "id": "seg_1", "start": 2.6, "end": 4.0, "text": "Hi, can I book a cleaning?", "speaker": "B"}
             ]}
             """;
-        await using var server = await SpeechServer.StartAsync(SpeechServer.Json(200, json));
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Json(200, json));
         using var backends = Backends.For("OpenAI", server.BaseUrl, model: "gpt-4o-transcribe-diarize-2025");
 
         var result = await backends.Backend.TranscribeAsync(_audio.Path, "audio/wav", CancellationToken.None);
@@ -111,7 +112,7 @@ public sealed class OpenAiSpeechToTextTests : IDisposable
     [Fact]
     public async Task Refused_diarized_json_falls_back_to_verbose_json_as_one_undiarized_speaker()
     {
-        await using var server = await SpeechServer.StartAsync(SpeechServer.Json(400, FormatRefused), SpeechServer.Json(200, Verbose));
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Json(400, FormatRefused), Responders.Json(200, Verbose));
         using var backends = Backends.For("OpenAI", server.BaseUrl, model: "whisper-1");
 
         var result = await backends.Backend.TranscribeAsync(_audio.Path, "audio/wav", CancellationToken.None);
@@ -128,14 +129,14 @@ public sealed class OpenAiSpeechToTextTests : IDisposable
         Assert.Equal(["verbose_json"], requests[1].FormFields["response_format"]);
         Assert.Equal(["segment", "word"], requests[1].FormFields["timestamp_granularities[]"]);
         Assert.False(requests[1].FormFields.ContainsKey("chunking_strategy"));
-        Assert.Equal(_audio.Bytes, requests[1].Audio);
+        Assert.Equal(_audio.Bytes, requests[1].Content);
         Assert.Empty(backends.Waits);
     }
 
     [Fact]
     public async Task A_refused_format_is_remembered_so_the_next_call_uploads_once()
     {
-        await using var server = await SpeechServer.StartAsync(SpeechServer.Json(400, FormatRefused), SpeechServer.Json(200, Verbose));
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Json(400, FormatRefused), Responders.Json(200, Verbose));
         using var backends = Backends.For("OpenAI", server.BaseUrl, model: "whisper-1");
         await backends.Backend.TranscribeAsync(_audio.Path, "audio/wav", CancellationToken.None);
 
@@ -153,9 +154,9 @@ public sealed class OpenAiSpeechToTextTests : IDisposable
               {"id": 1, "start": 1.5, "end": 3.0, "text": " You've reached Northwind support.", "speaker": "SPEAKER_01"}
             ]}
             """;
-        await using var server = await SpeechServer.StartAsync(SpeechServer.Json(422,
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Json(422,
             """{"detail": [{"loc": ["body", "response_format"], "msg": "Input should be 'json', 'text', 'verbose_json'", "type": "enum"}]}"""),
-            SpeechServer.Json(200, json));
+            Responders.Json(200, json));
         using var backends = Backends.For("OpenAI", server.BaseUrl);
 
         var result = await backends.Backend.TranscribeAsync(_audio.Path, "audio/wav", CancellationToken.None);
@@ -167,7 +168,7 @@ public sealed class OpenAiSpeechToTextTests : IDisposable
     [Fact]
     public async Task A_400_about_something_else_fails_without_falling_back()
     {
-        await using var server = await SpeechServer.StartAsync(SpeechServer.Json(400,
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Json(400,
             """{"error": {"message": "Audio file might be corrupted or unsupported", "type": "invalid_request_error", "param": "file", "code": "invalid_value"}}"""));
         using var backends = Backends.For("OpenAI", server.BaseUrl);
 
@@ -183,7 +184,7 @@ public sealed class OpenAiSpeechToTextTests : IDisposable
     public async Task A_file_without_extension_is_named_after_its_content_type()
     {
         using var audio = new TestAudio(fileName: "7f3c2a");
-        await using var server = await SpeechServer.StartAsync(SpeechServer.Json(200, DiarizedCallerFirst));
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Json(200, DiarizedCallerFirst));
         using var backends = Backends.For("OpenAI", server.BaseUrl);
 
         await backends.Backend.TranscribeAsync(audio.Path, "audio/x-wav", CancellationToken.None);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Cekura.TestSupport.Protocols;
 using Cekura.Transcription.SpeechToText;
 
 namespace Cekura.Transcription.Tests.SpeechToText;
@@ -25,16 +26,16 @@ public sealed class SpeechToTextFailureTests : IDisposable
     [MemberData(nameof(Providers))]
     public async Task A_500_is_retried_after_a_backoff_and_the_next_success_is_used(string provider, string ok)
     {
-        await using var server = await SpeechServer.StartAsync(
-            SpeechServer.Json(500, """{"error": {"message": "The server had an error while processing your request.", "type": "server_error"}}"""),
-            SpeechServer.Json(200, ok));
+        await using var server = await LocalProtocolServer.StartAsync(
+            Responders.Json(500, """{"error": {"message": "The server had an error while processing your request.", "type": "server_error"}}"""),
+            Responders.Json(200, ok));
         using var backends = Backends.For(provider, server.BaseUrl);
 
         var result = await backends.Backend.TranscribeAsync(_audio.Path, "audio/wav", CancellationToken.None);
 
         Assert.Equal("Thank you for calling.", Assert.Single(result.Entries).Content);
         Assert.Equal(2, server.Requests.Count);
-        Assert.All(server.Requests, r => Assert.Equal(_audio.Bytes, r.Audio));
+        Assert.All(server.Requests, r => Assert.Equal(_audio.Bytes, r.Content));
         var wait = Assert.Single(backends.Waits);
         Assert.InRange(wait, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.4));
     }
@@ -42,8 +43,8 @@ public sealed class SpeechToTextFailureTests : IDisposable
     [Fact]
     public async Task Backoff_doubles_per_attempt_and_the_last_failure_is_reported_with_the_attempts()
     {
-        await using var server = await SpeechServer.StartAsync(
-            SpeechServer.Json(503, """{"err_code": "SERVICE_UNAVAILABLE", "err_msg": "Deepgram is overloaded, try again.", "request_id": "r"}"""));
+        await using var server = await LocalProtocolServer.StartAsync(
+            Responders.Json(503, """{"err_code": "SERVICE_UNAVAILABLE", "err_msg": "Deepgram is overloaded, try again.", "request_id": "r"}"""));
         using var backends = Backends.For("Deepgram", server.BaseUrl, maxAttempts: 3);
 
         var error = await Assert.ThrowsAsync<SpeechToTextException>(
@@ -63,10 +64,10 @@ public sealed class SpeechToTextFailureTests : IDisposable
     [InlineData("3600", 60)]
     public async Task A_429_waits_as_long_as_Retry_After_says_up_to_the_cap(string retryAfter, int expectedSeconds)
     {
-        await using var server = await SpeechServer.StartAsync(
-            SpeechServer.Json(429, """{"error": {"message": "Rate limit reached for requests", "type": "requests", "code": "rate_limit_exceeded"}}""",
+        await using var server = await LocalProtocolServer.StartAsync(
+            Responders.Json(429, """{"error": {"message": "Rate limit reached for requests", "type": "requests", "code": "rate_limit_exceeded"}}""",
                 response => response.Headers.RetryAfter = retryAfter),
-            SpeechServer.Json(200, OpenAiOk));
+            Responders.Json(200, OpenAiOk));
         using var backends = Backends.For("OpenAI", server.BaseUrl);
 
         var result = await backends.Backend.TranscribeAsync(_audio.Path, "audio/wav", CancellationToken.None);
@@ -81,7 +82,7 @@ public sealed class SpeechToTextFailureTests : IDisposable
     [InlineData("Deepgram", 403, """{"err_code": "ACCESS_DENIED", "err_msg": "Project does not have access to the requested model.", "request_id": "r"}""", "Project does not have access")]
     public async Task An_auth_failure_fails_at_once_saying_why_without_the_key(string provider, int status, string body, string reason)
     {
-        await using var server = await SpeechServer.StartAsync(SpeechServer.Json(status, body));
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Json(status, body));
         using var backends = Backends.For(provider, server.BaseUrl);
 
         var error = await Assert.ThrowsAsync<SpeechToTextException>(
@@ -100,7 +101,7 @@ public sealed class SpeechToTextFailureTests : IDisposable
     [Fact]
     public async Task A_server_that_never_answers_fails_after_max_attempts_each_timed_out()
     {
-        await using var server = await SpeechServer.StartAsync(SpeechServer.Hang());
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Hang());
         using var backends = Backends.For("OpenAI", server.BaseUrl, timeoutSeconds: 1, maxAttempts: 2);
 
         var error = await Assert.ThrowsAsync<SpeechToTextException>(
@@ -131,12 +132,12 @@ public sealed class SpeechToTextFailureTests : IDisposable
     [Fact]
     public async Task Cancellation_by_the_caller_is_not_retried()
     {
-        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await SpeechServer.StartAsync(SpeechServer.Hang(waiting));
+        var stall = new Stall();
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Hang(stall));
         using var backends = Backends.For("OpenAI", server.BaseUrl, timeoutSeconds: 60);
         using var cts = new CancellationTokenSource();
         var transcribing = backends.Backend.TranscribeAsync(_audio.Path, "audio/wav", cts.Token);
-        await waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await stall.Entered.WaitAsync(TimeSpan.FromSeconds(30));
 
         await cts.CancelAsync();
 
@@ -148,7 +149,7 @@ public sealed class SpeechToTextFailureTests : IDisposable
     [Fact]
     public async Task A_missing_recording_fails_with_a_clear_reason()
     {
-        await using var server = await SpeechServer.StartAsync(SpeechServer.Json(200, OpenAiOk));
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Json(200, OpenAiOk));
         using var backends = Backends.For("OpenAI", server.BaseUrl);
 
         var error = await Assert.ThrowsAsync<SpeechToTextException>(
@@ -161,7 +162,7 @@ public sealed class SpeechToTextFailureTests : IDisposable
     [Fact]
     public async Task An_answer_with_only_text_and_no_segments_is_no_speech()
     {
-        await using var server = await SpeechServer.StartAsync(SpeechServer.Json(200, """{"text": ""}"""));
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Json(200, """{"text": ""}"""));
         using var backends = Backends.For("OpenAI", server.BaseUrl);
 
         var error = await Assert.ThrowsAsync<SpeechToTextException>(
@@ -173,7 +174,7 @@ public sealed class SpeechToTextFailureTests : IDisposable
     [Fact]
     public async Task A_success_with_an_unexpected_body_fails_saying_what_was_expected()
     {
-        await using var server = await SpeechServer.StartAsync(SpeechServer.Json(200, """{"segments": [{"text": "hi"}]}"""));
+        await using var server = await LocalProtocolServer.StartAsync(Responders.Json(200, """{"segments": [{"text": "hi"}]}"""));
         using var backends = Backends.For("OpenAI", server.BaseUrl);
 
         var error = await Assert.ThrowsAsync<SpeechToTextException>(
