@@ -11,6 +11,11 @@
 #                                                       every 5 s, and a table of how it moved
 #   scripts/load.sh scaling        [generator args...]  the distributed deployment twice, with 1 then 2 workers of
 #                                                       $CEKURA_LOAD_STAGE, and a table of that stage's throughput
+#   scripts/load.sh cpu            [generator args...]  the embedded host's CPU time per call in steady state: an
+#                                                       unreported run at $CEKURA_LOAD_CPU_RATE (default 60/s) for
+#                                                       $CEKURA_LOAD_CPU_WARMUP s (default 40: the JIT's tiering is
+#                                                       over), then one of 30 s at that rate, drained; the process's
+#                                                       user+system CPU over the measured run divided by its calls
 #
 # Generator defaults per mode (any of them can be overridden by the extra args; `--help` lists them all):
 #   embedded/distributed: --plan full: the no-op ceiling and ingest at --concurrency 32 for 20 s each, then ingest at
@@ -42,7 +47,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1
 
 mode=embedded
 case "${1:-}" in
-  embedded|distributed|scaling|soak) mode=$1; shift ;;
+  embedded|distributed|scaling|soak|cpu) mode=$1; shift ;;
 esac
 stage=${CEKURA_LOAD_STAGE:-transcription}
 case "$stage" in transcription|redaction|evaluation) ;; *) echo "load.sh: CEKURA_LOAD_STAGE must be transcription, redaction or evaluation" >&2; exit 2 ;; esac
@@ -239,6 +244,23 @@ for name, series in sorted(rows.items()):
     print(f"| {name} | {at(series, 60):.0f} | {at(series, total / 2):.0f} | {at(series, total):.0f} | "
           f"{max(r for _, r in series):.0f} | {slope:+.2f} MiB/min |")
 PY
+    ;;
+  cpu)
+    start_embedded
+    rate=${CEKURA_LOAD_CPU_RATE:-60}
+    pid=$(cat "$state/all-in-one.pid")
+    log "warming up: $rate calls/s for ${CEKURA_LOAD_CPU_WARMUP:-40} s (not reported)"
+    "${generator[@]}" --url "$url" --key "$key" --plan rate --rate "$rate" --duration "${CEKURA_LOAD_CPU_WARMUP:-40}" --noop false \
+      --warmup 0 --run-id "warm-$RANDOM" "$@" > /dev/null
+    # utime + stime (fields 14 and 15 of /proc/PID/stat, in clock ticks) around a run that ends when every call is evaluated.
+    ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+    before=$(ticks)
+    "${generator[@]}" --url "$url" --key "$key" --plan rate --rate "$rate" --duration 30 --noop false --warmup 0 \
+      --report "$state/cpu.md" "$@"
+    after=$(ticks)
+    accepted=$(grep '^| ingest |' "$state/cpu.md" | sed -n 1p | cut -d'|' -f6 | xargs)
+    python3 -c 'import sys; t, n, hz = (float(a) for a in sys.argv[1:]); print(f"\nServer CPU over the measured run: {t / hz:.1f} s for {n:.0f} calls = **{1000 * t / hz / n:.2f} ms of CPU per call** (ingest and the whole chain, plus the completion polls)")' \
+      "$((after - before))" "$accepted" "$(getconf CLK_TCK)"
     ;;
   embedded)
     start_embedded
