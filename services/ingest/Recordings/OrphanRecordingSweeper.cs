@@ -21,8 +21,7 @@ public sealed class OrphanRecordingSweeper(
     private readonly OrphanRecordingOptions _options = options.Value;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        PeriodicRounds.RunAsync(TimeSpan.FromMinutes(_options.SweepIntervalMinutes), clock,
-            ct => SweepAsync(clock.GetUtcNow(), ct),
+        PeriodicRounds.RunAsync(TimeSpan.FromMinutes(_options.SweepIntervalMinutes), clock, SweepAsync,
             e => logger.LogWarning(e, "Orphaned-recording sweep failed; retrying at the next interval"),
             stoppingToken);
 

@@ -17,8 +17,7 @@ public sealed class CallRetentionSweeper(
     private readonly RetentionOptions _options = options.Value;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        PeriodicRounds.RunAsync(TimeSpan.FromMinutes(_options.SweepIntervalMinutes), clock,
-            ct => SweepAsync(clock.GetUtcNow(), ct),
+        PeriodicRounds.RunAsync(TimeSpan.FromMinutes(_options.SweepIntervalMinutes), clock, SweepAsync,
             e => logger.LogWarning(e, "Retention sweep failed; retrying at the next interval"),
             stoppingToken);
 

@@ -16,8 +16,7 @@ public sealed class TraceRetentionSweeper(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         options.Value.RetentionDays is null
             ? Task.CompletedTask
-            : PeriodicRounds.RunAsync(TimeSpan.FromMinutes(options.Value.SweepIntervalMinutes), clock,
-                ct => SweepAsync(clock.GetUtcNow(), ct),
+            : PeriodicRounds.RunAsync(TimeSpan.FromMinutes(options.Value.SweepIntervalMinutes), clock, SweepAsync,
                 e => logger.LogWarning(e, "Span retention sweep failed; retrying at the next interval"),
                 stoppingToken);
 

@@ -4,12 +4,12 @@ namespace Cekura.Hosting.Defaults;
 public static class PeriodicRounds
 {
     /// <summary>
-    /// Runs <paramref name="round"/> every <paramref name="interval"/> until <paramref name="stoppingToken"/> is
-    /// cancelled. A round that fails is reported to <paramref name="failed"/> and the loop goes on: the next round tries
-    /// again.
+    /// Runs <paramref name="round"/> every <paramref name="interval"/>, as of the time on <paramref name="clock"/>, until
+    /// <paramref name="stoppingToken"/> is cancelled. A round that fails is reported to <paramref name="failed"/> and the
+    /// loop goes on: the next round tries again.
     /// </summary>
     public static async Task RunAsync(
-        TimeSpan interval, TimeProvider clock, Func<CancellationToken, Task> round, Action<Exception> failed,
+        TimeSpan interval, TimeProvider clock, Func<DateTimeOffset, CancellationToken, Task> round, Action<Exception> failed,
         CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(interval, clock);
@@ -19,7 +19,7 @@ public static class PeriodicRounds
         {
             try
             {
-                await round(stoppingToken);
+                await round(clock.GetUtcNow(), stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

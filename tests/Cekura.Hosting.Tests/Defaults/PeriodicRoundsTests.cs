@@ -14,7 +14,7 @@ public sealed class PeriodicRoundsTests
         using var stopping = new CancellationTokenSource();
         var (rounds, failures) = (0, new List<Exception>());
         var loop = PeriodicRounds.RunAsync(Interval, TimeProvider.System,
-            _ => Interlocked.Increment(ref rounds) == 1 ? throw new InvalidOperationException("the store is down") : Task.CompletedTask,
+            (_, _) => Interlocked.Increment(ref rounds) == 1 ? throw new InvalidOperationException("the store is down") : Task.CompletedTask,
             e => { lock (failures) { failures.Add(e); } },
             stopping.Token);
 
@@ -34,7 +34,7 @@ public sealed class PeriodicRoundsTests
         using var stopping = new CancellationTokenSource();
         var (started, failures) = (new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), 0);
         var loop = PeriodicRounds.RunAsync(Interval, TimeProvider.System,
-            async ct =>
+            async (_, ct) =>
             {
                 started.TrySetResult();
                 await Task.Delay(Timeout.Infinite, ct);

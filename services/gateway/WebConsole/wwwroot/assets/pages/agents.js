@@ -42,30 +42,25 @@ export async function agentPage(page, which) {
   const webhook = input('webhook_url', a.webhook_url, { type: 'url' });
   const silence = input('silence_duration', a.silence_duration, { type: 'number', step: 'any', min: '0' });
   const infra = input('infra_issues_timeout', a.infra_issues_timeout, { type: 'number', step: 'any', min: '0' });
-  editor.show(page, {
-    record: agent,
-    title: a.agent_name,
-    fields: [
-      field('agent_name', 'Name', name),
-      field('description', 'Description', description),
-      field('assistant_id', 'Assistant id', assistantId, "The provider's assistant id; Send Calls may name the agent by it."),
-      field('assistant_provider', 'Assistant provider', provider),
-      field('redact_fields', 'Redact fields', redact, 'PII entities to redact by default, comma-separated (e.g. PERSON, PHONE_NUMBER).'),
-      field('metrics', 'Custom metrics', metricIds, metrics.length ? 'Evaluated on every call of this agent (Ctrl/Cmd-click to choose several).' : 'The project has no custom metrics yet.'),
-      field('webhook_url', 'Completion webhook URL', webhook),
-      field('silence_duration', 'Silence threshold (seconds)', silence, 'Empty for the default (10).'),
-      field('infra_issues_timeout', 'Infrastructure timeout (seconds)', infra, 'Empty for the default (10).'),
-    ],
-    body: () => ({
-      agent_name: name.value,
-      description: description.value,
-      assistant_id: assistantId.value.trim() || null,
-      assistant_provider: provider.value.trim() || null,
-      redact_fields: list(redact.value),
-      metrics: selectedIds(metricIds),
-      webhook_url: webhook.value.trim() || null,
-      silence_duration: numberOrNull(silence.value),
-      infra_issues_timeout: numberOrNull(infra.value),
-    }),
-  });
+  editor.show(page, { record: agent, title: a.agent_name }, [
+    field('agent_name', 'Name', name),
+    field('description', 'Description', description),
+    field('assistant_id', 'Assistant id', assistantId, "The provider's assistant id; Send Calls may name the agent by it."),
+    field('assistant_provider', 'Assistant provider', provider),
+    field('redact_fields', 'Redact fields', redact, 'PII entities to redact by default, comma-separated (e.g. PERSON, PHONE_NUMBER).'),
+    field('metrics', 'Custom metrics', metricIds, metrics.length ? 'Evaluated on every call of this agent (Ctrl/Cmd-click to choose several).' : 'The project has no custom metrics yet.'),
+    field('webhook_url', 'Completion webhook URL', webhook),
+    field('silence_duration', 'Silence threshold (seconds)', silence, 'Empty for the default (10).'),
+    field('infra_issues_timeout', 'Infrastructure timeout (seconds)', infra, 'Empty for the default (10).'),
+  ], () => ({
+    agent_name: name.value,
+    description: description.value,
+    assistant_id: assistantId.value.trim() || null,
+    assistant_provider: provider.value.trim() || null,
+    redact_fields: list(redact.value),
+    metrics: selectedIds(metricIds),
+    webhook_url: webhook.value.trim() || null,
+    silence_duration: numberOrNull(silence.value),
+    infra_issues_timeout: numberOrNull(infra.value),
+  }));
 }

@@ -27,7 +27,7 @@ export function recordEditor({ noun, collection, pages }) {
      * Shows the form: `record` is null when creating, `title` its name, `fields` the form's fields in order and
      * `body()` the request body read from them when the form is submitted.
      */
-    show({ main, navigate }, { record, title, fields, body }) {
+    show({ main, navigate }, { record, title }, fields, body) {
       const creating = record === null;
       const titleId = `${noun}-title`;
       const message = h('div', { 'aria-live': 'polite' });

@@ -66,29 +66,24 @@ export async function metricPage(page, which) {
   type.addEventListener('change', sync);
   evalType.addEventListener('change', sync);
   sync();
-  editor.show(page, {
-    record: metric,
-    title: m.name,
-    fields: [
-      field('name', 'Name', name),
-      field('description', 'Description', description),
-      field('type', 'Type', type),
-      field('eval_type', 'Evaluation', evalType),
-      enumField, promptField, codeField,
-      field('agents', 'Enabled on agents', agentIds, 'Ctrl/Cmd-click to choose several.'),
-    ],
-    body: () => {
-      const body = {
-        name: name.value,
-        description: description.value,
-        type: type.value,
-        eval_type: evalType.value,
-        agents: selectedIds(agentIds),
-      };
-      if (evalType.value === 'enum') body.enum_values = list(enumValues.value);
-      if (type.value === 'llm_judge') body.prompt = prompt.value;
-      if (type.value === 'custom_code') body.custom_code = code.value;
-      return body;
-    },
+  editor.show(page, { record: metric, title: m.name }, [
+    field('name', 'Name', name),
+    field('description', 'Description', description),
+    field('type', 'Type', type),
+    field('eval_type', 'Evaluation', evalType),
+    enumField, promptField, codeField,
+    field('agents', 'Enabled on agents', agentIds, 'Ctrl/Cmd-click to choose several.'),
+  ], () => {
+    const body = {
+      name: name.value,
+      description: description.value,
+      type: type.value,
+      eval_type: evalType.value,
+      agents: selectedIds(agentIds),
+    };
+    if (evalType.value === 'enum') body.enum_values = list(enumValues.value);
+    if (type.value === 'llm_judge') body.prompt = prompt.value;
+    if (type.value === 'custom_code') body.custom_code = code.value;
+    return body;
   });
 }
