@@ -31,6 +31,7 @@ public sealed class AgentsAndMetricsTests(ConsoleFixture fixture)
         await page.GetByLabel("Custom code").FillAsync("_result = ;");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("custom_code");
+        await ConsolePages.ScreenshotAsync(page, "metric-form");
 
         await page.GotoAsync("/console/agents");
         await page.GetByRole(AriaRole.Link, new() { Name = "New agent" }).ClickAsync();
@@ -45,6 +46,7 @@ public sealed class AgentsAndMetricsTests(ConsoleFixture fixture)
         await page.GetByLabel("Redact fields").FillAsync("email_address, phone_number");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
         await Expect(page.GetByText("Saved.")).ToBeVisibleAsync();
+        await ConsolePages.ScreenshotAsync(page, "agent-form");
 
         var agent = JsonDocument.Parse(await api.GetStringAsync($"/test_framework/v1/aiagents/{agentId}/")).RootElement;
         Assert.Equal("Booking bot " + suffix, agent.GetProperty("agent_name").GetString());
@@ -57,5 +59,25 @@ public sealed class AgentsAndMetricsTests(ConsoleFixture fixture)
         await page.GotoAsync("/console/agents");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Booking bot " + suffix })).ToBeVisibleAsync();
         await ConsolePages.ScreenshotAsync(page, "agents");
+        await page.GotoAsync("/console/metrics");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Polite " + suffix })).ToBeVisibleAsync();
+        await ConsolePages.ScreenshotAsync(page, "metrics");
+    }
+
+    [SkippableFact]
+    public async Task An_unknown_agent_or_metric_says_so_and_links_back_to_the_list()
+    {
+        var page = await fixture.NewPageAsync();
+        await ConsolePages.SignInAsync(page);
+
+        await page.GotoAsync("/console/agents/999999999");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Agent not found" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Back to the agents" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Agents", Exact = true })).ToBeVisibleAsync();
+
+        await page.GotoAsync("/console/metrics/999999999");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Metric not found" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Back to the metrics" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Metrics", Exact = true })).ToBeVisibleAsync();
     }
 }

@@ -1,4 +1,5 @@
 using Cekura.Contracts.Calls;
+using Cekura.Hosting.Defaults;
 using Cekura.Hosting.Storage;
 using Cekura.Hosting.Storage.Protection;
 using Microsoft.Extensions.Options;
@@ -19,23 +20,10 @@ public sealed class OrphanRecordingSweeper(
     private const int ChunkSize = 500;
     private readonly OrphanRecordingOptions _options = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(_options.SweepIntervalMinutes), clock);
-        // The first round comes one interval after start, not during it: a round reads every project (or lists the whole
-        // blob store), which a process that is still starting up need not compete with.
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await SweepAsync(clock.GetUtcNow(), stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Orphaned-recording sweep failed; retrying at the next interval");
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicRounds.RunAsync(TimeSpan.FromMinutes(_options.SweepIntervalMinutes), clock, SweepAsync,
+            e => logger.LogWarning(e, "Orphaned-recording sweep failed; retrying at the next interval"),
+            stoppingToken);
 
     /// <summary>Deletes the recordings orphaned as of <paramref name="now"/>; returns how many were deleted.</summary>
     public async Task<int> SweepAsync(DateTimeOffset now, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Cekura.Hosting.Defaults;
 using Cekura.Hosting.Storage;
 using Cekura.Ingest.CallLogs;
 using Microsoft.Extensions.Options;
@@ -15,23 +16,10 @@ public sealed class CallRetentionSweeper(
 {
     private readonly RetentionOptions _options = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(_options.SweepIntervalMinutes), clock);
-        // The first round comes one interval after start, not during it: a round reads every project (or lists the whole
-        // blob store), which a process that is still starting up need not compete with.
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await SweepAsync(clock.GetUtcNow(), stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Retention sweep failed; retrying at the next interval");
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicRounds.RunAsync(TimeSpan.FromMinutes(_options.SweepIntervalMinutes), clock, SweepAsync,
+            e => logger.LogWarning(e, "Retention sweep failed; retrying at the next interval"),
+            stoppingToken);
 
     /// <summary>Deletes what has expired at <paramref name="now"/> in every project; returns how many calls were deleted.</summary>
     public async Task<int> SweepAsync(DateTimeOffset now, CancellationToken cancellationToken)

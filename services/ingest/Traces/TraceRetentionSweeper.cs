@@ -1,3 +1,4 @@
+using Cekura.Hosting.Defaults;
 using Cekura.Hosting.Options;
 using Cekura.Hosting.Storage;
 using Microsoft.Extensions.Options;
@@ -12,25 +13,12 @@ namespace Cekura.Ingest.Traces;
 public sealed class TraceRetentionSweeper(
     IAgentTraceStore store, TimeProvider clock, IOptions<TracesOptions> options, ILogger<TraceRetentionSweeper> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (options.Value.RetentionDays is null)
-        {
-            return;
-        }
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(options.Value.SweepIntervalMinutes), clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await SweepAsync(clock.GetUtcNow(), stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Span retention sweep failed; retrying at the next interval");
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Value.RetentionDays is null
+            ? Task.CompletedTask
+            : PeriodicRounds.RunAsync(TimeSpan.FromMinutes(options.Value.SweepIntervalMinutes), clock, SweepAsync,
+                e => logger.LogWarning(e, "Span retention sweep failed; retrying at the next interval"),
+                stoppingToken);
 
     public async Task<long> SweepAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
-import { get, api, all } from '../api.js';
-import { h, replace, when, errorBox, announce } from '../dom.js';
+import { all } from '../api.js';
+import { h, replace, when } from '../dom.js';
 import { field, input, textarea, many, selectedIds, list, numberOrNull } from './forms.js';
+import { recordEditor } from './editor.js';
 
 export async function agentsPage({ main }) {
   const agents = await all('/test_framework/v1/aiagents/');
@@ -23,17 +24,12 @@ export async function agentsPage({ main }) {
       tbody)));
 }
 
-// Shown once on the page a save leads to.
-let flash = null;
+const editor = recordEditor({ noun: 'agent', collection: '/test_framework/v1/aiagents/', pages: '/console/agents' });
 
-export async function agentPage({ main, navigate }, which) {
-  const creating = which === 'new';
-  const [agent, metrics] = await Promise.all([
-    creating ? Promise.resolve(null) : get(`/test_framework/v1/aiagents/${which}/`).catch(e => { if (e.status === 404) return undefined; throw e; }),
-    all('/test_framework/v1/metrics/'),
-  ]);
+export async function agentPage(page, which) {
+  const [agent, metrics] = await Promise.all([editor.load(which), all('/test_framework/v1/metrics/')]);
   if (agent === undefined) {
-    replace(main, h('h1', {}, 'Agent not found'), h('p', {}, h('a', { href: '/console/agents' }, 'Back to the agents')));
+    editor.notFound(page.main);
     return;
   }
   const a = agent ?? {};
@@ -46,11 +42,7 @@ export async function agentPage({ main, navigate }, which) {
   const webhook = input('webhook_url', a.webhook_url, { type: 'url' });
   const silence = input('silence_duration', a.silence_duration, { type: 'number', step: 'any', min: '0' });
   const infra = input('infra_issues_timeout', a.infra_issues_timeout, { type: 'number', step: 'any', min: '0' });
-  const message = h('div', { 'aria-live': 'polite' });
-  const save = h('button', { type: 'submit' }, creating ? 'Create agent' : 'Save changes');
-  const form = h('form', { class: 'card', 'aria-labelledby': 'agent-title' },
-    h('p', {}, h('a', { href: '/console/agents' }, '← All agents')),
-    h('h1', { id: 'agent-title' }, creating ? 'New agent' : `Agent ${a.agent_name}`),
+  editor.show(page, { record: agent, title: a.agent_name }, [
     field('agent_name', 'Name', name),
     field('description', 'Description', description),
     field('assistant_id', 'Assistant id', assistantId, "The provider's assistant id; Send Calls may name the agent by it."),
@@ -60,39 +52,15 @@ export async function agentPage({ main, navigate }, which) {
     field('webhook_url', 'Completion webhook URL', webhook),
     field('silence_duration', 'Silence threshold (seconds)', silence, 'Empty for the default (10).'),
     field('infra_issues_timeout', 'Infrastructure timeout (seconds)', infra, 'Empty for the default (10).'),
-    message,
-    h('div', { class: 'actions' }, save));
-  form.addEventListener('submit', async event => {
-    event.preventDefault();
-    save.disabled = true;
-    replace(message);
-    const body = {
-      agent_name: name.value,
-      description: description.value,
-      assistant_id: assistantId.value.trim() || null,
-      assistant_provider: provider.value.trim() || null,
-      redact_fields: list(redact.value),
-      metrics: selectedIds(metricIds),
-      webhook_url: webhook.value.trim() || null,
-      silence_duration: numberOrNull(silence.value),
-      infra_issues_timeout: numberOrNull(infra.value),
-    };
-    try {
-      const saved = creating
-        ? await api('POST', '/test_framework/v1/aiagents/', body)
-        : await api('PATCH', `/test_framework/v1/aiagents/${a.id}/`, body);
-      announce(creating ? 'Agent created' : 'Agent saved');
-      flash = creating ? 'Agent created.' : 'Saved.';
-      navigate(`/console/agents/${saved.id}`, { replace: !creating });
-    } catch (error) {
-      replace(message, errorBox(error));
-    } finally {
-      save.disabled = false;
-    }
-  });
-  if (flash) {
-    replace(message, h('p', { class: 'ok' }, flash));
-    flash = null;
-  }
-  replace(main, form);
+  ], () => ({
+    agent_name: name.value,
+    description: description.value,
+    assistant_id: assistantId.value.trim() || null,
+    assistant_provider: provider.value.trim() || null,
+    redact_fields: list(redact.value),
+    metrics: selectedIds(metricIds),
+    webhook_url: webhook.value.trim() || null,
+    silence_duration: numberOrNull(silence.value),
+    infra_issues_timeout: numberOrNull(infra.value),
+  }));
 }

@@ -1,6 +1,7 @@
-import { get, api, all } from '../api.js';
-import { h, replace, errorBox, announce } from '../dom.js';
+import { get, all } from '../api.js';
+import { h, replace } from '../dom.js';
 import { field, input, textarea, choice, many, selectedIds, list } from './forms.js';
+import { recordEditor } from './editor.js';
 
 export async function metricsPage({ main }) {
   const [metrics, predefined] = await Promise.all([
@@ -35,17 +36,12 @@ export async function metricsPage({ main }) {
       h('thead', {}, h('tr', {}, ['Id', 'Name', 'Evaluation', 'Description'].map(t => h('th', { scope: 'col' }, t)))), builtIn)));
 }
 
-// Shown once on the page a save leads to.
-let flash = null;
+const editor = recordEditor({ noun: 'metric', collection: '/test_framework/v1/metrics/', pages: '/console/metrics' });
 
-export async function metricPage({ main, navigate }, which) {
-  const creating = which === 'new';
-  const [metric, agents] = await Promise.all([
-    creating ? Promise.resolve(null) : get(`/test_framework/v1/metrics/${which}/`).catch(e => { if (e.status === 404) return undefined; throw e; }),
-    all('/test_framework/v1/aiagents/'),
-  ]);
+export async function metricPage(page, which) {
+  const [metric, agents] = await Promise.all([editor.load(which), all('/test_framework/v1/aiagents/')]);
   if (metric === undefined) {
-    replace(main, h('h1', {}, 'Metric not found'), h('p', {}, h('a', { href: '/console/metrics' }, 'Back to the metrics')));
+    editor.notFound(page.main);
     return;
   }
   const m = metric ?? { type: 'llm_judge', eval_type: 'binary' };
@@ -70,23 +66,14 @@ export async function metricPage({ main, navigate }, which) {
   type.addEventListener('change', sync);
   evalType.addEventListener('change', sync);
   sync();
-  const message = h('div', { 'aria-live': 'polite' });
-  const save = h('button', { type: 'submit' }, creating ? 'Create metric' : 'Save changes');
-  const form = h('form', { class: 'card', 'aria-labelledby': 'metric-title' },
-    h('p', {}, h('a', { href: '/console/metrics' }, '← All metrics')),
-    h('h1', { id: 'metric-title' }, creating ? 'New metric' : `Metric ${m.name}`),
+  editor.show(page, { record: metric, title: m.name }, [
     field('name', 'Name', name),
     field('description', 'Description', description),
     field('type', 'Type', type),
     field('eval_type', 'Evaluation', evalType),
     enumField, promptField, codeField,
     field('agents', 'Enabled on agents', agentIds, 'Ctrl/Cmd-click to choose several.'),
-    message,
-    h('div', { class: 'actions' }, save));
-  form.addEventListener('submit', async event => {
-    event.preventDefault();
-    save.disabled = true;
-    replace(message);
+  ], () => {
     const body = {
       name: name.value,
       description: description.value,
@@ -97,22 +84,6 @@ export async function metricPage({ main, navigate }, which) {
     if (evalType.value === 'enum') body.enum_values = list(enumValues.value);
     if (type.value === 'llm_judge') body.prompt = prompt.value;
     if (type.value === 'custom_code') body.custom_code = code.value;
-    try {
-      const saved = creating
-        ? await api('POST', '/test_framework/v1/metrics/', body)
-        : await api('PATCH', `/test_framework/v1/metrics/${m.id}/`, body);
-      announce(creating ? 'Metric created' : 'Metric saved');
-      flash = creating ? 'Metric created.' : 'Saved.';
-      navigate(`/console/metrics/${saved.id}`, { replace: !creating });
-    } catch (error) {
-      replace(message, errorBox(error));
-    } finally {
-      save.disabled = false;
-    }
+    return body;
   });
-  if (flash) {
-    replace(message, h('p', { class: 'ok' }, flash));
-    flash = null;
-  }
-  replace(main, form);
 }
