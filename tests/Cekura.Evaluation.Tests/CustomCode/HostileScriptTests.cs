@@ -90,7 +90,7 @@ public sealed class HostileScriptTests
     [Theory]
     [InlineData("/^(a+)+$/.test('a'.repeat(40) + '!');")]
     [InlineData("'a'.repeat(40).concat('!').match(/^(a|aa)+$/);")]
-    [InlineData("('x'.repeat(30) + 'y').replace(/(x+x+)+z/, '');")]
+    [InlineData("('x'.repeat(44) + 'y').replace(/(x+x+)+z/, '');")] // 30 x's sometimes finished inside the limit
     public async Task Catastrophic_regex_stops_at_the_regex_time_limit(string code)
     {
         NotEvaluated(await Run(code, new CustomCodeOptions { TimeoutMs = 600_000 }),
