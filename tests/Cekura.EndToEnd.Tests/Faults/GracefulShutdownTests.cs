@@ -31,18 +31,27 @@ public sealed class GracefulShutdownTests(FaultDeployment deployment, ITestOutpu
         // Frozen (SIGSTOP), the worker still holds its channel: the broker hands it up to a prefetch of messages that
         // it cannot finish yet, which is what "in flight" means to the broker.
         var worker = deployment.Worker;
-        await worker.SignalAsync("STOP");
-        using (var client = FaultDeployment.Client(deployment.LiveIngest[0]))
+        await FreezeOutsideAWriteAsync(worker);
+        (int Confirmed, uint Ready) held;
+        try
         {
-            var answers = await Task.WhenAll(Enumerable.Range(0, CallCount)
-                .Select(i => Calls.PostCallAsync(client, Calls.Body($"{prefix}-{i}", deployment.AgentId))));
-            Assert.All(answers, a => Assert.Equal(System.Net.HttpStatusCode.Created, a.StatusCode));
+            using (var client = FaultDeployment.Client(deployment.LiveIngest[0]))
+            {
+                var answers = await Task.WhenAll(Enumerable.Range(0, CallCount)
+                    .Select(i => Calls.PostCallAsync(client, Calls.Body($"{prefix}-{i}", deployment.AgentId))));
+                Assert.All(answers, a => Assert.Equal(System.Net.HttpStatusCode.Created, a.StatusCode));
+            }
+            // Every event confirmed by the broker and fewer than all of them ready in the queue: the rest were delivered
+            // to the frozen worker (the queue's only consumer) and are unacknowledged.
+            held = await Eventually.UntilAsync(async () => (Confirmed: await ConfirmedAsync(prefix), Ready: await ReadyAsync()),
+                s => s.Confirmed == CallCount && s.Ready < CallCount,
+                s => $"{s.Confirmed} of {CallCount} events confirmed, {s.Ready} ready in the transcription queue", TimeSpan.FromSeconds(60));
         }
-        // Every event confirmed by the broker and fewer than all of them ready in the queue: the rest were delivered
-        // to the frozen worker (the queue's only consumer) and are unacknowledged.
-        var held = await Eventually.UntilAsync(async () => (Confirmed: await ConfirmedAsync(prefix), Ready: await ReadyAsync()),
-            s => s.Confirmed == CallCount && s.Ready < CallCount,
-            s => $"{s.Confirmed} of {CallCount} events confirmed, {s.Ready} ready in the transcription queue", TimeSpan.FromSeconds(60));
+        catch
+        {
+            await worker.SignalAsync("CONT"); // a frozen worker would stall the class's other test
+            throw;
+        }
         output.WriteLine($"[shutdown] {CallCount - held.Ready} messages delivered to the worker before SIGTERM");
 
         // Running again, it works through what it holds; once it has moved a call on, SIGTERM finds it mid-work.
@@ -138,6 +147,42 @@ public sealed class GracefulShutdownTests(FaultDeployment deployment, ITestOutpu
             var detail = await (await client.GetAsync($"/observability/v2/call-logs/{call.Id}/")).ReadJsonAsync();
             var judgedMetric = detail.GetProperty("evaluation").GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("id").GetInt64() == metric);
             Assert.Equal(1, judgedMetric.GetProperty("score").GetDouble());
+        }
+    }
+
+    /// <summary>
+    /// SIGSTOP at a moment the worker holds no write lock on the SQLite file it shares with ingest. Frozen inside a write
+    /// transaction (its relay sweep, a stage's write, a batch of confirmations) it would block every write of ingest
+    /// for the busy timeout, which is not what this test is about; so a stop that lands inside one is undone and tried
+    /// again.
+    /// </summary>
+    private async Task FreezeOutsideAWriteAsync(ServiceProcess worker) =>
+        await Eventually.UntilAsync(async () =>
+        {
+            await worker.SignalAsync("STOP");
+            if (await WriteLockFreeAsync())
+            {
+                return true;
+            }
+            await worker.SignalAsync("CONT");
+            return false;
+        }, free => free, _ => "the worker held the database's write lock at every SIGSTOP", TimeSpan.FromSeconds(60));
+
+    private async Task<bool> WriteLockFreeAsync()
+    {
+        // Default Timeout=1: Microsoft.Data.Sqlite retries a busy database for that long, then reports it.
+        await using var connection = new SqliteConnection($"Data Source={deployment.SqlitePath};Pooling=False;Default Timeout=1");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout=0; BEGIN IMMEDIATE; ROLLBACK;";
+        try
+        {
+            await command.ExecuteNonQueryAsync();
+            return true;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED
+        {
+            return false;
         }
     }
 
