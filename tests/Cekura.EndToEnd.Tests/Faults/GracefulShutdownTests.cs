@@ -69,14 +69,7 @@ public sealed class GracefulShutdownTests(FaultDeployment deployment, ITestOutpu
         await worker.DisposeAsync();
 
         await deployment.StartWorkerAsync();
-        var stored = await Eventually.UntilAsync(() => deployment.CallsAsync(prefix),
-            calls => calls.Count == CallCount && calls.All(c => c.Stage is "evaluated" or "failed"),
-            calls => $"{calls.Count(c => c.Stage is "evaluated" or "failed")} of {CallCount} calls finished "
-                + $"({string.Join(", ", calls.GroupBy(c => c.Stage).Select(g => $"{g.Key}: {g.Count()}"))})",
-            TimeSpan.FromSeconds(150));
-        Assert.All(stored, c => Assert.True(c.Stage == "evaluated" && c.ErrorMessage is null, $"{c.CallId}: {c.Stage} {c.ErrorMessage}"));
-        Assert.All(stored, c => Assert.Equal(1, c.EvaluationCount));
-        Assert.All(stored, c => Assert.Equal(0, c.DuplicateMetrics));
+        var stored = await EvaluatedOnceAsync(prefix, CallCount);
 
         var ids = stored.Select(c => c.Id.ToString()).ToHashSet();
         var deliveries = await Eventually.UntilAsync(
@@ -134,20 +127,27 @@ public sealed class GracefulShutdownTests(FaultDeployment deployment, ITestOutpu
         // The next worker gets the handed-back evaluations, and this time the judge answers.
         stall.Release();
         await deployment.StartWorkerAsync(llmSettings);
-        var stored = await Eventually.UntilAsync(() => deployment.CallsAsync(prefix),
-            calls => calls.Count == 3 && calls.All(c => c.Stage is "evaluated" or "failed"),
-            calls => $"{calls.Count(c => c.Stage is "evaluated" or "failed")} of 3 calls finished "
-                + $"({string.Join(", ", calls.GroupBy(c => c.Stage).Select(g => $"{g.Key}: {g.Count()}"))})",
-            TimeSpan.FromSeconds(150));
-        Assert.All(stored, c => Assert.True(c.Stage == "evaluated" && c.ErrorMessage is null, $"{c.CallId}: {c.Stage} {c.ErrorMessage}"));
-        Assert.All(stored, c => Assert.Equal(1, c.EvaluationCount));
-        Assert.All(stored, c => Assert.Equal(0, c.DuplicateMetrics));
+        var stored = await EvaluatedOnceAsync(prefix, 3);
         foreach (var call in stored)
         {
             var detail = await (await client.GetAsync($"/observability/v2/call-logs/{call.Id}/")).ReadJsonAsync();
             var judgedMetric = detail.GetProperty("evaluation").GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("id").GetInt64() == metric);
             Assert.Equal(1, judgedMetric.GetProperty("score").GetDouble());
         }
+    }
+
+    /// <summary>Waits until all <paramref name="count"/> calls of this run finished, then checks each was evaluated once, without error.</summary>
+    private async Task<IReadOnlyList<StoredCall>> EvaluatedOnceAsync(string prefix, int count)
+    {
+        var stored = await Eventually.UntilAsync(() => deployment.CallsAsync(prefix),
+            calls => calls.Count == count && calls.All(c => c.Stage is "evaluated" or "failed"),
+            calls => $"{calls.Count(c => c.Stage is "evaluated" or "failed")} of {count} calls finished "
+                + $"({string.Join(", ", calls.GroupBy(c => c.Stage).Select(g => $"{g.Key}: {g.Count()}"))})",
+            TimeSpan.FromSeconds(150));
+        Assert.All(stored, c => Assert.True(c.Stage == "evaluated" && c.ErrorMessage is null, $"{c.CallId}: {c.Stage} {c.ErrorMessage}"));
+        Assert.All(stored, c => Assert.Equal(1, c.EvaluationCount));
+        Assert.All(stored, c => Assert.Equal(0, c.DuplicateMetrics));
+        return stored;
     }
 
     /// <summary>
