@@ -74,6 +74,45 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContract
         AssertSameJson(replaced, (await calls.GetAsync(stored.ProjectId, stored.Id, Ct))!);
     }
 
+    [Fact]
+    public async Task The_transcript_is_kept_apart_and_rewritten_only_when_it_changes()
+    {
+        var (calls, _, _) = await OpenStoresAsync();
+        var stored = await calls.InsertAsync(FullCall(), Ct);
+        // Counts the writes to call_transcripts from here on, whichever connection makes them.
+        await ExecuteAsync("""
+            CREATE TABLE transcript_writes (id INTEGER);
+            CREATE TRIGGER count_transcript_writes AFTER UPDATE ON call_transcripts BEGIN
+                INSERT INTO transcript_writes VALUES (new.id);
+            END;
+            """);
+        Assert.Equal("[]", await ScalarAsync($"SELECT json_extract(doc, '$.transcript_object') FROM calls WHERE id = {stored.Id}"));
+        Assert.Equal("Done.", await ScalarAsync($"SELECT json_extract(body, '$.transcript_object[4].content') FROM call_transcripts WHERE id = {stored.Id}"));
+
+        // A stage's write that leaves the transcript as it was: the document changes, the transcript row is not written.
+        var evaluated = (await calls.ReplaceAsync(stored with { Success = true, Feedback = "ok" }, Ct))!;
+        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM transcript_writes"));
+        AssertSameJson(evaluated, (await calls.GetAsync(stored.ProjectId, stored.Id, Ct))!);
+
+        // One that changes it (as redaction does): written once, and read back.
+        var redacted = (await calls.ReplaceAsync(evaluated with
+        {
+            TranscriptObject = [.. evaluated.TranscriptObject.Select(t => t with { Content = t.Content.Length == 0 ? "" : "[REDACTED]" })],
+        }, Ct))!;
+        Assert.Equal(1L, await ScalarAsync("SELECT count(*) FROM transcript_writes"));
+        var read = (await calls.GetAsync(stored.ProjectId, stored.Id, Ct))!;
+        AssertSameJson(redacted, read);
+        Assert.Equal("[REDACTED]", read.TranscriptObject[0].Content);
+
+        // A sealed transcript lives there too, and a compare-and-swap that loses writes neither part.
+        var sealedCall = (await calls.ReplaceAsync(read with { TranscriptObject = [], SealedTranscript = "ciphertext" }, Ct))!;
+        Assert.Null(await calls.ReplaceAsync(read with { Feedback = "stale" }, Ct));
+        AssertSameJson(sealedCall, (await calls.GetForWorkerAsync(stored.Id, Ct))!);
+
+        Assert.True(await calls.DeleteAsync(stored.ProjectId, stored.Id, Ct));
+        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM call_transcripts"));
+    }
+
     /// <summary>The contract's filter cases again, with every metadata condition taken as matching many calls.</summary>
     [Theory]
     [MemberData(nameof(FilterCaseNames))]
@@ -121,12 +160,15 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContract
         var gold = new FilterCondition(FilterField.Metadata, "tier", FilterOp.Eq, [new FilterValue.Text("gold")]);
         var failed = new FilterCondition(FilterField.Success, null, FilterOp.Eq, [new FilterValue.Bool(false)]);
 
-        Assert.Equal([1L], (await store.ListAsync(AllOf(1) with { Filter = new FilterGroup(FilterJoin.And, [gold, failed]) }, Ct)).Items.Select(c => c.Id));
+        var listed = (await store.ListAsync(AllOf(1) with { Filter = new FilterGroup(FilterJoin.And, [gold, failed]) }, Ct)).Items;
+        Assert.Equal([1L], listed.Select(c => c.Id));
+        // That version kept the transcript inside the document: it is still read from there.
+        AssertSameJson(old.TranscriptObject, listed[0].TranscriptObject);
         await using var check = new SqliteConnection($"Data Source={_path}");
         await check.OpenAsync();
         await using var version = check.CreateCommand();
         version.CommandText = "PRAGMA user_version";
-        Assert.Equal(3L, (long)(await version.ExecuteScalarAsync())!);
+        Assert.Equal(4L, (long)(await version.ExecuteScalarAsync())!);
     }
 
     [Fact]
@@ -226,6 +268,22 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContract
     private static FilterCondition Meta(string key, FilterOp op, params FilterValue[] values) => new(FilterField.Metadata, key, op, values);
 
     private static CallQuery Filtered(CallFilter filter) => AllOf(1) with { Filter = filter };
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={_path}");
+        await connection.OpenAsync();
+        await SqliteDatabase.ExecuteAsync(connection, sql, Ct);
+    }
+
+    private async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={_path}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(Ct);
+    }
 
     private async Task<List<string>> PlanAsync(string sql, List<SqliteParameter> parameters)
     {

@@ -6,19 +6,24 @@ using Microsoft.Data.Sqlite;
 
 namespace Cekura.Hosting.Storage.Sqlite;
 
-/// <summary>Calls as JSON documents, with the columns that queries filter on kept beside them.</summary>
+/// <summary>
+/// Calls as JSON documents, with the columns that queries filter on kept beside them. The transcript (or its sealed
+/// form) is kept apart, in <c>call_transcripts</c> (see <see cref="StoredTranscript"/>).
+/// </summary>
 public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStore
 {
     public Task<CallLog> InsertAsync(CallLog call, CancellationToken cancellationToken)
     {
         // Serialized here, on the caller's thread, so the writer's transaction only splices in the id it assigns.
         var pending = call with { Id = 0, Version = 1 };
-        var doc = Serialize(pending);
-        return database.WriteAsync((connection, transaction, token) => InsertAsync(connection, transaction, pending, doc, token), cancellationToken);
+        var (doc, transcript) = Serialize(pending);
+        return database.WriteAsync(
+            (connection, transaction, token) => InsertAsync(connection, transaction, pending, doc, transcript, token), cancellationToken);
     }
 
     private static async Task<CallLog> InsertAsync(
-        SqliteConnection connection, SqliteTransaction transaction, CallLog call, byte[] doc, CancellationToken cancellationToken)
+        SqliteConnection connection, SqliteTransaction transaction, CallLog call, byte[] doc, byte[] transcript,
+        CancellationToken cancellationToken)
     {
         if (await FindIdAsync(connection, transaction, call.ProjectId, call.CallId, cancellationToken) is { } existing)
         {
@@ -43,7 +48,28 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
         insert.Parameters.AddWithValue("$id", stored.Id);
         insert.Parameters.AddWithValue("$doc", WithId(doc, stored));
         await insert.ExecuteNonQueryAsync(cancellationToken);
+        await WriteTranscriptAsync(connection, transaction, stored.Id, transcript, cancellationToken);
         return stored;
+    }
+
+    /// <summary>
+    /// The call's transcript, unless the stored one is byte for byte the same: most stage writes (evaluation, the
+    /// completion webhook, redaction with nothing to redact) leave it as it was, and then only the small document is
+    /// rewritten. A transcript inside the document made every stage write rewrite it whole (most of a call's bytes),
+    /// re-parse it for each expression index, and write those pages to the WAL and again at the checkpoint.
+    /// </summary>
+    private static async Task WriteTranscriptAsync(
+        SqliteConnection connection, SqliteTransaction transaction, long id, byte[] transcript, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO call_transcripts (id, body) VALUES ($id, CAST($body AS TEXT))
+            ON CONFLICT (id) DO UPDATE SET body = excluded.body WHERE body IS NOT excluded.body
+            """;
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$body", transcript);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static ReadOnlySpan<byte> ZeroIdPrefix => "{\"id\":0,"u8;
@@ -53,7 +79,7 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
     {
         if (!doc.AsSpan().StartsWith(ZeroIdPrefix))
         {
-            return Serialize(stored);
+            return Serialize(stored).Doc;
         }
         var id = Encoding.ASCII.GetBytes(stored.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return [.. "{\"id\":"u8, .. id, (byte)',', .. doc.AsSpan(ZeroIdPrefix.Length)];
@@ -64,23 +90,34 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
     /// as bytes: the serializer works in UTF-8, and a .NET string in between cost two transcodings and twice the memory
     /// on every write and every read of a whole call (a CPU profile under load showed it).
     /// </summary>
-    private static byte[] Serialize(CallLog call) => JsonSerializer.SerializeToUtf8Bytes(call, CekuraJson.Options);
+    private static (byte[] Doc, byte[] Transcript) Serialize(CallLog call) => (
+        JsonSerializer.SerializeToUtf8Bytes(call with { TranscriptObject = [], SealedTranscript = null }, CekuraJson.Options),
+        JsonSerializer.SerializeToUtf8Bytes(new StoredTranscript(call.TranscriptObject, call.SealedTranscript), CekuraJson.Options));
+
+    /// <summary>A call's transcript as <c>call_transcripts.body</c> holds it: in the clear, or sealed.</summary>
+    private sealed record StoredTranscript(IReadOnlyList<TranscriptEntry> TranscriptObject, string? SealedTranscript);
+
+    /// <summary>
+    /// The columns every read of whole calls selects, from <c>calls AS c</c>: the document and the transcript kept
+    /// apart. A call written before <c>call_transcripts</c> existed has no row there and its transcript in the document.
+    /// </summary>
+    private const string CallColumns = "c.doc, (SELECT t.body FROM call_transcripts AS t WHERE t.id = c.id)";
 
     public async Task<CallLog?> GetAsync(long projectId, long id, CancellationToken cancellationToken) =>
-        await QuerySingleAsync("SELECT doc FROM calls WHERE id = $id AND project_id = $project",
+        await QuerySingleAsync($"SELECT {CallColumns} FROM calls AS c WHERE c.id = $id AND c.project_id = $project",
             [new("$id", id), new("$project", projectId)], cancellationToken);
 
     public async Task<CallLog?> FindByCallIdAsync(long projectId, string callId, CancellationToken cancellationToken) =>
-        await QuerySingleAsync("SELECT doc FROM calls WHERE project_id = $project AND call_id = $call_id",
+        await QuerySingleAsync($"SELECT {CallColumns} FROM calls AS c WHERE c.project_id = $project AND c.call_id = $call_id",
             [new("$project", projectId), new("$call_id", callId)], cancellationToken);
 
     public async Task<CallLog?> GetForWorkerAsync(long id, CancellationToken cancellationToken) =>
-        await QuerySingleAsync("SELECT doc FROM calls WHERE id = $id", [new("$id", id)], cancellationToken);
+        await QuerySingleAsync($"SELECT {CallColumns} FROM calls AS c WHERE c.id = $id", [new("$id", id)], cancellationToken);
 
     public Task<CallLog?> ReplaceAsync(CallLog updated, CancellationToken cancellationToken)
     {
         var next = updated with { Version = updated.Version + 1 };
-        var doc = Serialize(next);
+        var (doc, transcript) = Serialize(next);
         return database.WriteAsync(async (connection, transaction, token) =>
         {
             await using var command = connection.CreateCommand();
@@ -95,7 +132,12 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
             command.Parameters.AddWithValue("$doc", doc);
             command.Parameters.AddWithValue("$id", updated.Id);
             command.Parameters.AddWithValue("$expected", updated.Version);
-            return await command.ExecuteNonQueryAsync(token) == 1 ? next : null;
+            if (await command.ExecuteNonQueryAsync(token) != 1)
+            {
+                return null;
+            }
+            await WriteTranscriptAsync(connection, transaction, next.Id, transcript, token);
+            return next;
         }, cancellationToken);
     }
 
@@ -227,9 +269,9 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
     /// skipping full rows would read every candidate's document.
     /// </summary>
     internal static string PageSql(string from, string where) => $"""
-        SELECT doc FROM calls WHERE id IN (
+        SELECT {CallColumns} FROM calls AS c WHERE c.id IN (
             SELECT id FROM {from} WHERE {where} ORDER BY ts DESC, id DESC LIMIT $limit OFFSET $offset)
-        ORDER BY ts DESC, id DESC
+        ORDER BY c.ts DESC, c.id DESC
         """;
 
     public async Task<IReadOnlyList<CallLog>> ListDueRedeliveriesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
@@ -237,12 +279,12 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         // The "IS NOT NULL" term selects the partial index calls_redeliver_at: only calls with a pending redelivery.
-        command.CommandText = """
-            SELECT doc FROM calls
-            WHERE json_extract(doc, '$.redeliver_at') IS NOT NULL
-              AND stage NOT IN ('evaluated', 'failed')
-              AND julianday(json_extract(doc, '$.redeliver_at')) <= julianday($now)
-            ORDER BY json_extract(doc, '$.redeliver_at') LIMIT $limit
+        command.CommandText = $"""
+            SELECT {CallColumns} FROM calls AS c
+            WHERE json_extract(c.doc, '$.redeliver_at') IS NOT NULL
+              AND c.stage NOT IN ('evaluated', 'failed')
+              AND julianday(json_extract(c.doc, '$.redeliver_at')) <= julianday($now)
+            ORDER BY json_extract(c.doc, '$.redeliver_at') LIMIT $limit
             """;
         command.Parameters.AddWithValue("$now", now.ToUniversalTime().ToString("O"));
         command.Parameters.AddWithValue("$limit", limit);
@@ -288,7 +330,7 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         // trace_id is the generated column of the calls_project_trace_id index (SqliteDatabase.AgentTraces).
-        command.CommandText = "SELECT doc FROM calls WHERE project_id = $project AND trace_id = $trace ORDER BY id LIMIT $limit";
+        command.CommandText = $"SELECT {CallColumns} FROM calls AS c WHERE c.project_id = $project AND c.trace_id = $trace ORDER BY c.id LIMIT $limit";
         command.Parameters.AddWithValue("$project", projectId);
         command.Parameters.AddWithValue("$trace", traceId);
         command.Parameters.AddWithValue("$limit", limit);
@@ -342,7 +384,17 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
         return calls;
     }
 
-    /// <summary>The call in the first column of the reader's row: its TEXT read as the UTF-8 bytes SQLite holds.</summary>
-    private static CallLog Deserialize(SqliteDataReader reader) =>
-        JsonSerializer.Deserialize<CallLog>(reader.GetFieldValue<byte[]>(0), CekuraJson.Options)!;
+    /// <summary>
+    /// The call in the reader's row (<see cref="CallColumns"/>): each TEXT read as the UTF-8 bytes SQLite holds.
+    /// </summary>
+    private static CallLog Deserialize(SqliteDataReader reader)
+    {
+        var call = JsonSerializer.Deserialize<CallLog>(reader.GetFieldValue<byte[]>(0), CekuraJson.Options)!;
+        if (reader.IsDBNull(1))
+        {
+            return call;
+        }
+        var transcript = JsonSerializer.Deserialize<StoredTranscript>(reader.GetFieldValue<byte[]>(1), CekuraJson.Options)!;
+        return call with { TranscriptObject = transcript.TranscriptObject, SealedTranscript = transcript.SealedTranscript };
+    }
 }

@@ -225,7 +225,23 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
     /// Changes to files made by earlier versions, applied in order once each (counted in <c>PRAGMA user_version</c>)
     /// after <see cref="Schema"/>. Append only: a file records how many it has had.
     /// </summary>
-    private static readonly string[] Migrations = [ListFilterIndexes, OutboxClaims, AgentTraces];
+    private static readonly string[] Migrations = [ListFilterIndexes, OutboxClaims, AgentTraces, CallTranscripts];
+
+    /// <summary>
+    /// Each call's transcript (or its sealed form) apart from its document, so that a write which leaves the transcript
+    /// as it was (most stage writes, and every publish confirmation) rewrites a document of about a kilobyte rather
+    /// than the whole call (see <c>SqliteCallStore.WriteTranscriptAsync</c>). Calls written before this keep the
+    /// transcript in their document until their next write moves it here; reads take it from here when a row exists.
+    /// </summary>
+    private const string CallTranscripts = """
+        CREATE TABLE call_transcripts (
+            id INTEGER PRIMARY KEY,
+            body TEXT NOT NULL
+        );
+        CREATE TRIGGER calls_transcript_delete AFTER DELETE ON calls BEGIN
+            DELETE FROM call_transcripts WHERE id = old.id;
+        END;
+        """;
 
     /// <summary>
     /// A voice agent's own spans (OTLP). The primary key leads with (project, trace id), so reading a trace is one range
