@@ -53,6 +53,31 @@ public sealed class SqliteCallOutboxTests(ITestOutputHelper output) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_confirmation_sets_the_column_only_and_reads_give_it_back()
+    {
+        var call = await _store.InsertAsync(MinimalCall(callId: "c") with { Stage = CallStage.Received }, Ct);
+        await ExecuteAsync("""
+            CREATE TABLE doc_writes (id INTEGER);
+            CREATE TRIGGER count_doc_writes AFTER UPDATE OF doc ON calls BEGIN INSERT INTO doc_writes VALUES (new.id); END;
+            """);
+        var at = Time.AddMilliseconds(1234);
+        var atMs = at.ToUnixTimeMilliseconds();
+
+        await _store.MarkPublishedAsync([OwedEvent.Of(call)], at, Ct);
+
+        // The document (and so every expression index over it) is left alone; the time is read from the column.
+        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM doc_writes"));
+        var read = (await _store.GetForWorkerAsync(call.Id, Ct))!;
+        Assert.Equal(atMs, read.OutboxPublishedAt?.ToUnixTimeMilliseconds()); // kept to the millisecond, as in its column
+        Assert.Equal(call.Version, read.Version);
+        // A whole-call write of what was read keeps it, and a stage change clears it again.
+        var kept = (await _store.ReplaceAsync(read with { Feedback = "x" }, Ct))!;
+        Assert.Equal(atMs, (await _store.GetForWorkerAsync(call.Id, Ct))!.OutboxPublishedAt?.ToUnixTimeMilliseconds());
+        await _store.ReplaceAsync(kept with { Stage = CallStage.Transcribed, StageChangedAt = Time.AddSeconds(1), OutboxPublishedAt = null }, Ct);
+        Assert.Null((await _store.GetForWorkerAsync(call.Id, Ct))!.OutboxPublishedAt);
+    }
+
+    [Fact]
     public async Task The_claim_reads_each_owed_state_from_the_relay_index_and_never_scans_the_calls()
     {
         // Enough finished and owed calls, with statistics, that a scan would be a real choice for the planner.
@@ -95,7 +120,7 @@ public sealed class SqliteCallOutboxTests(ITestOutputHelper output) : IAsyncLife
         Assert.Equal([damaged.Id, sound.Id], claims.Select(c => c.CallLogId).Order());
         Assert.Null(claims.Single(c => c.CallLogId == damaged.Id).TraceId);
         Assert.Equal("0af7651916cd43dd8448eb211c80319c", claims.Single(c => c.CallLogId == sound.Id).TraceId);
-        Assert.Equal(Time, (await _store.GetForWorkerAsync(sound.Id, Ct))!.OutboxPublishedAt);
+        Assert.Equal(Time.ToUnixTimeMilliseconds(), (await _store.GetForWorkerAsync(sound.Id, Ct))!.OutboxPublishedAt?.ToUnixTimeMilliseconds());
         Assert.Equal(3, await ScalarAsync("SELECT count(*) FROM calls WHERE outbox_published_at IS NOT NULL AND relay_claim IS NULL"));
     }
 

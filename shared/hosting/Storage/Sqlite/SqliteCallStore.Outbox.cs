@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Cekura.Contracts;
 using Microsoft.Data.Sqlite;
 
@@ -41,8 +40,9 @@ public sealed partial class SqliteCallStore : ICallOutbox
 
     // The confirmation is bookkeeping, not a change of the call: the version stays, so a stage worker's
     // compare-and-swap is not disturbed. A write that read the call before and lands after it puts the old value
-    // back, which costs one duplicate event (consumers are idempotent), never a lost one.
-    private const string ConfirmedDoc = "json_set(doc, '$.outbox_published_at', $at_text)";
+    // back, which costs one duplicate event (consumers are idempotent), never a lost one. Only the column is set:
+    // reads take the time from it (see Deserialize), and leaving the document alone spares every expression index
+    // and the metadata trigger, which a changed document makes SQLite recompute.
 
     /// <remarks>
     /// Through the group commit, like the stage writes: a batch of confirmations shares their fsync instead of paying
@@ -58,8 +58,8 @@ public sealed partial class SqliteCallStore : ICallOutbox
         {
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = $"""
-                UPDATE calls SET outbox_published_at = $at, doc = {ConfirmedDoc}
+            command.CommandText = """
+                UPDATE calls SET outbox_published_at = $at
                 WHERE id = $id AND stage = $stage AND stage_changed_at = $changed AND outbox_published_at IS NULL
                 """;
             AddTime(command, publishedAt);
@@ -129,7 +129,7 @@ public sealed partial class SqliteCallStore : ICallOutbox
         return database.WriteAsync(async (connection, transaction, token) =>
         {
             await using var published = SettleCommand(connection, transaction,
-                $"outbox_published_at = $at, doc = {ConfirmedDoc}, relay_after = $next, relay_claim = NULL");
+                "outbox_published_at = $at, relay_after = $next, relay_claim = NULL");
             await using var failed = SettleCommand(connection, transaction, "relay_after = $next, relay_claim = NULL");
             foreach (var settlement in settlements)
             {
@@ -170,10 +170,6 @@ public sealed partial class SqliteCallStore : ICallOutbox
         return command;
     }
 
-    private static void AddTime(SqliteCommand command, DateTimeOffset at)
-    {
+    private static void AddTime(SqliteCommand command, DateTimeOffset at) =>
         command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
-        // The document keeps the time as the serializer writes it, so a read gives back the same value.
-        command.Parameters.AddWithValue("$at_text", JsonSerializer.SerializeToElement(at, CekuraJson.Options).GetString());
-    }
 }

@@ -98,10 +98,11 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
     private sealed record StoredTranscript(IReadOnlyList<TranscriptEntry> TranscriptObject, string? SealedTranscript);
 
     /// <summary>
-    /// The columns every read of whole calls selects, from <c>calls AS c</c>: the document and the transcript kept
-    /// apart. A call written before <c>call_transcripts</c> existed has no row there and its transcript in the document.
+    /// The columns every read of whole calls selects, from <c>calls AS c</c>: the document, the transcript kept apart
+    /// (a call written before <c>call_transcripts</c> existed has no row there and its transcript in the document), and
+    /// the publish confirmation, which the outbox records in its column only.
     /// </summary>
-    private const string CallColumns = "c.doc, (SELECT t.body FROM call_transcripts AS t WHERE t.id = c.id)";
+    private const string CallColumns = "c.doc, (SELECT t.body FROM call_transcripts AS t WHERE t.id = c.id), c.outbox_published_at";
 
     public async Task<CallLog?> GetAsync(long projectId, long id, CancellationToken cancellationToken) =>
         await QuerySingleAsync($"SELECT {CallColumns} FROM calls AS c WHERE c.id = $id AND c.project_id = $project",
@@ -390,11 +391,15 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
     private static CallLog Deserialize(SqliteDataReader reader)
     {
         var call = JsonSerializer.Deserialize<CallLog>(reader.GetFieldValue<byte[]>(0), CekuraJson.Options)!;
-        if (reader.IsDBNull(1))
+        if (!reader.IsDBNull(1))
         {
-            return call;
+            var transcript = JsonSerializer.Deserialize<StoredTranscript>(reader.GetFieldValue<byte[]>(1), CekuraJson.Options)!;
+            call = call with { TranscriptObject = transcript.TranscriptObject, SealedTranscript = transcript.SealedTranscript };
         }
-        var transcript = JsonSerializer.Deserialize<StoredTranscript>(reader.GetFieldValue<byte[]>(1), CekuraJson.Options)!;
-        return call with { TranscriptObject = transcript.TranscriptObject, SealedTranscript = transcript.SealedTranscript };
+        // The column decides; the document's own value (written with it by a whole-call write) keeps its precision.
+        DateTimeOffset? published = reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2));
+        return published?.ToUnixTimeMilliseconds() == call.OutboxPublishedAt?.ToUnixTimeMilliseconds()
+            ? call
+            : call with { OutboxPublishedAt = published };
     }
 }
