@@ -31,8 +31,7 @@ public sealed class SqliteRecordingReferencesTests : RecordingReferencesContract
         await new SqliteCallStore(database).GetForWorkerAsync(1, Ct);
         await using var connection = await database.OpenAsync(Ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN SELECT json_extract(doc, '$.recording.blob_key') FROM calls "
-                              + "WHERE json_extract(doc, '$.recording.blob_key') IN ('a', 'b')";
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteRecordingReferences.LookupSql(["'a'", "'b'"]);
         var plan = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(Ct);
         while (await reader.ReadAsync(Ct))

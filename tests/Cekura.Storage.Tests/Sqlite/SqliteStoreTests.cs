@@ -113,6 +113,36 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContract
         Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM call_transcripts"));
     }
 
+    [Fact]
+    public async Task The_indexed_columns_hold_what_the_document_holds()
+    {
+        // Filters, look-ups and the metadata triggers read these columns, not the JSON: each must equal json_extract
+        // of the stored document, for a call with every field set, one with none, and after a replace changes them.
+        var (calls, _, _) = await OpenStoresAsync();
+        var full = await calls.InsertAsync(FullCall() with { RedeliverAt = Time.AddMinutes(3), Success = false, DurationSeconds = 12 }, Ct);
+        await calls.InsertAsync(MinimalCall(callId: "bare"), Ct);
+        await calls.ReplaceAsync(full with
+        {
+            Success = true, Status = "success", Topic = null, IsReviewed = false, RedeliverAt = null,
+            Metadata = Json("""{"tier": "silver", "nested": {"a": [1, 2]}}"""),
+        }, Ct);
+
+        const string paths = """
+            success IS json_extract(doc, '$.success') AND status IS json_extract(doc, '$.status')
+            AND duration_seconds IS json_extract(doc, '$.duration_seconds') AND customer_number IS json_extract(doc, '$.customer_number')
+            AND call_ended_reason IS json_extract(doc, '$.call_ended_reason') AND topic IS json_extract(doc, '$.topic')
+            AND dropoff_point IS json_extract(doc, '$.dropoff_point') AND is_reviewed IS json_extract(doc, '$.is_reviewed')
+            AND trace_id IS json_extract(doc, '$.trace_id') AND recording_key IS json_extract(doc, '$.recording.blob_key')
+            AND redeliver_at IS json_extract(doc, '$.redeliver_at')
+            AND json(metadata) IS (CASE WHEN json_type(doc, '$.metadata') = 'object' THEN json_extract(doc, '$.metadata') END)
+            """;
+        Assert.Equal(2L, await ScalarAsync("SELECT count(*) FROM calls"));
+        Assert.Equal(0L, await ScalarAsync($"SELECT count(*) FROM calls WHERE NOT ({paths})"));
+        Assert.Equal(2L, await ScalarAsync($"SELECT count(*) FROM call_metadata WHERE call_rowid = {full.Id}"));
+        var silver = new FilterCondition(FilterField.Metadata, "tier", FilterOp.Eq, [new FilterValue.Text("silver")]);
+        Assert.Equal([full.Id], (await calls.ListAsync(AllOf(1) with { Filter = silver }, Ct)).Items.Select(c => c.Id));
+    }
+
     /// <summary>The contract's filter cases again, with every metadata condition taken as matching many calls.</summary>
     [Theory]
     [MemberData(nameof(FilterCaseNames))]
@@ -164,11 +194,14 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContract
         Assert.Equal([1L], listed.Select(c => c.Id));
         // That version kept the transcript inside the document: it is still read from there.
         AssertSameJson(old.TranscriptObject, listed[0].TranscriptObject);
+        // Its metadata rows follow a change of its metadata, as a new call's do.
+        await store.ReplaceAsync(listed[0] with { Metadata = Json("""{"tier": "silver"}""") }, Ct);
+        Assert.Empty((await store.ListAsync(AllOf(1) with { Filter = gold }, Ct)).Items);
         await using var check = new SqliteConnection($"Data Source={_path}");
         await check.OpenAsync();
         await using var version = check.CreateCommand();
         version.CommandText = "PRAGMA user_version";
-        Assert.Equal(4L, (long)(await version.ExecuteScalarAsync())!);
+        Assert.Equal(5L, (long)(await version.ExecuteScalarAsync())!);
     }
 
     [Fact]

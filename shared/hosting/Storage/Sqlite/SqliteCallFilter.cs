@@ -6,10 +6,10 @@ namespace Cekura.Hosting.Storage.Sqlite;
 
 /// <summary>
 /// Turns a <see cref="CallFilter"/> into a parameterized SQL condition over <c>calls</c> such that every condition
-/// is answered from an index, never from the JSON documents. The filterable fields are virtual generated columns
-/// (see <see cref="SqliteDatabase"/>): reading one from a row parses that row's document, a cost SQLite's planner
-/// does not see, so left alone it walks the time index and parses every document in the window (seconds, at 100k
-/// calls). Instead:
+/// is answered from an index, never from the rows. The filterable fields are columns beside the JSON document (see
+/// <see cref="SqliteDatabase"/>), but reading one from a row means reading the row, and a call's row is kilobytes:
+/// left alone, SQLite's planner walks the time index and reads every row in the window (they were once virtual
+/// columns parsed from the document, which took seconds at 100k calls). Instead:
 /// <list type="bullet">
 /// <item>one field condition of the top-level "and", the <see cref="Driver"/>, is answered by the main query
 ///   through its field's index, named with <c>INDEXED BY</c>;</item>

@@ -15,7 +15,7 @@ public sealed partial class SqliteCallStore : ICallOutbox
     /// <summary>
     /// Claims the most overdue owed events: each state is read from the <c>calls_relay</c> index, oldest first and at
     /// most <c>$max</c> of each, so the sweep costs the same whatever the backlog. The document is not needed to
-    /// publish (only its trace id is read, by path), so one that no longer deserializes as a call cannot stop a claim.
+    /// publish (only its trace id, from its column), so one that no longer deserializes as a call cannot stop a claim.
     /// </summary>
     internal const string ClaimSql = """
         UPDATE calls
@@ -35,7 +35,7 @@ public sealed partial class SqliteCallStore : ICallOutbox
                     SELECT id, relay_since - $claimed AS overdue FROM calls
                     WHERE relay_state = 'claimed' AND relay_since <= $claimed ORDER BY relay_since LIMIT $max))
             ORDER BY overdue LIMIT $max)
-        RETURNING id, project_id, stage, stage_changed_at, relay_attempts, json_extract(doc, '$.trace_id')
+        RETURNING id, project_id, stage, stage_changed_at, relay_attempts, trace_id
         """;
 
     // The confirmation is bookkeeping, not a change of the call: the version stays, so a stage worker's

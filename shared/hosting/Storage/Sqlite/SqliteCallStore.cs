@@ -40,9 +40,11 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
 
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = """
-            INSERT INTO calls (id, project_id, call_id, agent_id, ts, stage, stage_changed_at, outbox_published_at, version, doc)
-            VALUES ($id, $project, $call_id, $agent, $ts, $stage, $changed, $published, 1, CAST($doc AS TEXT))
+        insert.CommandText = $"""
+            INSERT INTO calls (id, project_id, call_id, agent_id, ts, stage, stage_changed_at, outbox_published_at, version, doc,
+                {IndexedColumnNames})
+            VALUES ($id, $project, $call_id, $agent, $ts, $stage, $changed, $published, 1, CAST($doc AS TEXT),
+                {IndexedColumnValues})
             """;
         AddIndexedColumns(insert, stored);
         insert.Parameters.AddWithValue("$id", stored.Id);
@@ -123,9 +125,9 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
         {
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = """
+            command.CommandText = $"""
                 UPDATE calls SET agent_id = $agent, ts = $ts, stage = $stage, stage_changed_at = $changed,
-                    outbox_published_at = $published, version = $next, doc = CAST($doc AS TEXT)
+                    outbox_published_at = $published, version = $next, doc = CAST($doc AS TEXT), {IndexedColumnUpdates}
                 WHERE id = $id AND project_id = $project AND version = $expected
                 """;
             AddIndexedColumns(command, next);
@@ -282,10 +284,10 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
         // The "IS NOT NULL" term selects the partial index calls_redeliver_at: only calls with a pending redelivery.
         command.CommandText = $"""
             SELECT {CallColumns} FROM calls AS c
-            WHERE json_extract(c.doc, '$.redeliver_at') IS NOT NULL
+            WHERE c.redeliver_at IS NOT NULL
               AND c.stage NOT IN ('evaluated', 'failed')
-              AND julianday(json_extract(c.doc, '$.redeliver_at')) <= julianday($now)
-            ORDER BY json_extract(c.doc, '$.redeliver_at') LIMIT $limit
+              AND julianday(c.redeliver_at) <= julianday($now)
+            ORDER BY c.redeliver_at LIMIT $limit
             """;
         command.Parameters.AddWithValue("$now", now.ToUniversalTime().ToString("O"));
         command.Parameters.AddWithValue("$limit", limit);
@@ -330,7 +332,7 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        // trace_id is the generated column of the calls_project_trace_id index (SqliteDatabase.AgentTraces).
+        // trace_id is the column of the calls_project_trace_id index.
         command.CommandText = $"SELECT {CallColumns} FROM calls AS c WHERE c.project_id = $project AND c.trace_id = $trace ORDER BY c.id LIMIT $limit";
         command.Parameters.AddWithValue("$project", projectId);
         command.Parameters.AddWithValue("$trace", traceId);
@@ -359,6 +361,21 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
         return await command.ExecuteScalarAsync(cancellationToken) as long?;
     }
 
+    /// <summary>
+    /// The columns the filters, look-ups and metadata triggers read (see <c>SqliteDatabase.IndexedColumns</c>), each
+    /// holding what <c>json_extract</c> of the document gives for it. Every write of the document writes them with it,
+    /// so SQLite never parses the JSON to maintain an index.
+    /// </summary>
+    private static readonly string[] IndexedColumnList =
+    [
+        "success", "status", "duration_seconds", "customer_number", "call_ended_reason", "topic", "dropoff_point",
+        "is_reviewed", "trace_id", "recording_key", "redeliver_at", "metadata",
+    ];
+
+    private static readonly string IndexedColumnNames = string.Join(", ", IndexedColumnList);
+    private static readonly string IndexedColumnValues = string.Join(", ", IndexedColumnList.Select(c => "$" + c));
+    private static readonly string IndexedColumnUpdates = string.Join(", ", IndexedColumnList.Select(c => $"{c} = ${c}"));
+
     private static void AddIndexedColumns(SqliteCommand command, CallLog call)
     {
         command.Parameters.AddWithValue("$project", call.ProjectId);
@@ -368,6 +385,25 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
         command.Parameters.AddWithValue("$stage", StageName(call.Stage));
         command.Parameters.AddWithValue("$changed", call.StageChangedAt.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$published", (object?)call.OutboxPublishedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        command.Parameters.AddWithValue("$success", call.Success is { } success ? (success ? 1 : 0) : DBNull.Value);
+        command.Parameters.AddWithValue("$status", (object?)call.Status ?? DBNull.Value);
+        command.Parameters.AddWithValue("$duration_seconds", (object?)call.DurationSeconds ?? DBNull.Value);
+        command.Parameters.AddWithValue("$customer_number", (object?)call.CustomerNumber ?? DBNull.Value);
+        command.Parameters.AddWithValue("$call_ended_reason", (object?)call.CallEndedReason ?? DBNull.Value);
+        command.Parameters.AddWithValue("$topic", (object?)call.Topic ?? DBNull.Value);
+        command.Parameters.AddWithValue("$dropoff_point", (object?)call.DropoffPoint ?? DBNull.Value);
+        command.Parameters.AddWithValue("$is_reviewed", call.IsReviewed ? 1 : 0);
+        command.Parameters.AddWithValue("$trace_id", (object?)call.TraceId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$recording_key", (object?)call.Recording?.BlobKey ?? DBNull.Value);
+        // As the document holds it (json_extract gives that text), so ordering and julianday() read it the same way.
+        command.Parameters.AddWithValue("$redeliver_at", call.RedeliverAt is { } redeliverAt
+            ? JsonSerializer.SerializeToElement(redeliverAt, CekuraJson.Options).GetString()
+            : DBNull.Value);
+        // Written as the document writes it (not the client's raw text), so an unchanged object is the same text and
+        // the metadata trigger, which compares old and new text, leaves its rows alone.
+        command.Parameters.AddWithValue("$metadata", call.Metadata is { ValueKind: JsonValueKind.Object } metadata
+            ? JsonSerializer.Serialize(metadata, CekuraJson.Options)
+            : DBNull.Value);
     }
 
     internal static string StageName(CallStage stage) => stage.ToString().ToLowerInvariant();

@@ -160,9 +160,6 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
             UNIQUE (project_id, call_id)
         );
         CREATE INDEX IF NOT EXISTS calls_project_ts ON calls (project_id, ts DESC, id DESC);
-        CREATE INDEX IF NOT EXISTS calls_recording_key ON calls (json_extract(doc, '$.recording.blob_key'));
-        CREATE INDEX IF NOT EXISTS calls_redeliver_at ON calls (json_extract(doc, '$.redeliver_at'))
-            WHERE json_extract(doc, '$.redeliver_at') IS NOT NULL;
         CREATE INDEX IF NOT EXISTS calls_waiting ON calls (stage) WHERE {{SqliteCallStore.WaitingCondition}};
         CREATE INDEX IF NOT EXISTS calls_owed ON calls (stage, outbox_published_at) WHERE {{SqliteCallStore.OwedCondition}};
         CREATE TABLE IF NOT EXISTS agents (
@@ -225,7 +222,86 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
     /// Changes to files made by earlier versions, applied in order once each (counted in <c>PRAGMA user_version</c>)
     /// after <see cref="Schema"/>. Append only: a file records how many it has had.
     /// </summary>
-    private static readonly string[] Migrations = [ListFilterIndexes, OutboxClaims, AgentTraces, CallTranscripts];
+    private static readonly string[] Migrations = [ListFilterIndexes, OutboxClaims, AgentTraces, CallTranscripts, IndexedColumns];
+
+    /// <summary>
+    /// The values the indexes and the metadata triggers read become plain columns, written by the store beside the
+    /// document (<c>SqliteCallStore.AddIndexedColumns</c>), where they were virtual columns and expression indexes
+    /// over it. Every write of a document made SQLite parse it again for each of those indexes, old and new row
+    /// (and twice more for the metadata trigger's condition): under load that was most of the single writer's time per
+    /// write. The columns keep their names and indexes, so the list filters and their plans stay as they were; the
+    /// expression indexes of the recording key and the redelivery time (once created by <see cref="Schema"/>) become
+    /// indexes on columns of their own. Existing calls are filled in from their documents.
+    /// </summary>
+    private const string IndexedColumns = """
+        DROP TRIGGER calls_metadata_insert;
+        DROP TRIGGER calls_metadata_update;
+        DROP INDEX calls_project_success_ts;
+        DROP INDEX calls_project_status_ts;
+        DROP INDEX calls_project_duration_ts;
+        DROP INDEX calls_project_customer_number_ts;
+        DROP INDEX calls_project_call_ended_reason_ts;
+        DROP INDEX calls_project_topic_ts;
+        DROP INDEX calls_project_dropoff_point_ts;
+        DROP INDEX calls_project_is_reviewed_ts;
+        DROP INDEX calls_project_trace_id;
+        DROP INDEX IF EXISTS calls_recording_key;
+        DROP INDEX IF EXISTS calls_redeliver_at;
+        ALTER TABLE calls DROP COLUMN success;
+        ALTER TABLE calls DROP COLUMN status;
+        ALTER TABLE calls DROP COLUMN duration_seconds;
+        ALTER TABLE calls DROP COLUMN customer_number;
+        ALTER TABLE calls DROP COLUMN call_ended_reason;
+        ALTER TABLE calls DROP COLUMN topic;
+        ALTER TABLE calls DROP COLUMN dropoff_point;
+        ALTER TABLE calls DROP COLUMN is_reviewed;
+        ALTER TABLE calls DROP COLUMN trace_id;
+        ALTER TABLE calls ADD COLUMN success INTEGER NULL;
+        ALTER TABLE calls ADD COLUMN status TEXT NULL;
+        ALTER TABLE calls ADD COLUMN duration_seconds REAL NULL;
+        ALTER TABLE calls ADD COLUMN customer_number TEXT NULL;
+        ALTER TABLE calls ADD COLUMN call_ended_reason TEXT NULL;
+        ALTER TABLE calls ADD COLUMN topic TEXT NULL;
+        ALTER TABLE calls ADD COLUMN dropoff_point TEXT NULL;
+        ALTER TABLE calls ADD COLUMN is_reviewed INTEGER NULL;
+        ALTER TABLE calls ADD COLUMN trace_id TEXT NULL;
+        ALTER TABLE calls ADD COLUMN recording_key TEXT NULL;
+        ALTER TABLE calls ADD COLUMN redeliver_at TEXT NULL;
+        ALTER TABLE calls ADD COLUMN metadata TEXT NULL;
+        UPDATE calls SET
+            success = json_extract(doc, '$.success'),
+            status = json_extract(doc, '$.status'),
+            duration_seconds = json_extract(doc, '$.duration_seconds'),
+            customer_number = json_extract(doc, '$.customer_number'),
+            call_ended_reason = json_extract(doc, '$.call_ended_reason'),
+            topic = json_extract(doc, '$.topic'),
+            dropoff_point = json_extract(doc, '$.dropoff_point'),
+            is_reviewed = json_extract(doc, '$.is_reviewed'),
+            trace_id = json_extract(doc, '$.trace_id'),
+            recording_key = json_extract(doc, '$.recording.blob_key'),
+            redeliver_at = json_extract(doc, '$.redeliver_at'),
+            metadata = CASE WHEN json_type(doc, '$.metadata') = 'object' THEN json_extract(doc, '$.metadata') END;
+        CREATE INDEX calls_project_success_ts ON calls (project_id, success, ts);
+        CREATE INDEX calls_project_status_ts ON calls (project_id, status, ts);
+        CREATE INDEX calls_project_duration_ts ON calls (project_id, duration_seconds, ts);
+        CREATE INDEX calls_project_customer_number_ts ON calls (project_id, customer_number, ts);
+        CREATE INDEX calls_project_call_ended_reason_ts ON calls (project_id, call_ended_reason, ts);
+        CREATE INDEX calls_project_topic_ts ON calls (project_id, topic, ts);
+        CREATE INDEX calls_project_dropoff_point_ts ON calls (project_id, dropoff_point, ts);
+        CREATE INDEX calls_project_is_reviewed_ts ON calls (project_id, is_reviewed, ts);
+        CREATE INDEX calls_project_trace_id ON calls (project_id, trace_id) WHERE trace_id IS NOT NULL;
+        CREATE INDEX calls_recording_key ON calls (recording_key);
+        CREATE INDEX calls_redeliver_at ON calls (redeliver_at) WHERE redeliver_at IS NOT NULL;
+        CREATE TRIGGER calls_metadata_insert AFTER INSERT ON calls WHEN new.metadata IS NOT NULL BEGIN
+            INSERT INTO call_metadata (call_rowid, project_id, key, type, atom)
+            SELECT new.id, new.project_id, m.key, m.type, m.atom FROM json_each(new.metadata) AS m;
+        END;
+        CREATE TRIGGER calls_metadata_update AFTER UPDATE OF metadata ON calls WHEN old.metadata IS NOT new.metadata BEGIN
+            DELETE FROM call_metadata WHERE call_rowid = old.id;
+            INSERT INTO call_metadata (call_rowid, project_id, key, type, atom)
+            SELECT new.id, new.project_id, m.key, m.type, m.atom FROM json_each(new.metadata) AS m WHERE new.metadata IS NOT NULL;
+        END;
+        """;
 
     /// <summary>
     /// Each call's transcript (or its sealed form) apart from its document, so that a write which leaves the transcript

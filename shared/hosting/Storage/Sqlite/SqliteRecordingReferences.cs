@@ -1,10 +1,10 @@
 namespace Cekura.Hosting.Storage.Sqlite;
 
-/// <summary>Looks recording keys up in the calls' documents, through the expression index <c>calls_recording_key</c>.</summary>
+/// <summary>Looks recording keys up in the calls' <c>recording_key</c> column, through its index <c>calls_recording_key</c>.</summary>
 public sealed class SqliteRecordingReferences(SqliteDatabase database) : IRecordingReferences
 {
-    // The expression must be the indexed one, character for character, for SQLite to use the index.
-    private const string BlobKey = "json_extract(doc, '$.recording.blob_key')";
+    internal static string LookupSql(IEnumerable<string> parameterNames) =>
+        $"SELECT recording_key FROM calls WHERE recording_key IN ({string.Join(",", parameterNames)})";
 
     public async Task<IReadOnlySet<string>> FindReferencedAsync(IReadOnlyCollection<string> blobKeys, CancellationToken cancellationToken)
     {
@@ -15,7 +15,7 @@ public sealed class SqliteRecordingReferences(SqliteDatabase database) : IRecord
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var command = connection.CreateCommand();
             var names = chunk.Select((_, i) => $"$k{i}").ToList();
-            command.CommandText = $"SELECT {BlobKey} FROM calls WHERE {BlobKey} IN ({string.Join(",", names)})";
+            command.CommandText = LookupSql(names);
             for (var i = 0; i < chunk.Length; i++)
             {
                 command.Parameters.AddWithValue(names[i], chunk[i]);
