@@ -28,7 +28,7 @@ public sealed class SqliteDataKeyStore : IDataKeyStore, IAsyncDisposable, IDispo
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        _writes = new SqliteGroupCommit(OpenAsync, maxBatch, queueCapacity);
+        _writes = new SqliteGroupCommit(OpenWriterAsync, maxBatch, queueCapacity);
     }
 
     public string Path { get; }
@@ -72,13 +72,18 @@ public sealed class SqliteDataKeyStore : IDataKeyStore, IAsyncDisposable, IDispo
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) =>
+        OpenAsync(new SqliteConnection(_connectionString), cancellationToken);
+
+    private Task<SqliteWriterConnection> OpenWriterAsync(CancellationToken cancellationToken) =>
+        OpenAsync(new SqliteWriterConnection(_connectionString), cancellationToken);
+
+    private async Task<T> OpenAsync<T>(T connection, CancellationToken cancellationToken) where T : SqliteConnection
     {
         if (!_initialized)
         {
             await InitializeAsync(cancellationToken);
         }
-        var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var pragmas = connection.CreateCommand();
         // secure_delete is per connection: every connection that may delete a key must set it.

@@ -56,12 +56,10 @@ public sealed partial class SqliteCallStore : ICallOutbox
         }
         return database.WriteAsync(async (connection, transaction, token) =>
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = """
+            var command = connection.Prepared("""
                 UPDATE calls SET outbox_published_at = $at
                 WHERE id = $id AND stage = $stage AND stage_changed_at = $changed AND outbox_published_at IS NULL
-                """;
+                """, transaction);
             AddTime(command, publishedAt);
             var id = command.Parameters.Add("$id", SqliteType.Integer);
             var stage = command.Parameters.Add("$stage", SqliteType.Text);
@@ -128,9 +126,9 @@ public sealed partial class SqliteCallStore : ICallOutbox
         // Through the group commit, as MarkPublishedAsync.
         return database.WriteAsync(async (connection, transaction, token) =>
         {
-            await using var published = SettleCommand(connection, transaction,
+            var published = SettleCommand(connection, transaction,
                 "outbox_published_at = $at, relay_after = $next, relay_claim = NULL");
-            await using var failed = SettleCommand(connection, transaction, "relay_after = $next, relay_claim = NULL");
+            var failed = SettleCommand(connection, transaction, "relay_after = $next, relay_claim = NULL");
             foreach (var settlement in settlements)
             {
                 var command = settlement.PublishedAt is null ? failed : published;
@@ -159,16 +157,11 @@ public sealed partial class SqliteCallStore : ICallOutbox
     }
 
     /// <summary>Changes a claimed call only while the claim is still this one and its stage has not moved on.</summary>
-    private static SqliteCommand SettleCommand(SqliteConnection connection, SqliteTransaction transaction, string set)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"""
+    private static SqliteCommand SettleCommand(SqliteWriterConnection connection, SqliteTransaction transaction, string set) =>
+        connection.Prepared($"""
             UPDATE calls SET {set}
             WHERE id = $id AND relay_claim = $claim AND relay_for = stage_changed_at AND stage_changed_at = $changed
-            """;
-        return command;
-    }
+            """, transaction);
 
     private static void AddTime(SqliteCommand command, DateTimeOffset at) =>
         command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());

@@ -22,7 +22,7 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
     }
 
     private static async Task<CallLog> InsertAsync(
-        SqliteConnection connection, SqliteTransaction transaction, CallLog call, byte[] doc, byte[] transcript,
+        SqliteWriterConnection connection, SqliteTransaction transaction, CallLog call, byte[] doc, byte[] transcript,
         CancellationToken cancellationToken)
     {
         if (await FindIdAsync(connection, transaction, call.ProjectId, call.CallId, cancellationToken) is { } existing)
@@ -31,21 +31,10 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
         }
         // The id AUTOINCREMENT would give (the transaction holds the write lock, so nobody else takes it meanwhile):
         // knowing it first lets the document, which carries its id, be written once rather than inserted and updated.
-        await using var nextId = connection.CreateCommand();
-        nextId.Transaction = transaction;
-        nextId.CommandText = """
-            SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'calls'), 0), coalesce((SELECT max(id) FROM calls), 0)) + 1
-            """;
+        var nextId = connection.Prepared(NextIdSql, transaction);
         var stored = call with { Id = (long)(await nextId.ExecuteScalarAsync(cancellationToken))! };
 
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = $"""
-            INSERT INTO calls (id, project_id, call_id, agent_id, ts, stage, stage_changed_at, outbox_published_at, version, doc,
-                {IndexedColumnNames})
-            VALUES ($id, $project, $call_id, $agent, $ts, $stage, $changed, $published, 1, CAST($doc AS TEXT),
-                {IndexedColumnValues})
-            """;
+        var insert = connection.Prepared(InsertSql, transaction);
         AddIndexedColumns(insert, stored);
         insert.Parameters.AddWithValue("$id", stored.Id);
         insert.Parameters.AddWithValue("$doc", WithId(doc, stored));
@@ -61,14 +50,12 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
     /// re-parse it for each expression index, and write those pages to the WAL and again at the checkpoint.
     /// </summary>
     private static async Task WriteTranscriptAsync(
-        SqliteConnection connection, SqliteTransaction transaction, long id, byte[] transcript, CancellationToken cancellationToken)
+        SqliteWriterConnection connection, SqliteTransaction transaction, long id, byte[] transcript, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+        var command = connection.Prepared("""
             INSERT INTO call_transcripts (id, body) VALUES ($id, CAST($body AS TEXT))
             ON CONFLICT (id) DO UPDATE SET body = excluded.body WHERE body IS NOT excluded.body
-            """;
+            """, transaction);
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$body", transcript);
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -123,13 +110,7 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
         var (doc, transcript) = Serialize(next);
         return database.WriteAsync(async (connection, transaction, token) =>
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = $"""
-                UPDATE calls SET agent_id = $agent, ts = $ts, stage = $stage, stage_changed_at = $changed,
-                    outbox_published_at = $published, version = $next, doc = CAST($doc AS TEXT), {IndexedColumnUpdates}
-                WHERE id = $id AND project_id = $project AND version = $expected
-                """;
+            var command = connection.Prepared(ReplaceSql, transaction);
             AddIndexedColumns(command, next);
             command.Parameters.AddWithValue("$next", next.Version);
             command.Parameters.AddWithValue("$doc", doc);
@@ -147,9 +128,7 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
     public Task<bool> DeleteAsync(long projectId, long id, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction, token) =>
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "DELETE FROM calls WHERE id = $id AND project_id = $project";
+            var command = connection.Prepared("DELETE FROM calls WHERE id = $id AND project_id = $project", transaction);
             command.Parameters.AddWithValue("$id", id);
             command.Parameters.AddWithValue("$project", projectId);
             return await command.ExecuteNonQueryAsync(token) == 1;
@@ -351,11 +330,9 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
     }
 
     private static async Task<long?> FindIdAsync(
-        SqliteConnection connection, SqliteTransaction transaction, long projectId, string callId, CancellationToken cancellationToken)
+        SqliteWriterConnection connection, SqliteTransaction transaction, long projectId, string callId, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT id FROM calls WHERE project_id = $project AND call_id = $call_id";
+        var command = connection.Prepared("SELECT id FROM calls WHERE project_id = $project AND call_id = $call_id", transaction);
         command.Parameters.AddWithValue("$project", projectId);
         command.Parameters.AddWithValue("$call_id", callId);
         return await command.ExecuteScalarAsync(cancellationToken) as long?;
@@ -375,6 +352,23 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
     private static readonly string IndexedColumnNames = string.Join(", ", IndexedColumnList);
     private static readonly string IndexedColumnValues = string.Join(", ", IndexedColumnList.Select(c => "$" + c));
     private static readonly string IndexedColumnUpdates = string.Join(", ", IndexedColumnList.Select(c => $"{c} = ${c}"));
+
+    private const string NextIdSql = """
+        SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'calls'), 0), coalesce((SELECT max(id) FROM calls), 0)) + 1
+        """;
+
+    private static readonly string InsertSql = $"""
+        INSERT INTO calls (id, project_id, call_id, agent_id, ts, stage, stage_changed_at, outbox_published_at, version, doc,
+            {IndexedColumnNames})
+        VALUES ($id, $project, $call_id, $agent, $ts, $stage, $changed, $published, 1, CAST($doc AS TEXT),
+            {IndexedColumnValues})
+        """;
+
+    private static readonly string ReplaceSql = $"""
+        UPDATE calls SET agent_id = $agent, ts = $ts, stage = $stage, stage_changed_at = $changed,
+            outbox_published_at = $published, version = $next, doc = CAST($doc AS TEXT), {IndexedColumnUpdates}
+        WHERE id = $id AND project_id = $project AND version = $expected
+        """;
 
     private static void AddIndexedColumns(SqliteCommand command, CallLog call)
     {

@@ -26,7 +26,7 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
     public SqliteDatabase(string path, int maxBatch = DefaultMaxBatch, int queueCapacity = DefaultQueueCapacity)
     {
         Path = path;
-        _writes = new SqliteGroupCommit(OpenAsync, maxBatch, queueCapacity);
+        _writes = new SqliteGroupCommit(OpenWriterAsync, maxBatch, queueCapacity);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -63,9 +63,21 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
         return await OpenRawAsync(cancellationToken);
     }
 
-    private async Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
+    /// <summary>The group commit writer's connection (see <see cref="SqliteWriterConnection"/>).</summary>
+    private async Task<SqliteWriterConnection> OpenWriterAsync(CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString);
+        if (!_initialized)
+        {
+            await InitializeAsync(cancellationToken);
+        }
+        return await OpenRawAsync(new SqliteWriterConnection(_connectionString), cancellationToken);
+    }
+
+    private Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken) =>
+        OpenRawAsync(new SqliteConnection(_connectionString), cancellationToken);
+
+    private static async Task<T> OpenRawAsync<T>(T connection, CancellationToken cancellationToken) where T : SqliteConnection
+    {
         await connection.OpenAsync(cancellationToken);
         // synchronous=FULL: a 201 promises the call survives a power cut, not just a process crash.
         await ExecuteAsync(connection, "PRAGMA busy_timeout=30000; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", cancellationToken);

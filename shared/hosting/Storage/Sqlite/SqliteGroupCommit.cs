@@ -16,21 +16,26 @@ namespace Cekura.Hosting.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteGroupCommit : IAsyncDisposable, IDisposable
 {
-    /// <summary>One write: runs on the writer's connection inside its transaction (set it on every command).</summary>
-    public delegate Task<T> Write<T>(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken);
+    /// <summary>
+    /// One write: runs on the writer's connection inside its transaction (set it on every command, or take the
+    /// command from <see cref="SqliteWriterConnection.Prepared"/>, which does).
+    /// </summary>
+    public delegate Task<T> Write<T>(SqliteWriterConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken);
 
-    private readonly Func<CancellationToken, Task<SqliteConnection>> _open;
+    private readonly Func<CancellationToken, Task<SqliteWriterConnection>> _open;
     private readonly Channel<PendingWrite> _queue;
     private readonly int _maxBatch;
     private readonly object _startLock = new();
     private Task? _writer;
+    private SqliteWriterConnection? _connection; // the writer's own, used by the writer alone
     private long _transactions;
     private long _writes;
 
-    /// <param name="open">Opens a connection to the file (pooled); the writer opens one per transaction.</param>
+    /// <param name="open">Opens a connection to the file; the writer keeps it (and its prepared commands) while it
+    /// works, and opens another only after a transaction failed.</param>
     /// <param name="maxBatch">Most writes in one transaction; 1 gives one transaction per write.</param>
     /// <param name="queueCapacity">Most writes waiting; callers beyond it wait for room.</param>
-    public SqliteGroupCommit(Func<CancellationToken, Task<SqliteConnection>> open, int maxBatch, int queueCapacity)
+    public SqliteGroupCommit(Func<CancellationToken, Task<SqliteWriterConnection>> open, int maxBatch, int queueCapacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(queueCapacity, 1);
@@ -83,6 +88,18 @@ public sealed class SqliteGroupCommit : IAsyncDisposable, IDisposable
     {
         var reader = _queue.Reader;
         var batch = new List<PendingWrite>(_maxBatch);
+        try
+        {
+            await RunBatchesAsync(reader, batch);
+        }
+        finally
+        {
+            await CloseConnectionAsync();
+        }
+    }
+
+    private async Task RunBatchesAsync(ChannelReader<PendingWrite> reader, List<PendingWrite> batch)
+    {
         while (await reader.WaitToReadAsync())
         {
             while (batch.Count < _maxBatch && reader.TryRead(out var pending))
@@ -116,18 +133,17 @@ public sealed class SqliteGroupCommit : IAsyncDisposable, IDisposable
     {
         Interlocked.Increment(ref _transactions);
         Interlocked.Add(ref _writes, batch.Count);
-        SqliteConnection? connection = null;
         try
         {
-            connection = await _open(CancellationToken.None);
+            var connection = _connection ??= await _open(CancellationToken.None);
             await using var transaction = connection.BeginTransaction(deferred: false);
             foreach (var pending in batch)
             {
-                transaction.Save(Savepoint);
+                await connection.Prepared("SAVEPOINT " + Savepoint, transaction).ExecuteNonQueryAsync();
                 try
                 {
                     await pending.RunAsync(connection, transaction);
-                    transaction.Release(Savepoint);
+                    await connection.Prepared("RELEASE " + Savepoint, transaction).ExecuteNonQueryAsync();
                 }
                 catch (Exception e)
                 {
@@ -138,27 +154,22 @@ public sealed class SqliteGroupCommit : IAsyncDisposable, IDisposable
                         pending.Complete();
                         return batch.Where(other => !ReferenceEquals(other, pending)).ToList();
                     }
-                    transaction.Rollback(Savepoint);
-                    transaction.Release(Savepoint);
+                    await connection.Prepared("ROLLBACK TO " + Savepoint, transaction).ExecuteNonQueryAsync();
+                    await connection.Prepared("RELEASE " + Savepoint, transaction).ExecuteNonQueryAsync();
                 }
             }
             await transaction.CommitAsync(CancellationToken.None);
         }
         catch (Exception e)
         {
-            // BEGIN or COMMIT failed (or the file could not be opened): nothing of this batch is stored.
+            // BEGIN or COMMIT failed (or the file could not be opened): nothing of this batch is stored. The next
+            // batch starts on a fresh connection, in case this one is what broke.
             foreach (var pending in batch)
             {
                 pending.Fail(e);
             }
+            await CloseConnectionAsync();
             return [];
-        }
-        finally
-        {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync();
-            }
         }
         foreach (var pending in batch)
         {
@@ -168,6 +179,15 @@ public sealed class SqliteGroupCommit : IAsyncDisposable, IDisposable
     }
 
     private const string Savepoint = "group_commit_write";
+
+    private async Task CloseConnectionAsync()
+    {
+        if (_connection is { } connection)
+        {
+            _connection = null;
+            await connection.DisposeAsync();
+        }
+    }
 
     private static bool InTransaction(SqliteConnection connection) => SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) == 0;
 
@@ -192,7 +212,7 @@ public sealed class SqliteGroupCommit : IAsyncDisposable, IDisposable
     {
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
-        public abstract Task RunAsync(SqliteConnection connection, SqliteTransaction transaction);
+        public abstract Task RunAsync(SqliteWriterConnection connection, SqliteTransaction transaction);
 
         /// <summary>Notes this write's own error; reported by <see cref="Complete"/> after the batch.</summary>
         public abstract void Failed(Exception error);
@@ -215,7 +235,7 @@ public sealed class SqliteGroupCommit : IAsyncDisposable, IDisposable
 
         public Task<T> Task => _done.Task;
 
-        public override async Task RunAsync(SqliteConnection connection, SqliteTransaction transaction)
+        public override async Task RunAsync(SqliteWriterConnection connection, SqliteTransaction transaction)
         {
             _error = null;
             // The write is committed once taken, so the caller's token no longer applies to it.
