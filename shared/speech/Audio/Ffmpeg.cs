@@ -190,6 +190,21 @@ public sealed class Ffmpeg(FfmpegOptions options)
         CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
+        // An uncompressed WAV is decoded here: every byte is a sample, and an ffmpeg start costs more than the decode.
+        await using (var file = File.OpenRead(path))
+        {
+            if (WaveDecoder.Decode(file, sampleRate, channels, onBlock, cancellationToken) is { } frames)
+            {
+                return frames;
+            }
+        }
+        return await DecodeWithFfmpegAsync(path, sampleRate, channels, onBlock, cancellationToken);
+    }
+
+    /// <summary><see cref="DecodeAsync"/> through ffmpeg whatever the format (internal: tests compare both ways).</summary>
+    internal async Task<long> DecodeWithFfmpegAsync(string path, int sampleRate, int channels, PcmBlockHandler onBlock,
+        CancellationToken cancellationToken)
+    {
         var filter = channels == 1 ? "pan=mono|c0=c0" : $"pan={channels}c|" + string.Join('|', Enumerable.Range(0, channels).Select(c => $"c{c}=c{c}"));
         var reader = new PcmReader(channels, onBlock);
         var run = await RunAsync(options.FfmpegPath,

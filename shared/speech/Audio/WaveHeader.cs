@@ -33,17 +33,37 @@ public static class WaveHeader
     /// <returns>ffmpeg's codec name, the layout, and the seconds declared and present.</returns>
     public static (string Codec, int SampleRate, int Channels, double DeclaredSeconds, double PresentSeconds)? Uncompressed(Stream stream)
     {
-        if (Read(stream) is not { DataSize: not (0 or UnknownSize) } header
-            || Codec(header.FormatTag, header.BitsPerSample) is not { } codec
-            || header.Channels < 1 || header.SampleRate < 1
-            || header.BlockAlign != header.Channels * header.BitsPerSample / 8
-            || header.ByteRate != (uint)header.SampleRate * (uint)header.BlockAlign)
+        if (Read(stream) is not { DataSize: not (0 or UnknownSize) } header || Layout(header) is not { } codec)
         {
             return null;
         }
         var present = Math.Min(header.DataSize, Math.Max(0, stream.Length - header.DataOffset));
         present -= present % header.BlockAlign; // a partial last frame does not decode
         return (codec, header.SampleRate, header.Channels, (double)header.DataSize / header.ByteRate, (double)present / header.ByteRate);
+    }
+
+    /// <summary>ffmpeg's name of the header's codec when its layout is consistent; null when it is not uncompressed.</summary>
+    private static string? Layout(Header header) =>
+        Codec(header.FormatTag, header.BitsPerSample) is { } codec
+        && header.Channels >= 1 && header.SampleRate >= 1
+        && header.BlockAlign == header.Channels * header.BitsPerSample / 8
+        && header.ByteRate == (uint)header.SampleRate * (uint)header.BlockAlign
+            ? codec
+            : null;
+
+    /// <summary>
+    /// Where an uncompressed WAV's samples are, for decoding it in process: <see cref="Uncompressed"/>'s files, with the
+    /// byte layout and the whole frames present up to the declared size. Null for anything else.
+    /// </summary>
+    internal static (string Codec, int SampleRate, int Channels, int BlockAlign, long DataOffset, long PresentBytes)? Samples(Stream stream)
+    {
+        if (Read(stream) is not { DataSize: not (0 or UnknownSize) } header || Layout(header) is not { } codec)
+        {
+            return null;
+        }
+        var present = Math.Min(header.DataSize, Math.Max(0, stream.Length - header.DataOffset));
+        present -= present % header.BlockAlign;
+        return (codec, header.SampleRate, header.Channels, header.BlockAlign, header.DataOffset, present);
     }
 
     // The names ffprobe gives these formats (WAVE_FORMAT_PCM 1, IEEE_FLOAT 3, ALAW 6, MULAW 7).
