@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cekura.Contracts;
+using Cekura.Contracts.Calls;
 using Cekura.Hosting.Storage;
 using Cekura.Hosting.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -141,6 +142,55 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContract
         Assert.Equal(2L, await ScalarAsync($"SELECT count(*) FROM call_metadata WHERE call_rowid = {full.Id}"));
         var silver = new FilterCondition(FilterField.Metadata, "tier", FilterOp.Eq, [new FilterValue.Text("silver")]);
         Assert.Equal([full.Id], (await calls.ListAsync(AllOf(1) with { Filter = silver }, Ct)).Items.Select(c => c.Id));
+    }
+
+    [Fact]
+    public async Task A_replace_writes_only_the_columns_it_changes()
+    {
+        // SQLite rewrites the entry of every index over a column in an UPDATE's SET list, even when the value is the
+        // same, and writes each page it touches to the WAL. A stage write that changes the stage and the outcome must
+        // not rewrite the other filter indexes: counted as the WAL frames (pages) its transaction wrote.
+        var (calls, _, _) = await OpenStoresAsync();
+        var stored = await calls.InsertAsync(FullCall() with { RedeliverAt = Time.AddMinutes(3), DurationSeconds = 12 }, Ct);
+
+        var stageOnly = await WalFramesOfAsync(() => calls.ReplaceAsync(stored with { Stage = CallStage.Evaluated }, Ct));
+        var current = (await calls.GetForWorkerAsync(stored.Id, Ct))!;
+        var nothingIndexed = await WalFramesOfAsync(() => calls.ReplaceAsync(current with { Feedback = "fine" }, Ct));
+        current = (await calls.GetForWorkerAsync(stored.Id, Ct))!;
+        var everything = await WalFramesOfAsync(() => calls.ReplaceAsync(current with
+        {
+            Success = !(current.Success ?? false), Status = "other", DurationSeconds = 13, CustomerNumber = "+15550000000",
+            CallEndedReason = "other", Topic = "other", DropoffPoint = "other", IsReviewed = !current.IsReviewed,
+            RedeliverAt = null, Metadata = Json("""{"tier": "bronze"}"""),
+        }, Ct));
+
+        // The table's page, plus the two partial indexes over the stage (calls_waiting, calls_owed).
+        Assert.InRange(stageOnly, 1, 4);
+        Assert.Equal(1, nothingIndexed);
+        // The comparison: every filter index and the metadata rows rewritten, as each write did before.
+        Assert.True(everything >= 10, $"a write of every column wrote {everything} pages");
+        var stages = (await calls.GetForWorkerAsync(stored.Id, Ct))!;
+        Assert.Equal((CallStage.Evaluated, "fine", "other", 13.0), (stages.Stage, stages.Feedback, stages.Status, stages.DurationSeconds!.Value));
+        Assert.Equal(0L, await ScalarAsync("""
+            SELECT count(*) FROM calls WHERE NOT (stage = 'evaluated' AND status IS json_extract(doc, '$.status')
+                AND duration_seconds IS json_extract(doc, '$.duration_seconds') AND redeliver_at IS NULL
+                AND json(metadata) IS json_extract(doc, '$.metadata'))
+            """));
+        Assert.Equal(1L, await ScalarAsync($"SELECT count(*) FROM call_metadata WHERE call_rowid = {stored.Id} AND atom = 'bronze'"));
+    }
+
+    /// <summary>The WAL frames <paramref name="write"/> adds, from a WAL emptied just before it.</summary>
+    private async Task<int> WalFramesOfAsync(Func<Task<CallLog?>> write)
+    {
+        Assert.Equal(0L, await ScalarAsync("PRAGMA wal_checkpoint(TRUNCATE)"));
+        Assert.NotNull(await write());
+        await using var connection = new SqliteConnection($"Data Source={_path}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        Assert.True(await reader.ReadAsync(Ct));
+        return reader.GetInt32(1);
     }
 
     /// <summary>The contract's filter cases again, with every metadata condition taken as matching many calls.</summary>

@@ -35,7 +35,7 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
         var stored = call with { Id = (long)(await nextId.ExecuteScalarAsync(cancellationToken))! };
 
         var insert = connection.Prepared(InsertSql, transaction);
-        AddIndexedColumns(insert, stored);
+        AddColumns(insert, stored);
         insert.Parameters.AddWithValue("$id", stored.Id);
         insert.Parameters.AddWithValue("$doc", WithId(doc, stored));
         await insert.ExecuteNonQueryAsync(cancellationToken);
@@ -108,13 +108,30 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
     {
         var next = updated with { Version = updated.Version + 1 };
         var (doc, transcript) = Serialize(next);
+        var columns = ColumnValues(next);
         return database.WriteAsync(async (connection, transaction, token) =>
         {
-            var command = connection.Prepared(ReplaceSql, transaction);
-            AddIndexedColumns(command, next);
+            // Only the columns whose value changes are SET: SQLite rewrites the entry of every index over a column in
+            // the SET list (and of every partial index whose condition names one), even when the value is the same,
+            // and each index's rewritten page is written to the WAL and again at the checkpoint. Setting every column
+            // made a stage write dirty about fifteen pages; most stage writes change three or four columns.
+            var changed = await ChangedColumnsAsync(connection, transaction, updated, columns, token);
+            if (changed is not { } mask)
+            {
+                return null;
+            }
+            var command = connection.Prepared(_replaceSql.GetOrAdd(mask, ReplaceSql), transaction);
+            for (var i = 0; i < columns.Length; i++)
+            {
+                if ((mask & (1 << i)) != 0)
+                {
+                    command.Parameters.AddWithValue(Columns[i].Parameter, columns[i]);
+                }
+            }
             command.Parameters.AddWithValue("$next", next.Version);
             command.Parameters.AddWithValue("$doc", doc);
             command.Parameters.AddWithValue("$id", updated.Id);
+            command.Parameters.AddWithValue("$project", updated.ProjectId);
             command.Parameters.AddWithValue("$expected", updated.Version);
             if (await command.ExecuteNonQueryAsync(token) != 1)
             {
@@ -124,6 +141,47 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
             return next;
         }, cancellationToken);
     }
+
+    /// <summary>
+    /// Which of <paramref name="columns"/> differ from the stored row (bit i for column i), or null when the call is
+    /// gone or no longer at the version <paramref name="updated"/> was read at (the write would lose someone else's).
+    /// </summary>
+    private static async Task<int?> ChangedColumnsAsync(
+        SqliteWriterConnection connection, SqliteTransaction transaction, CallLog updated, object[] columns,
+        CancellationToken cancellationToken)
+    {
+        var select = connection.Prepared(StoredColumnsSql, transaction);
+        select.Parameters.AddWithValue("$id", updated.Id);
+        select.Parameters.AddWithValue("$project", updated.ProjectId);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken) || reader.GetInt64(0) != updated.Version)
+        {
+            return null;
+        }
+        var mask = 0;
+        for (var i = 0; i < columns.Length; i++)
+        {
+            if (!SameValue(reader.GetValue(i + 1), columns[i]))
+            {
+                mask |= 1 << i;
+            }
+        }
+        return mask;
+    }
+
+    /// <summary>
+    /// Whether a column holds <paramref name="wanted"/> already. SQLite gives back INTEGER as long, REAL as double
+    /// and TEXT as string, which is how <see cref="ColumnValues"/> states each value; anything else counts as a
+    /// change, which costs page writes but is never wrong.
+    /// </summary>
+    private static bool SameValue(object stored, object wanted) => (stored, wanted) switch
+    {
+        (DBNull, DBNull) => true,
+        (long a, long b) => a == b,
+        (double a, double b) => a.Equals(b),
+        (string a, string b) => string.Equals(a, b, StringComparison.Ordinal),
+        _ => false,
+    };
 
     public Task<bool> DeleteAsync(long projectId, long id, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction, token) =>
@@ -339,65 +397,90 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
     }
 
     /// <summary>
-    /// The columns the filters, look-ups and metadata triggers read (see <c>SqliteDatabase.IndexedColumns</c>), each
-    /// holding what <c>json_extract</c> of the document gives for it. Every write of the document writes them with it,
-    /// so SQLite never parses the JSON to maintain an index.
+    /// The columns a write of the document writes with it, and the parameter of each: the ones the outbox, the list's
+    /// time order and the stages' look-ups read, then those the filters, look-ups and metadata triggers read (see
+    /// <c>SqliteDatabase.IndexedColumns</c>), each holding what <c>json_extract</c> of the document gives for it, so
+    /// SQLite never parses the JSON to maintain an index. <see cref="ColumnValues"/> gives their values in this order.
+    /// At most 31 (a bit each in an int).
     /// </summary>
-    private static readonly string[] IndexedColumnList =
+    private static readonly (string Column, string Parameter)[] Columns =
     [
-        "success", "status", "duration_seconds", "customer_number", "call_ended_reason", "topic", "dropoff_point",
-        "is_reviewed", "trace_id", "recording_key", "redeliver_at", "metadata",
+        ("agent_id", "$agent"), ("ts", "$ts"), ("stage", "$stage"), ("stage_changed_at", "$changed"),
+        ("outbox_published_at", "$published"), ("success", "$success"), ("status", "$status"),
+        ("duration_seconds", "$duration_seconds"), ("customer_number", "$customer_number"),
+        ("call_ended_reason", "$call_ended_reason"), ("topic", "$topic"), ("dropoff_point", "$dropoff_point"),
+        ("is_reviewed", "$is_reviewed"), ("trace_id", "$trace_id"), ("recording_key", "$recording_key"),
+        ("redeliver_at", "$redeliver_at"), ("metadata", "$metadata"),
     ];
 
-    private static readonly string IndexedColumnNames = string.Join(", ", IndexedColumnList);
-    private static readonly string IndexedColumnValues = string.Join(", ", IndexedColumnList.Select(c => "$" + c));
-    private static readonly string IndexedColumnUpdates = string.Join(", ", IndexedColumnList.Select(c => $"{c} = ${c}"));
+    /// <summary>
+    /// The values of <see cref="Columns"/> for <paramref name="call"/>, stated as SQLite gives them back (long, double,
+    /// string or DBNull), so <see cref="SameValue"/> can tell an unchanged column.
+    /// </summary>
+    private static object[] ColumnValues(CallLog call) =>
+    [
+        call.AgentId,
+        call.Timestamp.ToUnixTimeMilliseconds(),
+        StageName(call.Stage),
+        call.StageChangedAt.ToUnixTimeMilliseconds(),
+        (object?)call.OutboxPublishedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value,
+        call.Success is { } success ? (success ? 1L : 0L) : DBNull.Value,
+        (object?)call.Status ?? DBNull.Value,
+        (object?)call.DurationSeconds ?? DBNull.Value,
+        (object?)call.CustomerNumber ?? DBNull.Value,
+        (object?)call.CallEndedReason ?? DBNull.Value,
+        (object?)call.Topic ?? DBNull.Value,
+        (object?)call.DropoffPoint ?? DBNull.Value,
+        call.IsReviewed ? 1L : 0L,
+        (object?)call.TraceId ?? DBNull.Value,
+        (object?)call.Recording?.BlobKey ?? DBNull.Value,
+        // As the document holds it (json_extract gives that text), so ordering and julianday() read it the same way.
+        call.RedeliverAt is { } redeliverAt
+            ? JsonSerializer.SerializeToElement(redeliverAt, CekuraJson.Options).GetString()!
+            : DBNull.Value,
+        // Written as the document writes it (not the client's raw text), so an unchanged object is the same text: it
+        // is then left out of the UPDATE, and the metadata trigger, which compares old and new text, leaves its rows alone.
+        call.Metadata is { ValueKind: JsonValueKind.Object } metadata
+            ? JsonSerializer.Serialize(metadata, CekuraJson.Options)
+            : DBNull.Value,
+    ];
 
     private const string NextIdSql = """
         SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'calls'), 0), coalesce((SELECT max(id) FROM calls), 0)) + 1
         """;
 
     private static readonly string InsertSql = $"""
-        INSERT INTO calls (id, project_id, call_id, agent_id, ts, stage, stage_changed_at, outbox_published_at, version, doc,
-            {IndexedColumnNames})
-        VALUES ($id, $project, $call_id, $agent, $ts, $stage, $changed, $published, 1, CAST($doc AS TEXT),
-            {IndexedColumnValues})
+        INSERT INTO calls (id, project_id, call_id, version, doc, {string.Join(", ", Columns.Select(c => c.Column))})
+        VALUES ($id, $project, $call_id, 1, CAST($doc AS TEXT), {string.Join(", ", Columns.Select(c => c.Parameter))})
         """;
 
-    private static readonly string ReplaceSql = $"""
-        UPDATE calls SET agent_id = $agent, ts = $ts, stage = $stage, stage_changed_at = $changed,
-            outbox_published_at = $published, version = $next, doc = CAST($doc AS TEXT), {IndexedColumnUpdates}
-        WHERE id = $id AND project_id = $project AND version = $expected
-        """;
+    private static readonly string StoredColumnsSql =
+        $"SELECT version, {string.Join(", ", Columns.Select(c => c.Column))} FROM calls WHERE id = $id AND project_id = $project";
 
-    private static void AddIndexedColumns(SqliteCommand command, CallLog call)
+    /// <summary>The UPDATE of the document and of the columns in <paramref name="changed"/> (bit i: column i).</summary>
+    private static string ReplaceSql(int changed)
+    {
+        var sets = Enumerable.Range(0, Columns.Length)
+            .Where(i => (changed & (1 << i)) != 0)
+            .Select(i => $", {Columns[i].Column} = {Columns[i].Parameter}");
+        return $"""
+            UPDATE calls SET version = $next, doc = CAST($doc AS TEXT){string.Concat(sets)}
+            WHERE id = $id AND project_id = $project AND version = $expected
+            """;
+    }
+
+    /// <summary>Each change set's UPDATE text, built once (a handful of sets occur: each stage changes its own columns).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> _replaceSql = new();
+
+    private static void AddColumns(SqliteCommand command, CallLog call)
     {
         command.Parameters.AddWithValue("$project", call.ProjectId);
         command.Parameters.AddWithValue("$call_id", call.CallId);
-        command.Parameters.AddWithValue("$agent", call.AgentId);
-        command.Parameters.AddWithValue("$ts", call.Timestamp.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$stage", StageName(call.Stage));
-        command.Parameters.AddWithValue("$changed", call.StageChangedAt.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$published", (object?)call.OutboxPublishedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
-        command.Parameters.AddWithValue("$success", call.Success is { } success ? (success ? 1 : 0) : DBNull.Value);
-        command.Parameters.AddWithValue("$status", (object?)call.Status ?? DBNull.Value);
-        command.Parameters.AddWithValue("$duration_seconds", (object?)call.DurationSeconds ?? DBNull.Value);
-        command.Parameters.AddWithValue("$customer_number", (object?)call.CustomerNumber ?? DBNull.Value);
-        command.Parameters.AddWithValue("$call_ended_reason", (object?)call.CallEndedReason ?? DBNull.Value);
-        command.Parameters.AddWithValue("$topic", (object?)call.Topic ?? DBNull.Value);
-        command.Parameters.AddWithValue("$dropoff_point", (object?)call.DropoffPoint ?? DBNull.Value);
-        command.Parameters.AddWithValue("$is_reviewed", call.IsReviewed ? 1 : 0);
-        command.Parameters.AddWithValue("$trace_id", (object?)call.TraceId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$recording_key", (object?)call.Recording?.BlobKey ?? DBNull.Value);
-        // As the document holds it (json_extract gives that text), so ordering and julianday() read it the same way.
-        command.Parameters.AddWithValue("$redeliver_at", call.RedeliverAt is { } redeliverAt
-            ? JsonSerializer.SerializeToElement(redeliverAt, CekuraJson.Options).GetString()
-            : DBNull.Value);
-        // Written as the document writes it (not the client's raw text), so an unchanged object is the same text and
-        // the metadata trigger, which compares old and new text, leaves its rows alone.
-        command.Parameters.AddWithValue("$metadata", call.Metadata is { ValueKind: JsonValueKind.Object } metadata
-            ? JsonSerializer.Serialize(metadata, CekuraJson.Options)
-            : DBNull.Value);
+        var values = ColumnValues(call);
+        for (var i = 0; i < Columns.Length; i++)
+        {
+            command.Parameters.AddWithValue(Columns[i].Parameter, values[i]);
+        }
     }
 
     internal static string StageName(CallStage stage) => stage.ToString().ToLowerInvariant();

@@ -238,7 +238,7 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// The values the indexes and the metadata triggers read become plain columns, written by the store beside the
-    /// document (<c>SqliteCallStore.AddIndexedColumns</c>), where they were virtual columns and expression indexes
+    /// document (<c>SqliteCallStore.ColumnValues</c>), where they were virtual columns and expression indexes
     /// over it. Every write of a document made SQLite parse it again for each of those indexes, old and new row
     /// (and twice more for the metadata trigger's condition): under load that was most of the single writer's time per
     /// write. The columns keep their names and indexes, so the list filters and their plans stay as they were; the
