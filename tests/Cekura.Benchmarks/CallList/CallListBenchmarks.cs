@@ -40,6 +40,7 @@ public class CallListBenchmark
     private CallQuery _window = null!;
     private long _someId;
     private IReadOnlyList<long> _twentyIds = [];
+    private IReadOnlyList<long> _fiveHundredIds = [];
 
     [GlobalSetup]
     public void Setup()
@@ -49,6 +50,8 @@ public class CallListBenchmark
         var page = _store.ListAsync(_window with { PageSize = 100, Page = 37 }, CancellationToken.None).GetAwaiter().GetResult();
         _someId = page.Items[0].Id;
         _twentyIds = page.Items.Where((_, i) => i % 5 == 0).Select(c => c.Id).ToList();
+        _fiveHundredIds = _store.ListAsync(_window with { PageSize = 500, Page = 20 }, CancellationToken.None).GetAwaiter().GetResult()
+            .Items.Select(c => c.Id).ToList();
     }
 
     [GlobalCleanup]
@@ -65,6 +68,9 @@ public class CallListBenchmark
 
     [Benchmark(Description = "call_ids: 20 CallLog ids")]
     public Task<CallPage> CallIds() => List(_window with { Ids = _twentyIds });
+
+    [Benchmark(Description = "call_ids: 500 CallLog ids (a dashboard following its pending calls)")]
+    public Task<CallPage> ManyCallIds() => List(_window with { Ids = _fiveHundredIds, PageSize = 500 });
 
     [Benchmark(Description = "search: call_id substring")]
     public Task<CallPage> Search() => List(_window with { Search = "call-004242" });

@@ -283,6 +283,7 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContract
         ["no filter"] = (AllOf(1), ["calls_project_ts"]),
         ["agent_id"] = (AllOf(1) with { AgentId = 3 }, ["calls_project_agent_ts"]),
         ["call_ids"] = (AllOf(1) with { Ids = [1, 2, 3] }, []),
+        ["many call_ids"] = (AllOf(1) with { Ids = [.. Enumerable.Range(1, 500).Select(i => (long)i)] }, []),
         ["call_ids and fields"] = (Filtered(new FilterGroup(FilterJoin.And, [
                 Leaf(FilterField.Topic, FilterOp.Eq, new FilterValue.Text("x")),
                 Leaf(FilterField.Duration, FilterOp.Lt, new FilterValue.Real(9))])) with { Ids = [1, 2, 3] },
@@ -338,7 +339,8 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContract
         {
             var plan = await PlanAsync(sql, parameters);
             output.WriteLine($"{planCase}:\n  {string.Join("\n  ", plan)}");
-            Assert.DoesNotContain(plan, step => step.StartsWith("SCAN ", StringComparison.Ordinal));
+            // Walking call_ids' own JSON array (json_each) is reading the request, not a table.
+            Assert.DoesNotContain(plan, step => step.StartsWith("SCAN ", StringComparison.Ordinal) && !step.StartsWith("SCAN json_each ", StringComparison.Ordinal));
             foreach (var index in indexes)
             {
                 Assert.Contains(plan, step => step.Contains($" INDEX {index} ", StringComparison.Ordinal));
