@@ -50,9 +50,12 @@ public sealed class LoadOptions
 
     /// <summary>
     /// Seconds of closed-loop sends (4 at a time) to each endpoint before anything is measured, not reported: a fresh
-    /// process compiles its code and opens its connections on the first requests.
+    /// process compiles its code and opens its connections on the first requests. The JIT's tiering (optimized
+    /// recompiles of what runs often) goes on on a background thread long after the first requests: with 5 or 10 s a
+    /// CPU profile of the host 12 s into the maximum phase had that thread at 15 % of the machine's CPU, and 0.4 % a
+    /// minute in, so the default leaves it 30 s and the phases measure the steady state.
     /// </summary>
-    public double Warmup { get; set; } = 5;
+    public double Warmup { get; set; } = 30;
 
     /// <summary>Measure the no-op endpoint first (it must be enabled on the gateway: Gateway__NoOpEndpoint=true).</summary>
     public bool NoOp { get; set; } = true;
@@ -165,7 +168,7 @@ public sealed class LoadOptions
           --rate R               calls per second, open-loop: sent on schedule whatever the answers, latency counted
                                  from the scheduled time (no coordinated omission)
           --duration S           seconds per phase (default 20); --half-duration S (default 120)
-          --warmup S             unreported closed-loop sends to each endpoint first (default 5)
+          --warmup S             unreported closed-loop sends to each endpoint first (default 30)
           --noop true|false      measure POST /observability/v1/noop/ first (needs Gateway__NoOpEndpoint=true)
           --recordings F         share of calls with a generated WAV upload (default 0.1)
           --min-turns N --max-turns N   transcript length (default 20-200)

@@ -49,6 +49,7 @@ public sealed class RecordingAnalyzer : IDisposable
     private readonly Ffmpeg ffmpeg;
     private readonly VoiceActivityOptions options;
     private readonly IVoiceActivityDetector detector;
+    private readonly SemaphoreSlim slots;
 
     /// <summary>Uses the detector the options name; Silero falls back to energy if its model cannot be loaded.</summary>
     public RecordingAnalyzer(Ffmpeg ffmpeg, VoiceActivityOptions options)
@@ -61,6 +62,7 @@ public sealed class RecordingAnalyzer : IDisposable
         this.ffmpeg = ffmpeg;
         this.options = options;
         this.detector = detector;
+        slots = new SemaphoreSlim(options.ConcurrentAnalyses);
     }
 
     /// <summary>Why Silero was configured but energy is used; null when the configured detector runs.</summary>
@@ -73,17 +75,34 @@ public sealed class RecordingAnalyzer : IDisposable
     public async Task<ChannelActivity> AnalyzeAsync(string path, AudioProbe probe, CancellationToken cancellationToken)
     {
         var channels = Math.Clamp(probe.Channels, 1, 2);
-        using var analysis = new Analysis(channels, detector, options);
-        var frames = await ffmpeg.DecodeAsync(path, VoiceActivityWindow.SampleRate, channels, block =>
+        // One analysis per core at most (VoiceActivityOptions.MaxConcurrentAnalyses): the others wait here, without
+        // holding a thread, instead of sharing the cores with it and with the requests.
+        await slots.WaitAsync(cancellationToken);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            analysis.Add(block);
-        }, cancellationToken);
-        var duration = (double)frames / VoiceActivityWindow.SampleRate;
-        return new ChannelActivity(duration, analysis.Finish(duration), analysis.Separable, detector.Name);
+            using var analysis = new Analysis(channels, detector, options);
+            var frames = await ffmpeg.DecodeAsync(path, VoiceActivityWindow.SampleRate, channels, block =>
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                analysis.Add(block);
+            }, cancellationToken);
+            var duration = (double)frames / VoiceActivityWindow.SampleRate;
+            return new ChannelActivity(duration, analysis.Finish(duration), analysis.Separable, detector.Name);
+        }
+        finally
+        {
+            slots.Release();
+        }
     }
 
-    public void Dispose() => (detector as IDisposable)?.Dispose();
+    /// <summary>Analyses running now (at most <see cref="VoiceActivityOptions.ConcurrentAnalyses"/>).</summary>
+    public int Running => options.ConcurrentAnalyses - slots.CurrentCount;
+
+    public void Dispose()
+    {
+        (detector as IDisposable)?.Dispose();
+        slots.Dispose();
+    }
 
     private static IVoiceActivityDetector CreateDetector(VoiceActivityOptions options, out string? fallbackReason)
     {

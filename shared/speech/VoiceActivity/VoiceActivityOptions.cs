@@ -15,7 +15,7 @@ public enum VoiceActivityDetectorKind
 /// <summary>
 /// How speaking segments are found. Section <c>VoiceActivity</c>:
 /// <code>{"VoiceActivity": {"Detector": "Silero", "ModelPath": null, "OnsetThreshold": 0.5, "OffsetThreshold": 0.35,
-///   "MinSpeechMs": 100, "MinSilenceMs": 500, "CrossTalkDb": 15}}</code>
+///   "MinSpeechMs": 100, "MinSilenceMs": 500, "CrossTalkDb": 15, "MaxConcurrentAnalyses": 0}}</code>
 /// The defaults were tuned on espeak-ng speech so that segment edges fall within 100 ms of the truth.
 /// </summary>
 public sealed class VoiceActivityOptions : IValidatableObject
@@ -53,6 +53,17 @@ public sealed class VoiceActivityOptions : IValidatableObject
     /// </summary>
     [Range(0, 60)]
     public double CrossTalkDb { get; set; } = 15;
+
+    /// <summary>
+    /// Recordings one process analyses at once (decoding and voice activity, both on this process's CPU); 0 is one
+    /// per core. More would not finish sooner, only make the cores switch between them and leave less to requests:
+    /// the transcription stage takes up to <c>Bus:ConcurrentMessageLimit</c> (16) calls at a time.
+    /// </summary>
+    [Range(0, 1024)]
+    public int MaxConcurrentAnalyses { get; set; }
+
+    /// <summary><see cref="MaxConcurrentAnalyses"/>, with 0 resolved to the number of cores.</summary>
+    public int ConcurrentAnalyses => MaxConcurrentAnalyses > 0 ? MaxConcurrentAnalyses : Environment.ProcessorCount;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

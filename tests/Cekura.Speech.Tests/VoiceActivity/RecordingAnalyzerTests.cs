@@ -194,4 +194,92 @@ public sealed class RecordingAnalyzerTests(SpeechAudioFixture audio, ITestOutput
         await Assert.ThrowsAsync<AudioDecodeException>(() =>
             audio.Silero.AnalyzeAsync(path, new AudioProbe("mp3", "mp3", 16_000, 2, 1), CancellationToken.None));
     }
+
+    [Fact]
+    public async Task No_more_recordings_are_analysed_at_once_than_the_limit()
+    {
+        // Each analysis is CPU work on this process; more at once than the limit only shares the cores thinner.
+        // The detector holds every analysis that reached it until the test lets one go, and counts how many are in.
+        var call = await audio.Generator.GenerateAsync(new CallScript
+        {
+            Turns = SpeechAudioFixture.Dialogue, Layout = CallLayout.Mono, Container = AudioContainer.Wav, SampleRate = 16_000,
+        });
+        var probe = await audio.Ffmpeg.ProbeAsync(call.Path, CancellationToken.None);
+        using var gate = new SemaphoreSlim(0);
+        var detector = new GatedDetector(gate);
+        using var analyzer = new RecordingAnalyzer(audio.Ffmpeg, new VoiceActivityOptions { MaxConcurrentAnalyses = 2 }, detector);
+
+        // Dedicated threads, so that without the limit every analysis would reach the detector at once.
+        var runs = Enumerable.Range(0, 6).Select(_ => Task.Factory.StartNew(
+            () => analyzer.AnalyzeAsync(call.Path, probe, CancellationToken.None).GetAwaiter().GetResult(),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
+        for (var released = 0; released < 6; released++)
+        {
+            await Until(() => detector.Entered == Math.Min(6, released + 2), $"{Math.Min(6, released + 2)} analyses to start");
+            gate.Release();
+        }
+        var results = await Task.WhenAll(runs);
+
+        Assert.Equal(2, detector.MostAtOnce);
+        Assert.All(results, r => Assert.Equal(call.DurationSeconds, r.DurationSeconds, 0.05));
+        Assert.Equal(0, analyzer.Running);
+    }
+
+    private static async Task Until(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"gave up waiting for {what}");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>The energy detector, whose streams wait at their first window for a permit of <paramref name="gate"/>.</summary>
+    private sealed class GatedDetector(SemaphoreSlim gate) : IVoiceActivityDetector
+    {
+        private readonly Cekura.Speech.VoiceActivity.Energy.EnergyVoiceActivityDetector inner = new();
+        private readonly SemaphoreSlim gate = gate;
+        private int inside;
+        private int entered;
+        private int mostAtOnce;
+
+        public string Name => inner.Name;
+
+        public int Entered => Volatile.Read(ref entered);
+
+        public int MostAtOnce => Volatile.Read(ref mostAtOnce);
+
+        public IVoiceActivityStream CreateStream() => new Stream(this, inner.CreateStream());
+
+        private sealed class Stream(GatedDetector owner, IVoiceActivityStream inner) : IVoiceActivityStream
+        {
+            private bool started;
+
+            public float Process(ReadOnlySpan<float> window)
+            {
+                if (!started)
+                {
+                    started = true;
+                    var now = Interlocked.Increment(ref owner.inside);
+                    Interlocked.Increment(ref owner.entered);
+                    int most;
+                    while (now > (most = owner.MostAtOnce) && Interlocked.CompareExchange(ref owner.mostAtOnce, now, most) != most)
+                    {
+                    }
+                    owner.gate.Wait();
+                }
+                return inner.Process(window);
+            }
+
+            public void Dispose()
+            {
+                if (started)
+                {
+                    Interlocked.Decrement(ref owner.inside);
+                }
+                inner.Dispose();
+            }
+        }
+    }
 }
