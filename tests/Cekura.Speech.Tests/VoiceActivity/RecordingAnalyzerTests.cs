@@ -213,26 +213,21 @@ public sealed class RecordingAnalyzerTests(SpeechAudioFixture audio, ITestOutput
         var runs = Enumerable.Range(0, 6).Select(_ => Task.Factory.StartNew(
             () => analyzer.AnalyzeAsync(call.Path, probe, CancellationToken.None).GetAwaiter().GetResult(),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
-        for (var released = 0; released < 6; released++)
+        // Two start; then each one let go makes room for exactly one more, until all six have run.
+        for (var started = 0; started < 6; started++)
         {
-            await Until(() => detector.Entered == Math.Min(6, released + 2), $"{Math.Min(6, released + 2)} analyses to start");
-            gate.Release();
+            Assert.True(await detector.Started.WaitAsync(TimeSpan.FromSeconds(30)), $"analysis {started + 1} did not start");
+            if (started >= 1)
+            {
+                gate.Release();
+            }
         }
+        gate.Release();
         var results = await Task.WhenAll(runs);
 
         Assert.Equal(2, detector.MostAtOnce);
         Assert.All(results, r => Assert.Equal(call.DurationSeconds, r.DurationSeconds, 0.05));
         Assert.Equal(0, analyzer.Running);
-    }
-
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"gave up waiting for {what}");
-            await Task.Delay(10);
-        }
     }
 
     /// <summary>The energy detector, whose streams wait at their first window for a permit of <paramref name="gate"/>.</summary>
@@ -241,12 +236,12 @@ public sealed class RecordingAnalyzerTests(SpeechAudioFixture audio, ITestOutput
         private readonly Cekura.Speech.VoiceActivity.Energy.EnergyVoiceActivityDetector inner = new();
         private readonly SemaphoreSlim gate = gate;
         private int inside;
-        private int entered;
         private int mostAtOnce;
 
         public string Name => inner.Name;
 
-        public int Entered => Volatile.Read(ref entered);
+        /// <summary>Released once by each analysis as it reaches the detector.</summary>
+        public SemaphoreSlim Started { get; } = new(0);
 
         public int MostAtOnce => Volatile.Read(ref mostAtOnce);
 
@@ -262,11 +257,11 @@ public sealed class RecordingAnalyzerTests(SpeechAudioFixture audio, ITestOutput
                 {
                     started = true;
                     var now = Interlocked.Increment(ref owner.inside);
-                    Interlocked.Increment(ref owner.entered);
                     int most;
                     while (now > (most = owner.MostAtOnce) && Interlocked.CompareExchange(ref owner.mostAtOnce, now, most) != most)
                     {
                     }
+                    owner.Started.Release();
                     owner.gate.Wait();
                 }
                 return inner.Process(window);

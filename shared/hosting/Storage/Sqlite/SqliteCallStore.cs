@@ -114,7 +114,7 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
             // Only the columns whose value changes are SET: SQLite rewrites the entry of every index over a column in
             // the SET list (and of every partial index whose condition names one), even when the value is the same,
             // and each index's rewritten page is written to the WAL and again at the checkpoint. Setting every column
-            // made a stage write dirty about fifteen pages; most stage writes change three or four columns.
+            // made a stage write dirty about fourteen pages; most stage writes change three or four columns.
             var changed = await ChangedColumnsAsync(connection, transaction, updated, columns, token);
             if (changed is not { } mask)
             {
