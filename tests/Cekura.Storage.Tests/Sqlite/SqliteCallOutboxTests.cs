@@ -111,7 +111,8 @@ public sealed class SqliteCallOutboxTests(ITestOutputHelper output) : IAsyncLife
             // Valid JSON (the file's JSON indexes refuse anything else) that is no call log any more.
             await ExecuteAsync($"UPDATE calls SET doc = '{{\"id\": {id}, \"stage\": 42, \"transcript_object\": \"lost\"}}' WHERE id = {id}");
         }
-        await Assert.ThrowsAnyAsync<Exception>(() => _store.GetForWorkerAsync(damaged.Id, Ct));
+        // Read through a store that does not keep the calls it wrote (as another process would), so the damage shows.
+        await Assert.ThrowsAnyAsync<Exception>(() => new SqliteCallStore(_database).GetForWorkerAsync(damaged.Id, Ct));
 
         var claims = await _store.ClaimDueAsync(new OutboxDue(Time, Time.AddMinutes(-5), Time), 10, Time.AddMinutes(1), Ct);
         await _store.SettleAsync(claims.Select(c => new OutboxSettlement(c, Time, Time.AddMinutes(5))).ToList(), Ct);

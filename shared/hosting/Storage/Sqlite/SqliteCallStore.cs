@@ -12,13 +12,15 @@ namespace Cekura.Hosting.Storage.Sqlite;
 /// </summary>
 public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStore
 {
-    public Task<CallLog> InsertAsync(CallLog call, CancellationToken cancellationToken)
+    public async Task<CallLog> InsertAsync(CallLog call, CancellationToken cancellationToken)
     {
         // Serialized here, on the caller's thread, so the writer's transaction only splices in the id it assigns.
         var pending = call with { Id = 0, Version = 1 };
         var (doc, transcript) = Serialize(pending);
-        return database.WriteAsync(
+        var stored = await database.WriteAsync(
             (connection, transaction, token) => InsertAsync(connection, transaction, pending, doc, transcript, token), cancellationToken);
+        _recent.Keep(stored);
+        return stored;
     }
 
     private static async Task<CallLog> InsertAsync(
@@ -79,37 +81,69 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
     /// as bytes: the serializer works in UTF-8, and a .NET string in between cost two transcodings and twice the memory
     /// on every write and every read of a whole call (a CPU profile under load showed it).
     /// </summary>
-    private static (byte[] Doc, byte[] Transcript) Serialize(CallLog call) => (
-        JsonSerializer.SerializeToUtf8Bytes(call with { TranscriptObject = [], SealedTranscript = null }, CekuraJson.Options),
-        JsonSerializer.SerializeToUtf8Bytes(new StoredTranscript(call.TranscriptObject, call.SealedTranscript), CekuraJson.Options));
+    private static (byte[] Doc, byte[] Transcript) Serialize(CallLog call) => (SerializeDocument(call), SerializeTranscript(call));
+
+    private static byte[] SerializeDocument(CallLog call) =>
+        JsonSerializer.SerializeToUtf8Bytes(call with { TranscriptObject = [], SealedTranscript = null }, CekuraJson.Options);
+
+    private static byte[] SerializeTranscript(CallLog call) =>
+        JsonSerializer.SerializeToUtf8Bytes(new StoredTranscript(call.TranscriptObject, call.SealedTranscript), CekuraJson.Options);
 
     /// <summary>A call's transcript as <c>call_transcripts.body</c> holds it: in the clear, or sealed.</summary>
     private sealed record StoredTranscript(IReadOnlyList<TranscriptEntry> TranscriptObject, string? SealedTranscript);
 
     /// <summary>
-    /// The columns every read of whole calls selects, from <c>calls AS c</c>: the document, the transcript kept apart
-    /// (a call written before <c>call_transcripts</c> existed has no row there and its transcript in the document), and
-    /// the publish confirmation, which the outbox records in its column only.
+    /// The columns every read of whole calls selects, from <c>calls AS c</c>: the id and version, which tell whether the
+    /// call kept in <see cref="_recent"/> is the stored one; the publish confirmation, which the outbox records in its
+    /// column only; the document; and the transcript kept apart (a call written before <c>call_transcripts</c> existed
+    /// has no row there and its transcript in the document).
     /// </summary>
-    private const string CallColumns = "c.doc, (SELECT t.body FROM call_transcripts AS t WHERE t.id = c.id), c.outbox_published_at";
+    private const string CallColumns = $"c.id, c.version, c.outbox_published_at, c.doc, {TranscriptColumn}";
+
+    private const string TranscriptColumn = "(SELECT t.body FROM call_transcripts AS t WHERE t.id = c.id)";
+
+    /// <summary>
+    /// <see cref="CallColumns"/> for a read of one call by id, with <c>$known</c> the version kept of it (or -1): at that
+    /// version the document and transcript are not even read from the pages (NULL in their place).
+    /// </summary>
+    private const string CallColumnsUnlessKnown =
+        "c.id, c.version, c.outbox_published_at, CASE WHEN c.version = $known THEN NULL ELSE c.doc END, "
+        + $"CASE WHEN c.version = $known THEN NULL ELSE {TranscriptColumn} END";
+
+    /// <summary>
+    /// How many calls <see cref="_recent"/> keeps: more than the chain has in flight at a steady few hundred calls a
+    /// second (each is read a few seconds after it was written), and a few megabytes of memory.
+    /// </summary>
+    private const int RecentCallCapacity = 256;
+
+    /// <summary>The calls this store wrote or read one by one last, so that a read of the same version skips parsing.</summary>
+    private readonly RecentCalls _recent = new(RecentCallCapacity);
 
     public async Task<CallLog?> GetAsync(long projectId, long id, CancellationToken cancellationToken) =>
-        await QuerySingleAsync($"SELECT {CallColumns} FROM calls AS c WHERE c.id = $id AND c.project_id = $project",
-            [new("$id", id), new("$project", projectId)], cancellationToken);
+        await QueryByIdAsync($"SELECT {CallColumnsUnlessKnown} FROM calls AS c WHERE c.id = $id AND c.project_id = $project",
+            id, [new("$project", projectId)], cancellationToken);
 
     public async Task<CallLog?> FindByCallIdAsync(long projectId, string callId, CancellationToken cancellationToken) =>
         await QuerySingleAsync($"SELECT {CallColumns} FROM calls AS c WHERE c.project_id = $project AND c.call_id = $call_id",
             [new("$project", projectId), new("$call_id", callId)], cancellationToken);
 
     public async Task<CallLog?> GetForWorkerAsync(long id, CancellationToken cancellationToken) =>
-        await QuerySingleAsync($"SELECT {CallColumns} FROM calls AS c WHERE c.id = $id", [new("$id", id)], cancellationToken);
+        await QueryByIdAsync($"SELECT {CallColumnsUnlessKnown} FROM calls AS c WHERE c.id = $id", id, [], cancellationToken);
 
-    public Task<CallLog?> ReplaceAsync(CallLog updated, CancellationToken cancellationToken)
+    public async Task<CallLog?> ReplaceAsync(CallLog updated, CancellationToken cancellationToken)
     {
         var next = updated with { Version = updated.Version + 1 };
-        var (doc, transcript) = Serialize(next);
+        // Most stage writes leave the transcript (most of a call's bytes) as they read it. When it is the very object of
+        // the version kept here, and that version is the one the write replaces (the compare-and-swap below checks),
+        // the stored transcript is already this one: it is neither serialized nor compared with the stored bytes.
+        var transcript = _recent.Find(updated.Id) is { } kept && kept.Version == updated.Version
+            && ReferenceEquals(kept.TranscriptObject, updated.TranscriptObject)
+            && string.Equals(kept.SealedTranscript, updated.SealedTranscript, StringComparison.Ordinal)
+                ? null
+                : SerializeTranscript(next);
+        var doc = SerializeDocument(next);
         var columns = ColumnValues(next);
-        return database.WriteAsync(async (connection, transaction, token) =>
+        var saved = await database.WriteAsync(async (connection, transaction, token) =>
         {
             // Only the columns whose value changes are SET: SQLite rewrites the entry of every index over a column in
             // the SET list (and of every partial index whose condition names one), even when the value is the same,
@@ -137,9 +171,18 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
             {
                 return null;
             }
-            await WriteTranscriptAsync(connection, transaction, next.Id, transcript, token);
+            if (transcript is not null)
+            {
+                await WriteTranscriptAsync(connection, transaction, next.Id, transcript, token);
+            }
             return next;
         }, cancellationToken);
+        if (saved is not null)
+        {
+            // Committed: what the next stage reads is this version.
+            _recent.Keep(saved);
+        }
+        return saved;
     }
 
     /// <summary>
@@ -183,14 +226,21 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
         _ => false,
     };
 
-    public Task<bool> DeleteAsync(long projectId, long id, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction, token) =>
+    public async Task<bool> DeleteAsync(long projectId, long id, CancellationToken cancellationToken)
+    {
+        var deleted = await database.WriteAsync(async (connection, transaction, token) =>
         {
             var command = connection.Prepared("DELETE FROM calls WHERE id = $id AND project_id = $project", transaction);
             command.Parameters.AddWithValue("$id", id);
             command.Parameters.AddWithValue("$project", projectId);
             return await command.ExecuteNonQueryAsync(token) == 1;
         }, cancellationToken);
+        if (deleted)
+        {
+            _recent.Forget(id);
+        }
+        return deleted;
+    }
 
     /// <summary>
     /// Up to this many listed ids (<c>call_ids</c>) are fetched by primary key; and a metadata condition matching at
@@ -386,7 +436,21 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
         command.CommandText = sql;
         command.Parameters.AddRange(parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Deserialize(reader) : null;
+        return await reader.ReadAsync(cancellationToken) ? ReadCall(reader, keep: true) : null;
+    }
+
+    /// <summary>One call by <paramref name="id"/>, with <see cref="CallColumnsUnlessKnown"/> given the version kept of it.</summary>
+    private async Task<CallLog?> QueryByIdAsync(string sql, long id, SqliteParameter[] parameters, CancellationToken cancellationToken)
+    {
+        var known = _recent.Find(id);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$known", known?.Version ?? -1);
+        command.Parameters.AddRange(parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadCall(reader, keep: true, known) : null;
     }
 
     private static async Task<long?> FindIdAsync(
@@ -489,32 +553,56 @@ public sealed partial class SqliteCallStore(SqliteDatabase database) : ICallStor
 
     private static SqliteParameter Clone(SqliteParameter p) => new(p.ParameterName, p.Value);
 
-    private static async Task<IReadOnlyList<CallLog>> ReadDocsAsync(SqliteCommand command, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<CallLog>> ReadDocsAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
         var calls = new List<CallLog>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            calls.Add(Deserialize(reader));
+            // Not kept: a page of a list would push out the calls the chain is about to read.
+            calls.Add(ReadCall(reader, keep: false));
         }
         return calls;
     }
 
     /// <summary>
-    /// The call in the reader's row (<see cref="CallColumns"/>): each TEXT read as the UTF-8 bytes SQLite holds.
+    /// The call in the reader's row (<see cref="CallColumns"/> or <see cref="CallColumnsUnlessKnown"/>): the kept one
+    /// when the row has its version (<paramref name="known"/>, looked up before the query, or the one kept now), else
+    /// the document parsed (and kept when <paramref name="keep"/>).
     /// </summary>
-    private static CallLog Deserialize(SqliteDataReader reader)
+    private CallLog ReadCall(SqliteDataReader reader, bool keep, CallLog? known = null)
     {
-        var call = JsonSerializer.Deserialize<CallLog>(reader.GetFieldValue<byte[]>(0), CekuraJson.Options)!;
-        if (!reader.IsDBNull(1))
-        {
-            var transcript = JsonSerializer.Deserialize<StoredTranscript>(reader.GetFieldValue<byte[]>(1), CekuraJson.Options)!;
-            call = call with { TranscriptObject = transcript.TranscriptObject, SealedTranscript = transcript.SealedTranscript };
-        }
+        var id = reader.GetInt64(0);
+        var version = reader.GetInt64(1);
         // The column decides; the document's own value (written with it by a whole-call write) keeps its precision.
         DateTimeOffset? published = reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2));
+        var call = known is not null && known.Id == id && known.Version == version ? known
+            : _recent.Find(id) is { } kept && kept.Version == version ? kept
+            : null;
+        if (call is null)
+        {
+            call = Deserialize(reader);
+            // Not a call written before call_transcripts existed (its transcript is in the document): a write that
+            // keeps the kept transcript leaves the transcript's row as it is, and such a call has none.
+            if (keep && !reader.IsDBNull(4))
+            {
+                _recent.Keep(call);
+            }
+        }
         return published?.ToUnixTimeMilliseconds() == call.OutboxPublishedAt?.ToUnixTimeMilliseconds()
             ? call
             : call with { OutboxPublishedAt = published };
+    }
+
+    /// <summary>The document and transcript of the reader's row (<see cref="CallColumns"/>), each TEXT read as the UTF-8 bytes SQLite holds.</summary>
+    private static CallLog Deserialize(SqliteDataReader reader)
+    {
+        var call = JsonSerializer.Deserialize<CallLog>(reader.GetFieldValue<byte[]>(3), CekuraJson.Options)!;
+        if (!reader.IsDBNull(4))
+        {
+            var transcript = JsonSerializer.Deserialize<StoredTranscript>(reader.GetFieldValue<byte[]>(4), CekuraJson.Options)!;
+            call = call with { TranscriptObject = transcript.TranscriptObject, SealedTranscript = transcript.SealedTranscript };
+        }
+        return call;
     }
 }
