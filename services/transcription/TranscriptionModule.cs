@@ -9,7 +9,8 @@ namespace Cekura.Transcription;
 public static class TranscriptionModule
 {
     /// <summary>
-    /// Consumes <c>CallReceived</c> on the <c>transcription</c> queue, publishes <c>CallTranscribed</c>. Needs ffmpeg
+    /// Consumes <c>CallReceived</c> on the <c>transcription</c> queue (calls without a recording) and the
+    /// <c>transcription-recordings</c> queue (calls with one), publishes <c>CallTranscribed</c>. Needs ffmpeg
     /// (section <c>Audio</c>), voice activity (<c>VoiceActivity</c>) and, for none-mono calls, <c>SpeechToText</c>.
     /// </summary>
     public static WebApplicationBuilder AddTranscription(this WebApplicationBuilder builder)
@@ -20,6 +21,7 @@ public static class TranscriptionModule
         builder.ConfigureCekuraBus(x =>
         {
             x.AddConsumer<CallReceivedConsumer, CallReceivedConsumerDefinition>();
+            x.AddConsumer<RecordedCallReceivedConsumer, RecordedCallReceivedConsumerDefinition>();
             x.AddConsumer<CallReceivedFaultConsumer, CallReceivedFaultConsumerDefinition>();
         });
         return builder;

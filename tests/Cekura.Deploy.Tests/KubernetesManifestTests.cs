@@ -18,7 +18,7 @@ public sealed class KubernetesManifestTests
     /// <summary>The queues each worker target consumes, from the consumer definitions that name them.</summary>
     private static readonly Dictionary<string, string[]> WorkerQueues = new()
     {
-        ["transcription"] = [CallReceivedConsumerDefinition.Queue],
+        ["transcription"] = [CallReceivedConsumerDefinition.Queue, RecordedCallReceivedConsumerDefinition.Queue],
         ["redaction"] = [CallTranscribedConsumerDefinition.Queue],
         ["evaluation"] = [CallRedactedConsumerDefinition.Queue, CallEvaluatedConsumerDefinition.Queue],
     };

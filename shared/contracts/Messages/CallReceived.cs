@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MassTransit;
 
 namespace Cekura.Contracts.Messages;
@@ -8,4 +9,11 @@ public sealed record CallReceived
 {
     public required long CallLogId { get; init; }
     public required long ProjectId { get; init; }
+
+    /// <summary>
+    /// Whether the call has a stored recording to analyse, which sends it down the transcription stage's recordings
+    /// lane; null when the publisher did not say (the outbox relay, earlier versions): the main lane takes it then.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? HasRecording { get; init; }
 }

@@ -38,12 +38,15 @@ public interface ICallOutbox
 }
 
 /// <summary>The event one stage of one call owes; <see cref="StageChangedAt"/> tells this stage apart from a later visit to it.</summary>
-public sealed record OwedEvent(long CallLogId, long ProjectId, CallStage Stage, DateTimeOffset StageChangedAt, string? TraceId)
+/// <param name="HasRecording">Whether the call has a stored recording (it picks the transcription stage's lane).</param>
+public sealed record OwedEvent(
+    long CallLogId, long ProjectId, CallStage Stage, DateTimeOffset StageChangedAt, string? TraceId, bool? HasRecording = null)
 {
-    public static OwedEvent Of(CallLog call) => new(call.Id, call.ProjectId, call.Stage, call.StageChangedAt, call.TraceId);
+    public static OwedEvent Of(CallLog call) =>
+        new(call.Id, call.ProjectId, call.Stage, call.StageChangedAt, call.TraceId, call.Recording is not null);
 
     /// <summary>The message announcing the stage, or null for a stage that announces nothing.</summary>
-    public object? Message() => CallStageEvents.For(Stage, CallLogId, ProjectId);
+    public object? Message() => CallStageEvents.For(Stage, CallLogId, ProjectId, HasRecording);
 }
 
 /// <summary>

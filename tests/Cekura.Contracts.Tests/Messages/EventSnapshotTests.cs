@@ -74,6 +74,17 @@ public sealed class EventSnapshotTests
     }
 
     [Fact]
+    public void A_received_call_with_a_recording_says_so_and_one_that_does_not_know_keeps_the_old_shape()
+    {
+        Assert.Equal("""{"call_log_id":12,"project_id":3,"has_recording":true}""",
+            JsonSerializer.Serialize(CallStageEvents.For(CallStage.Received, 12, 3, hasRecording: true), CekuraJson.Options));
+        Assert.Equal("""{"call_log_id":12,"project_id":3,"has_recording":false}""",
+            JsonSerializer.Serialize(CallStageEvents.For(CallStage.Received, 12, 3, hasRecording: false), CekuraJson.Options));
+        // An event from an earlier version (no field) reads as "not said", which the main lane takes.
+        Assert.Null(JsonSerializer.Deserialize<CallReceived>("""{"call_log_id":12,"project_id":3}""", CekuraJson.Options)!.HasRecording);
+    }
+
+    [Fact]
     public void Failed_stage_owes_no_event()
     {
         Assert.Null(CallStageEvents.For(CallStage.Failed, 12, 3));
