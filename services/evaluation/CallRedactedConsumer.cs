@@ -49,22 +49,11 @@ public sealed class CallRedactedFaultConsumer(CallStageRunner runner) : IConsume
             context.Message.Exceptions, context.CancellationToken);
 }
 
-public sealed class CallRedactedConsumerDefinition : ConsumerDefinition<CallRedactedConsumer>
+public sealed class CallRedactedConsumerDefinition(IOptions<BusOptions> options)
+    : StageConsumerDefinition<CallRedactedConsumer>(options, CallRedactedConsumerDefinition.Queue)
 {
     /// <summary>The RabbitMQ queue; deploy/k8s\'s autoscaler watches it by this name.</summary>
     public const string Queue = "evaluation";
-
-    private readonly BusOptions _options;
-
-    public CallRedactedConsumerDefinition(IOptions<BusOptions> options)
-    {
-        _options = options.Value;
-        EndpointName = Queue;
-    }
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<CallRedactedConsumer> consumerConfigurator, IRegistrationContext context) =>
-        endpointConfigurator.ApplyStageSettings(_options);
 }
 
 public sealed class CallRedactedFaultConsumerDefinition : ConsumerDefinition<CallRedactedFaultConsumer>

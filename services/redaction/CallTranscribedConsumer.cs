@@ -30,22 +30,11 @@ public sealed class CallTranscribedFaultConsumer(CallStageRunner runner) : ICons
             context.Message.Exceptions, context.CancellationToken);
 }
 
-public sealed class CallTranscribedConsumerDefinition : ConsumerDefinition<CallTranscribedConsumer>
+public sealed class CallTranscribedConsumerDefinition(IOptions<BusOptions> options)
+    : StageConsumerDefinition<CallTranscribedConsumer>(options, CallTranscribedConsumerDefinition.Queue)
 {
     /// <summary>The RabbitMQ queue; deploy/k8s\'s autoscaler watches it by this name.</summary>
     public const string Queue = "redaction";
-
-    private readonly BusOptions _options;
-
-    public CallTranscribedConsumerDefinition(IOptions<BusOptions> options)
-    {
-        _options = options.Value;
-        EndpointName = Queue;
-    }
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<CallTranscribedConsumer> consumerConfigurator, IRegistrationContext context) =>
-        endpointConfigurator.ApplyStageSettings(_options);
 }
 
 public sealed class CallTranscribedFaultConsumerDefinition : ConsumerDefinition<CallTranscribedFaultConsumer>

@@ -41,40 +41,18 @@ public sealed class CallReceivedFaultConsumer(CallStageRunner runner) : IConsume
             context.Message.Exceptions, context.CancellationToken);
 }
 
-public sealed class CallReceivedConsumerDefinition : ConsumerDefinition<CallReceivedConsumer>
+public sealed class CallReceivedConsumerDefinition(IOptions<BusOptions> options)
+    : StageConsumerDefinition<CallReceivedConsumer>(options, CallReceivedConsumerDefinition.Queue)
 {
     /// <summary>The RabbitMQ queue; deploy/k8s\'s autoscaler watches it by this name.</summary>
     public const string Queue = "transcription";
-
-    private readonly BusOptions _options;
-
-    public CallReceivedConsumerDefinition(IOptions<BusOptions> options)
-    {
-        _options = options.Value;
-        EndpointName = Queue;
-    }
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<CallReceivedConsumer> consumerConfigurator, IRegistrationContext context) =>
-        endpointConfigurator.ApplyStageSettings(_options);
 }
 
-public sealed class RecordedCallReceivedConsumerDefinition : ConsumerDefinition<RecordedCallReceivedConsumer>
+public sealed class RecordedCallReceivedConsumerDefinition(IOptions<BusOptions> options)
+    : StageConsumerDefinition<RecordedCallReceivedConsumer>(options, RecordedCallReceivedConsumerDefinition.Queue)
 {
     /// <summary>The RabbitMQ queue of the recordings lane; deploy/k8s's autoscaler watches it too.</summary>
     public const string Queue = "transcription-recordings";
-
-    private readonly BusOptions _options;
-
-    public RecordedCallReceivedConsumerDefinition(IOptions<BusOptions> options)
-    {
-        _options = options.Value;
-        EndpointName = Queue;
-    }
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<RecordedCallReceivedConsumer> consumerConfigurator, IRegistrationContext context) =>
-        endpointConfigurator.ApplyStageSettings(_options);
 }
 
 public sealed class CallReceivedFaultConsumerDefinition : ConsumerDefinition<CallReceivedFaultConsumer>
