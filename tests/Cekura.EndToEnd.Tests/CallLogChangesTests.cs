@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Cekura.EndToEnd.Tests.Support;
@@ -162,15 +161,7 @@ public sealed class CallLogChangesTests : IAsyncLifetime
     [Fact]
     public async Task Delete_removes_the_call_and_its_recording_blob_and_bulk_delete_skips_what_is_not_there()
     {
-        using var form = new MultipartFormDataContent();
-        foreach (var (key, value) in Calls.Body("delete-1"))
-        {
-            form.Add(new StringContent(value is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var s) ? s : value!.ToJsonString()), key);
-        }
-        var audio = new ByteArrayContent(Wav.Tone(1.0));
-        audio.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
-        form.Add(audio, "voice_recording", "call.wav");
-        var created = await (await _client.PostAsync("/observability/v1/observe/", form)).ReadJsonAsync();
+        var created = await (await Calls.PostWithRecordingAsync(_client, Calls.Body("delete-1"), Wav.Tone(1.0))).ReadJsonAsync();
         var id = created.GetProperty("id").GetInt64();
         await Calls.WaitForStageAsync(_client, id, "evaluated");
         var blobs = Directory.GetFiles(_host.DataDirectory, "*", SearchOption.AllDirectories)

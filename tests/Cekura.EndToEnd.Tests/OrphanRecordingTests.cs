@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text.Json.Nodes;
 using Cekura.Contracts.Calls;
 using Cekura.EndToEnd.Tests.Support;
 using Cekura.Hosting.Storage;
@@ -86,15 +84,7 @@ public sealed class OrphanRecordingTests : IAsyncLifetime
 
     private async Task<long> CallWithRecordingAsync(string callId)
     {
-        using var form = new MultipartFormDataContent();
-        foreach (var (key, value) in Calls.Body(callId))
-        {
-            form.Add(new StringContent(value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value!.ToJsonString()), key);
-        }
-        var file = new ByteArrayContent(Wav.Tone(1.0));
-        file.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
-        form.Add(file, "voice_recording", "call.wav");
-        var created = await (await _client.PostAsync("/observability/v1/observe/", form)).ReadJsonAsync();
+        var created = await (await Calls.PostWithRecordingAsync(_client, Calls.Body(callId), Wav.Tone(1.0))).ReadJsonAsync();
         var id = created.GetProperty("id").GetInt64();
         await Calls.WaitForStageAsync(_client, id, "evaluated");
         return id;

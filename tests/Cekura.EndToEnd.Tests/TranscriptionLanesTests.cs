@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text.Json.Nodes;
 using Cekura.EndToEnd.Tests.Support;
 using Cekura.Speech.Audio;
 using Cekura.Speech.VoiceActivity;
@@ -79,15 +77,7 @@ public sealed class TranscriptionLanesTests : IAsyncLifetime
 
     private async Task<long> PostRecordedAsync(string callId)
     {
-        using var form = new MultipartFormDataContent();
-        foreach (var (key, value) in Calls.Body(callId))
-        {
-            form.Add(new StringContent(value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value!.ToJsonString()), key);
-        }
-        var audio = new ByteArrayContent(Wav.Tone(20.0));
-        audio.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
-        form.Add(audio, "voice_recording", "call.wav");
-        var response = await _client.PostAsync("/observability/v1/observe/", form);
+        var response = await Calls.PostWithRecordingAsync(_client, Calls.Body(callId), Wav.Tone(20.0));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.ReadJsonAsync()).GetProperty("id").GetInt64();
     }

@@ -48,4 +48,18 @@ public static class Calls
 
     public static Task<HttpResponseMessage> PostCallAsync(HttpClient client, JsonObject body) =>
         client.PostAsJsonAsync("/observability/v1/observe/", body);
+
+    /// <summary>Send Calls as a multipart upload: the body's fields as form fields and <paramref name="wav"/> as the recording.</summary>
+    public static async Task<HttpResponseMessage> PostWithRecordingAsync(HttpClient client, JsonObject body, byte[] wav)
+    {
+        using var form = new MultipartFormDataContent();
+        foreach (var (key, value) in body)
+        {
+            form.Add(new StringContent(value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value!.ToJsonString()), key);
+        }
+        var audio = new ByteArrayContent(wav);
+        audio.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("audio/wav");
+        form.Add(audio, "voice_recording", "call.wav");
+        return await client.PostAsync("/observability/v1/observe/", form);
+    }
 }
