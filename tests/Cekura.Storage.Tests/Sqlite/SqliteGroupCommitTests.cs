@@ -367,47 +367,6 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
     };
 
     /// <summary>Holds the writer inside a write of the test's own until <c>Release</c> is set.</summary>
-    [Fact]
-    public async Task Only_a_transaction_of_bookkeeping_writes_alone_commits_without_an_fsync()
-    {
-        // synchronous cannot change inside a transaction, so the value a write reads is the one its commit uses:
-        // 2 (FULL) fsyncs the WAL before COMMIT returns, 1 (NORMAL) leaves it to the next FULL commit or checkpoint.
-        var database = Database();
-        SqliteGroupCommit.Write<long> synchronous = async (connection, transaction, token) =>
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "PRAGMA synchronous";
-            return (long)(await command.ExecuteScalarAsync(token))!;
-        };
-
-        Assert.Equal(1, await database.WriteBookkeepingAsync(synchronous, Ct));
-        Assert.Equal(2, await database.WriteAsync(synchronous, Ct));
-
-        // One durable write in the batch makes the whole transaction durable.
-        var (held, release) = await HoldWriterAsync(database);
-        var mixed = new[] { database.WriteBookkeepingAsync(synchronous, Ct), database.WriteAsync(synchronous, Ct), database.WriteBookkeepingAsync(synchronous, Ct) };
-        release.SetResult();
-        await held;
-        var mixedModes = await Task.WhenAll(mixed);
-        Assert.Equal([2L, 2L, 2L], mixedModes);
-
-        (held, release) = await HoldWriterAsync(database);
-        var bookkeeping = new[] { database.WriteBookkeepingAsync(synchronous, Ct), database.WriteBookkeepingAsync(synchronous, Ct) };
-        release.SetResult();
-        await held;
-        var bookkeepingModes = await Task.WhenAll(bookkeeping);
-        Assert.Equal([1L, 1L], bookkeepingModes);
-        Assert.Equal(2, await database.WriteAsync(synchronous, Ct));
-
-        // Other connections to the file keep FULL whatever the writer's last batch was.
-        await database.WriteBookkeepingAsync(synchronous, Ct);
-        await using var reader = await database.OpenAsync(Ct);
-        await using var pragma = reader.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous";
-        Assert.Equal(2L, (long)(await pragma.ExecuteScalarAsync(Ct))!);
-    }
-
     private static async Task<(Task<bool> Held, TaskCompletionSource Release)> HoldWriterAsync(SqliteDatabase database)
     {
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

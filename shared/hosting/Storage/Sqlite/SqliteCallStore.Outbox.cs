@@ -47,9 +47,6 @@ public sealed partial class SqliteCallStore : ICallOutbox
     /// <remarks>
     /// Through the group commit, like the stage writes: a batch of confirmations shares their fsync instead of paying
     /// its own (at 60 calls/s the separate transactions were about as many fsyncs as all the stage writes together).
-    /// As bookkeeping: a transaction of confirmations alone commits without an fsync. A confirmation lost to a power
-    /// cut costs what a crash between the publish and the confirmation costs: the relay publishes the event again
-    /// and the consumer, idempotent, acknowledges it without work.
     /// </remarks>
     public Task MarkPublishedAsync(IReadOnlyCollection<OwedEvent> events, DateTimeOffset publishedAt, CancellationToken cancellationToken)
     {
@@ -57,7 +54,7 @@ public sealed partial class SqliteCallStore : ICallOutbox
         {
             return Task.CompletedTask;
         }
-        return database.WriteBookkeepingAsync(async (connection, transaction, token) =>
+        return database.WriteAsync(async (connection, transaction, token) =>
         {
             var command = connection.Prepared("""
                 UPDATE calls SET outbox_published_at = $at

@@ -46,13 +46,6 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
     public Task<T> WriteAsync<T>(SqliteGroupCommit.Write<T> write, CancellationToken cancellationToken) =>
         _writes.WriteAsync(write, cancellationToken);
 
-    /// <summary>
-    /// As <see cref="WriteAsync{T}(SqliteGroupCommit.Write{T}, CancellationToken)"/> for bookkeeping that is redone if
-    /// lost: a transaction of such writes alone commits without an fsync (see <see cref="SqliteGroupCommit"/>).
-    /// </summary>
-    public Task<T> WriteBookkeepingAsync<T>(SqliteGroupCommit.Write<T> write, CancellationToken cancellationToken) =>
-        _writes.WriteAsync(write, durable: false, cancellationToken);
-
     /// <summary>Transactions and writes of <see cref="WriteAsync{T}"/> so far.</summary>
     public (long Transactions, long Writes) WriteCounts => _writes.Counts;
 

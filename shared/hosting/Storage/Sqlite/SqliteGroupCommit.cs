@@ -13,13 +13,6 @@ namespace Cekura.Hosting.Storage.Sqlite;
 /// while the rest of the batch commits. A caller's task completes only after the transaction holding its write has
 /// committed; if the commit itself fails, every write of that transaction reports the failure (none of them is stored).
 /// </para>
-/// <para>
-/// A write queued as not durable (bookkeeping that is redone if lost, such as an outbox publish confirmation) still
-/// commits in order with the others, but a transaction holding only such writes commits with
-/// <c>synchronous=NORMAL</c>: no fsync of its own. Its WAL frames reach the disk with the next durable commit's fsync
-/// (the WAL is appended in order) or before the next checkpoint; a power cut in between loses that bookkeeping only,
-/// never a durable write, and the file stays consistent. A process crash loses nothing (the frames are in the OS).
-/// </para>
 /// </summary>
 public sealed class SqliteGroupCommit : IAsyncDisposable, IDisposable
 {
@@ -35,7 +28,6 @@ public sealed class SqliteGroupCommit : IAsyncDisposable, IDisposable
     private readonly object _startLock = new();
     private Task? _writer;
     private SqliteWriterConnection? _connection; // the writer's own, used by the writer alone
-    private bool _connectionRelaxed; // whether _connection is at synchronous=NORMAL (it opens at FULL)
     private long _transactions;
     private long _writes;
 
@@ -64,17 +56,9 @@ public sealed class SqliteGroupCommit : IAsyncDisposable, IDisposable
     /// Cancelling before the writer takes it skips the write; once taken, it runs and commits (the result is still
     /// awaited), so a cancelled caller never leaves a write whose fate it cannot know.
     /// </summary>
-    public Task<T> WriteAsync<T>(Write<T> write, CancellationToken cancellationToken) =>
-        WriteAsync(write, durable: true, cancellationToken);
-
-    /// <summary>
-    /// As <see cref="WriteAsync{T}(Write{T}, CancellationToken)"/>; with <paramref name="durable"/> false the write may
-    /// be lost to a power cut (not to a crash of the process) after it completed: only for writes that are redone if
-    /// lost.
-    /// </summary>
-    public async Task<T> WriteAsync<T>(Write<T> write, bool durable, CancellationToken cancellationToken)
+    public async Task<T> WriteAsync<T>(Write<T> write, CancellationToken cancellationToken)
     {
-        var pending = new PendingWrite<T>(write, durable, cancellationToken);
+        var pending = new PendingWrite<T>(write, cancellationToken);
         EnsureWriterStarted();
         try
         {
@@ -152,13 +136,6 @@ public sealed class SqliteGroupCommit : IAsyncDisposable, IDisposable
         try
         {
             var connection = _connection ??= await _open(CancellationToken.None);
-            // Only a batch without one durable write may skip the fsync (see the class remarks).
-            var relaxed = batch.TrueForAll(pending => !pending.Durable);
-            if (relaxed != _connectionRelaxed)
-            {
-                await connection.Prepared(relaxed ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL", null).ExecuteNonQueryAsync();
-                _connectionRelaxed = relaxed;
-            }
             await using var transaction = connection.BeginTransaction(deferred: false);
             foreach (var pending in batch)
             {
@@ -208,7 +185,6 @@ public sealed class SqliteGroupCommit : IAsyncDisposable, IDisposable
         if (_connection is { } connection)
         {
             _connection = null;
-            _connectionRelaxed = false; // the next connection opens at synchronous=FULL
             await connection.DisposeAsync();
         }
     }
@@ -232,10 +208,8 @@ public sealed class SqliteGroupCommit : IAsyncDisposable, IDisposable
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    private abstract class PendingWrite(bool durable, CancellationToken cancellationToken)
+    private abstract class PendingWrite(CancellationToken cancellationToken)
     {
-        public bool Durable { get; } = durable;
-
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
         public abstract Task RunAsync(SqliteWriterConnection connection, SqliteTransaction transaction);
@@ -252,7 +226,7 @@ public sealed class SqliteGroupCommit : IAsyncDisposable, IDisposable
         public abstract void Cancel();
     }
 
-    private sealed class PendingWrite<T>(Write<T> write, bool durable, CancellationToken cancellationToken) : PendingWrite(durable, cancellationToken)
+    private sealed class PendingWrite<T>(Write<T> write, CancellationToken cancellationToken) : PendingWrite(cancellationToken)
     {
         // Continuations run off the writer, so a caller's own work never delays the next batch.
         private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
