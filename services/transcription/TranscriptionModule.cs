@@ -18,6 +18,7 @@ public static class TranscriptionModule
         builder.Services.AddSpeechAnalysis();
         builder.Services.AddSpeechToText();
         builder.Services.AddScoped<CallTranscriber>();
+        builder.Services.AddHostedService<RecordingAnalyzerStartupLog>();
         builder.ConfigureCekuraBus(x =>
         {
             x.AddConsumer<CallReceivedConsumer, CallReceivedConsumerDefinition>();

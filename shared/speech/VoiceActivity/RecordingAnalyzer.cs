@@ -1,6 +1,7 @@
 using Cekura.Contracts.Calls;
 using Cekura.Speech.Audio;
 using Cekura.Speech.VoiceActivity.Energy;
+using Cekura.Speech.Threading;
 using Cekura.Speech.VoiceActivity.Silero;
 
 namespace Cekura.Speech.VoiceActivity;
@@ -19,7 +20,8 @@ public sealed record ChannelActivity(
 /// <summary>
 /// Decodes a recording once to 16 kHz (its first two channels), runs one voice-activity stream per channel as the
 /// PCM arrives, and returns the segments. Memory stays constant: only the current 32 ms window per channel is kept.
-/// Safe to share: each call has its own streams; only the loaded model is shared.
+/// Safe to share: each call has its own streams; only the loaded model is shared. The decode and the detector run on
+/// this analyzer's own threads at <see cref="VoiceActivityOptions.AnalysisNice"/> (see <see cref="LowPriorityScheduler"/>).
 /// </summary>
 /// <remarks>
 /// <para>Separability rule (two channels only; mono is never separable):</para>
@@ -50,6 +52,7 @@ public sealed class RecordingAnalyzer : IDisposable
     private readonly VoiceActivityOptions options;
     private readonly IVoiceActivityDetector detector;
     private readonly SemaphoreSlim slots;
+    private readonly LowPriorityScheduler scheduler;
 
     /// <summary>Uses the detector the options name; Silero falls back to energy if its model cannot be loaded.</summary>
     public RecordingAnalyzer(Ffmpeg ffmpeg, VoiceActivityOptions options)
@@ -63,7 +66,11 @@ public sealed class RecordingAnalyzer : IDisposable
         this.options = options;
         this.detector = detector;
         slots = new SemaphoreSlim(options.ConcurrentAnalyses);
+        scheduler = new LowPriorityScheduler(options.ConcurrentAnalyses, options.AnalysisNice, "recording analysis");
     }
+
+    /// <summary>Why the analyses run at the process's priority after all (see <see cref="LowPriorityScheduler.PriorityProblem"/>).</summary>
+    public string? PriorityProblem => scheduler.PriorityProblem;
 
     /// <summary>Why Silero was configured but energy is used; null when the configured detector runs.</summary>
     public string? FallbackReason { get; }
@@ -80,14 +87,17 @@ public sealed class RecordingAnalyzer : IDisposable
         await slots.WaitAsync(cancellationToken);
         try
         {
-            using var analysis = new Analysis(channels, detector, options);
-            var frames = await ffmpeg.DecodeAsync(path, VoiceActivityWindow.SampleRate, channels, block =>
+            return await scheduler.RunAsync(async () =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                analysis.Add(block);
+                using var analysis = new Analysis(channels, detector, options);
+                var frames = await ffmpeg.DecodeAsync(path, VoiceActivityWindow.SampleRate, channels, block =>
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    analysis.Add(block);
+                }, cancellationToken);
+                var duration = (double)frames / VoiceActivityWindow.SampleRate;
+                return new ChannelActivity(duration, analysis.Finish(duration), analysis.Separable, detector.Name);
             }, cancellationToken);
-            var duration = (double)frames / VoiceActivityWindow.SampleRate;
-            return new ChannelActivity(duration, analysis.Finish(duration), analysis.Separable, detector.Name);
         }
         finally
         {
@@ -100,6 +110,7 @@ public sealed class RecordingAnalyzer : IDisposable
 
     public void Dispose()
     {
+        scheduler.Dispose();
         (detector as IDisposable)?.Dispose();
         slots.Dispose();
     }

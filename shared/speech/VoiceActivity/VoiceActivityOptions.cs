@@ -15,7 +15,8 @@ public enum VoiceActivityDetectorKind
 /// <summary>
 /// How speaking segments are found. Section <c>VoiceActivity</c>:
 /// <code>{"VoiceActivity": {"Detector": "Silero", "ModelPath": null, "OnsetThreshold": 0.5, "OffsetThreshold": 0.35,
-///   "MinSpeechMs": 100, "MinSilenceMs": 500, "CrossTalkDb": 15, "MaxConcurrentAnalyses": 0}}</code>
+///   "MinSpeechMs": 100, "MinSilenceMs": 500, "CrossTalkDb": 15, "MaxConcurrentAnalyses": 0,
+///   "AnalysisNice": 10}}</code>
 /// The defaults were tuned on espeak-ng speech so that segment edges fall within 100 ms of the truth.
 /// </summary>
 public sealed class VoiceActivityOptions : IValidatableObject
@@ -61,6 +62,14 @@ public sealed class VoiceActivityOptions : IValidatableObject
     /// </summary>
     [Range(0, 1024)]
     public int MaxConcurrentAnalyses { get; set; }
+
+    /// <summary>
+    /// Linux nice value of the threads that decode and analyse recordings (0 = the process's own priority, 19 = the
+    /// lowest), and of the ffmpeg they start. Requests in the same process then get the cores first and the analyses
+    /// take what is left; on a machine that runs only this stage the value changes nothing, since nothing competes.
+    /// </summary>
+    [Range(0, 19)]
+    public int AnalysisNice { get; set; } = 10;
 
     /// <summary><see cref="MaxConcurrentAnalyses"/>, with 0 resolved to the number of cores.</summary>
     public int ConcurrentAnalyses => MaxConcurrentAnalyses > 0 ? MaxConcurrentAnalyses : Environment.ProcessorCount;

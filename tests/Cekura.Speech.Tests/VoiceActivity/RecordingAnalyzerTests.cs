@@ -230,6 +230,57 @@ public sealed class RecordingAnalyzerTests(SpeechAudioFixture audio, ITestOutput
         Assert.Equal(0, analyzer.Running);
     }
 
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")] // nice values are per thread only on Linux
+    public async Task The_decoder_and_the_detector_run_at_the_configured_nice_value()
+    {
+        // An Ogg file goes through ffmpeg; a wrapper around it records the nice value ffmpeg was started with.
+        var call = await audio.Generator.GenerateAsync(new CallScript
+        {
+            Turns = SpeechAudioFixture.Dialogue, Container = AudioContainer.Ogg, SampleRate = 16_000,
+        });
+        var niceFile = Path.Combine(audio.Generator.OutputDirectory, $"ffmpeg-nice-{Guid.NewGuid():N}");
+        var wrapper = Path.Combine(audio.Generator.OutputDirectory, $"ffmpeg-wrapper-{Guid.NewGuid():N}.sh");
+        await File.WriteAllTextAsync(wrapper, $"#!/bin/sh\nnice > '{niceFile}'\nexec ffmpeg \"$@\"\n");
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite);
+        var ffmpeg = new Ffmpeg(new FfmpegOptions { FfmpegPath = wrapper });
+        var detector = new NiceRecordingDetector();
+        using var analyzer = new RecordingAnalyzer(ffmpeg, new VoiceActivityOptions { AnalysisNice = 12 }, detector);
+        var caller = Cekura.Speech.Threading.ThreadNice.ReadCurrent();
+
+        var activity = await analyzer.AnalyzeAsync(call.Path, await ffmpeg.ProbeAsync(call.Path, CancellationToken.None), CancellationToken.None);
+
+        Assert.Null(analyzer.PriorityProblem);
+        Assert.Equal(call.DurationSeconds, activity.DurationSeconds, 0.05);
+        Assert.Equal("12", (await File.ReadAllTextAsync(niceFile)).Trim());
+        Assert.NotEmpty(detector.Seen);
+        Assert.All(detector.Seen, nice => Assert.Equal(12, nice));
+        Assert.Equal(caller, Cekura.Speech.Threading.ThreadNice.ReadCurrent());
+    }
+
+    /// <summary>The energy detector, noting the nice value of every thread that feeds it a window.</summary>
+    private sealed class NiceRecordingDetector : IVoiceActivityDetector
+    {
+        private readonly Cekura.Speech.VoiceActivity.Energy.EnergyVoiceActivityDetector inner = new();
+
+        public System.Collections.Concurrent.ConcurrentBag<int?> Seen { get; } = [];
+
+        public string Name => inner.Name;
+
+        public IVoiceActivityStream CreateStream() => new Stream(this, inner.CreateStream());
+
+        private sealed class Stream(NiceRecordingDetector owner, IVoiceActivityStream inner) : IVoiceActivityStream
+        {
+            public float Process(ReadOnlySpan<float> window)
+            {
+                owner.Seen.Add(Cekura.Speech.Threading.ThreadNice.ReadCurrent());
+                return inner.Process(window);
+            }
+
+            public void Dispose() => inner.Dispose();
+        }
+    }
+
     /// <summary>The energy detector, whose streams wait at their first window for a permit of <paramref name="gate"/>.</summary>
     private sealed class GatedDetector(SemaphoreSlim gate) : IVoiceActivityDetector
     {
