@@ -45,6 +45,23 @@ public sealed class RateTests
     }
 
     [Fact]
+    public void Latency_is_split_by_whether_the_request_carried_a_recording()
+    {
+        var phase = new PhaseResult("ingest", "rate 10/s", noOp: false);
+        for (var i = 1; i <= 9; i++)
+        {
+            phase.Record("201", i, null);
+        }
+        phase.Record("201", 250, null, withRecording: true);
+
+        Assert.Equal(10, phase.Latency.Count);
+        Assert.Equal(250, phase.Latency.At(99));
+        Assert.Equal(9, phase.LatencyWithoutRecording.At(99));
+        Assert.Equal([250.0], [phase.LatencyWithRecording.At(50)]);
+        Assert.Equal(1, phase.LatencyWithRecording.Count);
+    }
+
+    [Fact]
     public void Stage_throughput_is_completions_per_second_between_first_and_last()
     {
         var t0 = DateTimeOffset.UnixEpoch;

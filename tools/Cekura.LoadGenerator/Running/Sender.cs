@@ -56,6 +56,7 @@ public sealed class Sender(
         {
             onAccepted?.Invoke(accepted);
         }
-        phase.Record(outcome, Stopwatch.GetElapsedTime(dueTimestamp).TotalMilliseconds, accepted, Stopwatch.GetTimestamp() <= windowEndTimestamp);
+        phase.Record(outcome, Stopwatch.GetElapsedTime(dueTimestamp).TotalMilliseconds, accepted,
+            Stopwatch.GetTimestamp() <= windowEndTimestamp, withRecording: spans is null && template.HasRecording);
     }
 }
