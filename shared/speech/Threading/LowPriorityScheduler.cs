@@ -20,17 +20,20 @@ public sealed class LowPriorityScheduler : TaskScheduler, IDisposable
     private readonly ThreadLocal<bool> onOwnThread = new();
     private readonly Thread[] threads;
     private readonly int nice;
+    private readonly bool idle;
     private string? priorityProblem;
 
     /// <param name="threadCount">Dedicated threads; at most this many tasks run at once.</param>
     /// <param name="nice">Nice value for the threads, 0 (unchanged) to 19 (lowest).</param>
     /// <param name="name">Thread name prefix (seen in <c>top -H</c> and dumps).</param>
-    public LowPriorityScheduler(int threadCount, int nice, string name)
+    /// <param name="idle">Also put the threads under <c>SCHED_IDLE</c> (see <see cref="ThreadNice.TrySetIdleCurrent"/>).</param>
+    public LowPriorityScheduler(int threadCount, int nice, string name, bool idle = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threadCount, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(nice);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(nice, 19);
         this.nice = nice;
+        this.idle = idle;
         using var started = new CountdownEvent(threadCount);
         threads = Enumerable.Range(0, threadCount)
             .Select(i => new Thread(() => Run(started)) { IsBackground = true, Name = $"{name} {i}" })
@@ -87,6 +90,10 @@ public sealed class LowPriorityScheduler : TaskScheduler, IDisposable
         if (nice > 0 && ThreadNice.TrySetCurrent(nice) is { } problem)
         {
             Interlocked.CompareExchange(ref priorityProblem, problem, null);
+        }
+        if (idle && ThreadNice.TrySetIdleCurrent() is { } idleProblem)
+        {
+            Interlocked.CompareExchange(ref priorityProblem, idleProblem, null);
         }
         started.Signal();
         foreach (var task in queue.GetConsumingEnumerable())

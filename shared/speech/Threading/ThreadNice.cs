@@ -12,6 +12,7 @@ namespace Cekura.Speech.Threading;
 internal static class ThreadNice
 {
     private const int PrioProcess = 0;
+    private const int SchedIdle = 5;
 
     /// <summary>Sets the calling thread's nice value.</summary>
     /// <returns>Null when set; otherwise why not (not Linux, or the system call's error).</returns>
@@ -26,8 +27,30 @@ internal static class ThreadNice
             : $"setpriority failed (errno {Marshal.GetLastPInvokeError()})";
     }
 
+    /// <summary>
+    /// Puts the calling thread under <c>SCHED_IDLE</c>: it runs only when a core has nothing else to run (its weight is
+    /// below even nice 19's). Needs no privilege; like nice, it is per thread and inherited by child processes.
+    /// </summary>
+    /// <returns>Null when set; otherwise why not.</returns>
+    public static string? TrySetIdleCurrent()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return "the idle scheduling policy exists only on Linux";
+        }
+        var parameters = new SchedParam { Priority = 0 };
+        return sched_setscheduler(gettid(), SchedIdle, ref parameters) == 0
+            ? null
+            : $"sched_setscheduler(SCHED_IDLE) failed (errno {Marshal.GetLastPInvokeError()})";
+    }
+
+    /// <summary>The calling thread's scheduling policy from <c>/proc/thread-self/stat</c> (field 41: 0 normal, 5 idle).</summary>
+    public static int? ReadPolicyCurrent() => ReadStatField(41);
+
     /// <summary>The calling thread's nice value from <c>/proc/thread-self/stat</c>; null where there is no such file.</summary>
-    public static int? ReadCurrent()
+    public static int? ReadCurrent() => ReadStatField(19);
+
+    private static int? ReadStatField(int field)
     {
         if (!File.Exists("/proc/thread-self/stat"))
         {
@@ -37,7 +60,7 @@ internal static class ThreadNice
         // state is field 3, nice is field 19 (proc(5)).
         var stat = File.ReadAllText("/proc/thread-self/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return int.Parse(fields[19 - 3], CultureInfo.InvariantCulture);
+        return int.Parse(fields[field - 3], CultureInfo.InvariantCulture);
     }
 
     // Blittable int arguments: no marshalling code is generated, so DllImport needs no unsafe blocks.
@@ -46,4 +69,13 @@ internal static class ThreadNice
 
     [DllImport("libc")]
     private static extern int gettid();
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int sched_setscheduler(int pid, int policy, ref SchedParam parameters);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct SchedParam
+    {
+        public int Priority;
+    }
 }

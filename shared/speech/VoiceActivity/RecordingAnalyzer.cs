@@ -66,7 +66,7 @@ public sealed class RecordingAnalyzer : IDisposable
         this.options = options;
         this.detector = detector;
         slots = new SemaphoreSlim(options.ConcurrentAnalyses);
-        scheduler = new LowPriorityScheduler(options.ConcurrentAnalyses, options.AnalysisNice, "recording analysis");
+        scheduler = new LowPriorityScheduler(options.ConcurrentAnalyses, options.AnalysisNice, "recording analysis", options.AnalysisIdle);
     }
 
     /// <summary>Why the analyses run at the process's priority after all (see <see cref="LowPriorityScheduler.PriorityProblem"/>).</summary>

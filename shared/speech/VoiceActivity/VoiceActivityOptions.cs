@@ -71,6 +71,13 @@ public sealed class VoiceActivityOptions : IValidatableObject
     [Range(0, 19)]
     public int AnalysisNice { get; set; } = 10;
 
+    /// <summary>
+    /// Runs the analyses under Linux's <c>SCHED_IDLE</c> policy instead: only when a core has nothing else to do. Under
+    /// a load that keeps the cores busy they then make almost no progress (recorded calls wait until it eases), which
+    /// is why it is not the default.
+    /// </summary>
+    public bool AnalysisIdle { get; set; }
+
     /// <summary><see cref="MaxConcurrentAnalyses"/>, with 0 resolved to the number of cores.</summary>
     public int ConcurrentAnalyses => MaxConcurrentAnalyses > 0 ? MaxConcurrentAnalyses : Environment.ProcessorCount;
 

@@ -47,6 +47,20 @@ public sealed class LowPrioritySchedulerTests
     }
 
     [Fact]
+    public async Task The_idle_policy_applies_to_the_threads_and_not_to_the_caller()
+    {
+        var caller = ThreadNice.ReadPolicyCurrent();
+        using var scheduler = new LowPriorityScheduler(threadCount: 1, nice: 10, "test", idle: true);
+
+        var seen = await scheduler.RunAsync(() => Task.FromResult((ThreadNice.ReadPolicyCurrent(), ThreadNice.ReadCurrent())), CancellationToken.None);
+
+        Assert.Null(scheduler.PriorityProblem);
+        Assert.Equal((5, 10), seen); // SCHED_IDLE
+        Assert.Equal(0, caller);     // SCHED_OTHER
+        Assert.Equal(caller, ThreadNice.ReadPolicyCurrent());
+    }
+
+    [Fact]
     public async Task Nice_zero_leaves_the_threads_at_the_process_priority()
     {
         var caller = ThreadNice.ReadCurrent();
