@@ -16,7 +16,7 @@ public enum VoiceActivityDetectorKind
 /// How speaking segments are found. Section <c>VoiceActivity</c>:
 /// <code>{"VoiceActivity": {"Detector": "Silero", "ModelPath": null, "OnsetThreshold": 0.5, "OffsetThreshold": 0.35,
 ///   "MinSpeechMs": 100, "MinSilenceMs": 500, "CrossTalkDb": 15, "MaxConcurrentAnalyses": 0,
-///   "AnalysisNice": 10}}</code>
+///   "AnalysisNice": 10, "AnalysisIdle": false}}</code>
 /// The defaults were tuned on espeak-ng speech so that segment edges fall within 100 ms of the truth.
 /// </summary>
 public sealed class VoiceActivityOptions : IValidatableObject
