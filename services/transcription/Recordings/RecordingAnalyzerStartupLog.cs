@@ -17,7 +17,7 @@ public sealed class RecordingAnalyzerStartupLog(RecordingAnalyzer analyzer, ILog
         }
         if (analyzer.PriorityProblem is { } problem)
         {
-            logger.LogWarning("Recording analyses run at the process's priority (VoiceActivity:AnalysisNice not applied): {Reason}", problem);
+            logger.LogWarning("Recording analyses run at the process's priority (VoiceActivity:AnalysisNice / AnalysisIdle not applied): {Reason}", problem);
         }
         return Task.CompletedTask;
     }
