@@ -329,7 +329,7 @@ public sealed class EmbeddedHostTests : IAsyncLifetime
             ],
         }, CancellationToken.None);
 
-        var done = await Calls.WaitForStageAsync(_client, stored.Id, "evaluated", TimeSpan.FromSeconds(30));
+        var done = await Calls.WaitForStageAsync(_client, stored.Id, "evaluated", TimeSpan.FromSeconds(90));
         Assert.Equal(500, done.GetProperty("metrics")[0].GetProperty("score").GetDouble());
     }
 

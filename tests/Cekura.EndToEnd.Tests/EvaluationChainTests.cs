@@ -37,7 +37,7 @@ public sealed class EvaluationChainTests : IAsyncLifetime
             ["Llm:BaseUrl"] = _llm.BaseUrl + "/v1",
             ["Llm:ApiKey"] = "sk-e2e-chain",
             ["Llm:Model"] = "judge-model",
-            ["CustomCode:TimeoutMs"] = "500",
+            ["CustomCode:TimeoutMs"] = "2000", // the ordinary script shares the machine with the runaway one
             ["Webhooks:AllowedPrivateHosts:0"] = "127.0.0.1",
             ["Webhooks:PollIntervalSeconds"] = "0.2",
             ["Webhooks:BackoffBaseSeconds"] = "0.2",

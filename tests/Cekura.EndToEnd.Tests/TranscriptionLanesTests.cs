@@ -59,7 +59,7 @@ public sealed class TranscriptionLanesTests : IAsyncLifetime
 
         foreach (var id in plain)
         {
-            await Calls.WaitForStageAsync(_client, id, "evaluated", TimeSpan.FromSeconds(30));
+            await Calls.WaitForStageAsync(_client, id, "evaluated", TimeSpan.FromSeconds(90));
         }
         foreach (var id in recorded)
         {

@@ -80,9 +80,11 @@ public sealed class CustomCodeRunner : IDisposable
         }
 
         await _slots.WaitAsync(ct);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var run = Task.Run(() =>
         {
             Interlocked.Increment(ref _active);
+            started.TrySetResult();
             try
             {
                 return Execute(request, _timeout, ct);
@@ -95,6 +97,9 @@ public sealed class CustomCodeRunner : IDisposable
         }, CancellationToken.None);
         try
         {
+            // The deadline counts from the script's start: on a busy machine the pool can take a while to run it, and
+            // that wait is not the script's time.
+            await Task.WhenAny(started.Task, run).WaitAsync(ct);
             return await run.WaitAsync(_hardDeadline, ct);
         }
         catch (TimeoutException)

@@ -173,7 +173,7 @@ public sealed class ChatCompletionsFailureTests
         var outcome = await llm.Judge.EvaluateAsync(Binary, SampleCall.Context(), CancellationToken.None);
 
         JudgeAssert.NotEvaluated(outcome, "Not evaluated: LLM (gpt-test-mini) failed after 2 attempts: no answer within 1 s.");
-        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal(2, await server.WaitForRequestsAsync(2));
     }
 
     [Fact]

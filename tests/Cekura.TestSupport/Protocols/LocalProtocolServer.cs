@@ -42,6 +42,21 @@ public sealed class LocalProtocolServer : IAsyncDisposable
 
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
 
+    /// <summary>
+    /// Waits until <paramref name="count"/> requests were received, then returns how many there are. A client that
+    /// gave up on a request (its timeout) can be done before this server has finished reading it, so a count read the
+    /// moment the client returns may still miss one.
+    /// </summary>
+    public async Task<int> WaitForRequestsAsync(int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (Requests.Count < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        return Requests.Count;
+    }
+
     public string BaseUrl => _app.Urls.Single();
 
     /// <summary>The largest set of callers (their <c>Authorization</c> headers) that had requests in flight at one time.</summary>

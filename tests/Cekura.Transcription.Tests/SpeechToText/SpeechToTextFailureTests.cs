@@ -107,7 +107,7 @@ public sealed class SpeechToTextFailureTests : IDisposable
         var error = await Assert.ThrowsAsync<SpeechToTextException>(
             () => backends.Backend.TranscribeAsync(_audio.Path, "audio/wav", CancellationToken.None));
 
-        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal(2, await server.WaitForRequestsAsync(2));
         Assert.Equal(
             $"Speech-to-text (OpenAI, model {Cekura.Transcription.SpeechToText.OpenAi.OpenAiSpeechToText.DefaultModel}) failed after 2 attempts: no answer within 1 s.",
             error.Message);
