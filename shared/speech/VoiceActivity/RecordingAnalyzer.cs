@@ -126,7 +126,7 @@ public sealed class RecordingAnalyzer : IDisposable
         }
         try
         {
-            return SileroVoiceActivityDetector.Load(options.ModelPath);
+            return SileroVoiceActivityDetector.Load(options.ModelPath, options.SilenceGateDb);
         }
         catch (InvalidOperationException e)
         {

@@ -15,7 +15,7 @@ public enum VoiceActivityDetectorKind
 /// <summary>
 /// How speaking segments are found. Section <c>VoiceActivity</c>:
 /// <code>{"VoiceActivity": {"Detector": "Silero", "ModelPath": null, "OnsetThreshold": 0.5, "OffsetThreshold": 0.35,
-///   "MinSpeechMs": 100, "MinSilenceMs": 500, "CrossTalkDb": 15, "MaxConcurrentAnalyses": 0,
+///   "MinSpeechMs": 100, "MinSilenceMs": 500, "CrossTalkDb": 15, "SilenceGateDb": -55, "MaxConcurrentAnalyses": 0,
 ///   "AnalysisNice": 10, "AnalysisIdle": false}}</code>
 /// The defaults were tuned on espeak-ng speech so that segment edges fall within 100 ms of the truth.
 /// </summary>
@@ -56,6 +56,16 @@ public sealed class VoiceActivityOptions : IValidatableObject
     public double CrossTalkDb { get; set; } = 15;
 
     /// <summary>
+    /// Silero only: a window whose level (RMS, dBFS) is under this is silence without running the model, and the
+    /// model restarts from its initial state at the next louder window, as at the start of a recording. The model run
+    /// is most of an analysis's CPU and a call is mostly one party's silence on each channel. -55 dBFS is 33 dB under
+    /// ordinary speech (about -22), under the softest word endings (about -40) and under what the segmenter counts as a
+    /// speech edge (-50); line noise and a TTS channel's pauses are quieter. -120 turns it off.
+    /// </summary>
+    [Range(-120, -30)]
+    public double SilenceGateDb { get; set; } = DefaultSilenceGateDb;
+
+    /// <summary>
     /// Recordings one process analyses at once (decoding and voice activity, both on this process's CPU); 0 is one
     /// per core. More would not finish sooner, only make the cores switch between them and leave less to requests:
     /// the transcription stage takes up to <c>Bus:ConcurrentMessageLimit</c> (16) calls at a time.
@@ -77,6 +87,9 @@ public sealed class VoiceActivityOptions : IValidatableObject
     /// is why it is not the default.
     /// </summary>
     public bool AnalysisIdle { get; set; }
+
+    /// <summary>The default of <see cref="SilenceGateDb"/>.</summary>
+    public const double DefaultSilenceGateDb = -55;
 
     /// <summary><see cref="MaxConcurrentAnalyses"/>, with 0 resolved to the number of cores.</summary>
     public int ConcurrentAnalyses => MaxConcurrentAnalyses > 0 ? MaxConcurrentAnalyses : Environment.ProcessorCount;

@@ -39,6 +39,27 @@ public sealed class RecordingAnalyzerTests(SpeechAudioFixture audio, ITestOutput
     }
 
     [Theory]
+    [InlineData(0.0)]   // digital silence between turns: every pause is gated
+    [InlineData(0.005)] // -51 dBFS noise: nothing is
+    public async Task The_silence_gate_finds_the_same_segments_as_the_model_on_every_window(double noise)
+    {
+        var call = await audio.Generator.GenerateAsync(new CallScript { Turns = SpeechAudioFixture.Dialogue, NoiseAmplitude = noise, Seed = 5 });
+        using var ungated = new RecordingAnalyzer(audio.Ffmpeg, new VoiceActivityOptions { SilenceGateDb = -120 });
+
+        var gatedActivity = await audio.AnalyzeAsync(audio.Silero, call.Path);
+        var ungatedActivity = await audio.AnalyzeAsync(ungated, call.Path);
+
+        for (var c = 0; c < 2; c++)
+        {
+            var truth = c == 0 ? call.AgentSpeaking : call.CallerSpeaking;
+            SegmentMatch.AssertWithin(truth, gatedActivity.Channels[c], Tolerance, output, $"gated, noise {noise}, channel {c}");
+            SegmentMatch.AssertWithin(truth, ungatedActivity.Channels[c], Tolerance, output, $"ungated, noise {noise}, channel {c}");
+            SegmentMatch.AssertWithin(ungatedActivity.Channels[c], gatedActivity.Channels[c], TimeSpan.FromMilliseconds(64).TotalSeconds, output,
+                $"gated against ungated, noise {noise}, channel {c}");
+        }
+    }
+
+    [Theory]
     [InlineData(AudioContainer.Wav, 16_000)]
     [InlineData(AudioContainer.Mp3, 22_050)]
     [InlineData(AudioContainer.Ogg, 48_000)]

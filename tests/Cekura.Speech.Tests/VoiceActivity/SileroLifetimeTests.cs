@@ -9,10 +9,13 @@ namespace Cekura.Speech.Tests.VoiceActivity;
 /// </summary>
 public sealed class SileroLifetimeTests
 {
+    // These windows are silence: with the silence gate on, the model (whose lifetime is under test) would never run.
+    private const double NoGate = -120;
+
     [Fact]
     public void A_stream_keeps_working_after_its_detector_is_disposed()
     {
-        var detector = SileroVoiceActivityDetector.Load(null);
+        var detector = SileroVoiceActivityDetector.Load(null, NoGate);
         using var stream = detector.CreateStream();
         var silence = new float[VoiceActivityWindow.Samples];
         var before = stream.Process(silence);
@@ -22,12 +25,13 @@ public sealed class SileroLifetimeTests
         var after = stream.Process(silence);
         Assert.InRange(before, 0f, 1f);
         Assert.InRange(after, 0f, 1f);
+        Assert.NotEqual(0f, after); // the model's sigmoid, not the gate's exact 0
     }
 
     [Fact]
     public void A_disposed_detector_refuses_new_streams_and_a_disposed_stream_refuses_windows()
     {
-        var detector = SileroVoiceActivityDetector.Load(null);
+        var detector = SileroVoiceActivityDetector.Load(null, NoGate);
         var stream = detector.CreateStream();
         stream.Dispose();
         stream.Dispose();
@@ -41,7 +45,7 @@ public sealed class SileroLifetimeTests
     [Fact]
     public async Task Streams_running_on_other_threads_while_the_detector_is_disposed_finish_their_windows()
     {
-        var detector = SileroVoiceActivityDetector.Load(null);
+        var detector = SileroVoiceActivityDetector.Load(null, NoGate);
         using var started = new CountdownEvent(4);
         var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
         {

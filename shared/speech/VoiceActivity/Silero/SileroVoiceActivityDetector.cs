@@ -14,17 +14,26 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector, IDispo
     internal const string EmbeddedModel = "Cekura.Speech.VoiceActivity.Silero.silero_vad.onnx";
 
     private readonly InferenceSession session;
+    private readonly float silenceMeanSquare;
     private readonly Lock gate = new();
     private int leases;
     private bool disposed;
 
-    private SileroVoiceActivityDetector(InferenceSession session) => this.session = session;
+    private SileroVoiceActivityDetector(InferenceSession session, double silenceGateDb)
+    {
+        this.session = session;
+        // -120 dB is NoiseFloor's floor (digital silence): at or under it nothing is gated.
+        silenceMeanSquare = silenceGateDb <= -120 ? 0 : (float)Math.Pow(10, silenceGateDb / 10);
+    }
 
     public string Name => "silero";
 
     /// <summary>Loads <paramref name="modelPath"/>, or the embedded model when it is null or empty.</summary>
+    /// <param name="modelPath">A Silero v5/v6 16 kHz ONNX file; null or empty for the embedded one.</param>
+    /// <param name="silenceGateDb">Windows under this level (RMS, dBFS) score 0 without running the model (see
+    /// <see cref="VoiceActivityOptions.SilenceGateDb"/>); -120 or less runs the model on every window.</param>
     /// <exception cref="InvalidOperationException">The model cannot be loaded or does not have v5's inputs.</exception>
-    public static SileroVoiceActivityDetector Load(string? modelPath)
+    public static SileroVoiceActivityDetector Load(string? modelPath, double silenceGateDb = VoiceActivityOptions.DefaultSilenceGateDb)
     {
         // One intra-op thread: a 512-sample window is too small to split, and several calls run side by side.
         using var sessionOptions = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
@@ -48,7 +57,7 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector, IDispo
             throw new InvalidOperationException(
                 $"the model is not Silero VAD v5/v6 (inputs: {inputs}; expected input, state, sr and output stateN)");
         }
-        return new SileroVoiceActivityDetector(session);
+        return new SileroVoiceActivityDetector(session, silenceGateDb);
     }
 
     /// <exception cref="ObjectDisposedException">The detector was disposed.</exception>
@@ -61,7 +70,7 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector, IDispo
         }
         try
         {
-            return new Stream(session, Release);
+            return new Stream(session, silenceMeanSquare, Release);
         }
         catch
         {
@@ -112,7 +121,8 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector, IDispo
     /// <summary>
     /// One channel. The model sees 576 samples per call: the last 64 samples of the previous window (context, which
     /// the v5 export expects the caller to carry) followed by the 512 new ones. Tensors wrap arrays allocated once,
-    /// so a window costs no allocation.
+    /// so a window costs no allocation. A window under the silence gate is not shown to the model; the first window
+    /// after a run of them starts from the initial state, with the real preceding samples as context.
     /// </summary>
     private sealed class Stream : IVoiceActivityStream
     {
@@ -128,12 +138,15 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector, IDispo
         private readonly OrtValue[] inputs;
         private readonly OrtValue[] outputs;
         private readonly RunOptions runOptions = new();
+        private readonly float silenceMeanSquare;
         private readonly Action release;
+        private bool skipped;
         private bool disposed;
 
-        public Stream(InferenceSession session, Action release)
+        public Stream(InferenceSession session, float silenceMeanSquare, Action release)
         {
             this.session = session;
+            this.silenceMeanSquare = silenceMeanSquare;
             this.release = release;
             inputs =
             [
@@ -155,11 +168,38 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector, IDispo
             {
                 throw new ArgumentException($"a window is {VoiceActivityWindow.Samples} samples, not {window.Length}", nameof(window));
             }
+            if (IsUnderGate(window))
+            {
+                skipped = true;
+                window[^Context..].CopyTo(input);
+                return 0;
+            }
+            if (skipped)
+            {
+                // The state the model would have reached over the silence is that of silence; the initial state is the
+                // model's own start of a stream, which it was trained to begin from.
+                Array.Clear(state);
+                skipped = false;
+            }
             window.CopyTo(input.AsSpan(Context));
             session.Run(runOptions, InputNames, inputs, OutputNames, outputs);
             nextState.CopyTo(state, 0);
             window[^Context..].CopyTo(input);
             return probability[0];
+        }
+
+        private bool IsUnderGate(ReadOnlySpan<float> window)
+        {
+            if (silenceMeanSquare <= 0)
+            {
+                return false;
+            }
+            var sum = 0f;
+            foreach (var sample in window)
+            {
+                sum += sample * sample;
+            }
+            return sum < silenceMeanSquare * window.Length;
         }
 
         public void Dispose()
