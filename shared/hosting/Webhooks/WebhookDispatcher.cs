@@ -31,6 +31,10 @@ public sealed class WebhookDispatcher(
         var poll = TimeSpan.FromSeconds(settings.PollIntervalSeconds);
         DateTimeOffset? lastPurge = null;
         DateTimeOffset? retryAt = null;
+        // Stopping ends claims and waits at once; attempts in flight get StopGraceSeconds more to finish, so a receiver
+        // that already has the request is not sent it again by the next sender.
+        using var attempts = new CancellationTokenSource();
+        using var stopping = stoppingToken.Register(() => attempts.CancelAfter(TimeSpan.FromSeconds(settings.StopGraceSeconds)));
         while (true)
         {
             var round = new Round(0, null);
@@ -46,7 +50,7 @@ public sealed class WebhookDispatcher(
                 {
                     retryAt = null; // due now: this round's claim takes it
                 }
-                round = await DispatchDueAsync(stoppingToken);
+                round = await DispatchDueAsync(stoppingToken, attempts.Token);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -62,10 +66,12 @@ public sealed class WebhookDispatcher(
     }
 
     /// <summary>Claims what is due and attempts it all at once, so every attempt ends well inside its lease.</summary>
-    public async Task<Round> DispatchDueAsync(CancellationToken cancellationToken)
+    public Task<Round> DispatchDueAsync(CancellationToken cancellationToken) => DispatchDueAsync(cancellationToken, cancellationToken);
+
+    private async Task<Round> DispatchDueAsync(CancellationToken claimToken, CancellationToken attemptToken)
     {
-        var due = await outbox.ClaimDueAsync(clock.GetUtcNow(), settings.BatchSize, TimeSpan.FromSeconds(settings.LeaseSeconds), cancellationToken);
-        var nextAttempts = await Task.WhenAll(due.Select(d => AttemptAsync(d, cancellationToken)));
+        var due = await outbox.ClaimDueAsync(clock.GetUtcNow(), settings.BatchSize, TimeSpan.FromSeconds(settings.LeaseSeconds), claimToken);
+        var nextAttempts = await Task.WhenAll(due.Select(d => AttemptAsync(d, attemptToken)));
         return new Round(due.Count, nextAttempts.Aggregate((DateTimeOffset?)null, Earliest));
     }
 

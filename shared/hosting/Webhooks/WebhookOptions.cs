@@ -39,6 +39,14 @@ public sealed class WebhookOptions
     [Range(0.001, 86400)]
     public double BackoffCapSeconds { get; set; } = 3600;
 
+    /// <summary>
+    /// When the process stops, attempts already in flight get this long to finish before they are cut off and handed
+    /// back. A receiver that already has the request and whose answer is cut off would get it again from the next
+    /// sender; keep it under <c>Cekura:ShutdownTimeoutSeconds</c>.
+    /// </summary>
+    [Range(0, 300)]
+    public double StopGraceSeconds { get; set; } = 5;
+
     /// <summary>How long a claimed delivery is reserved for its sender; must cover an attempt, so at least twice the timeout.</summary>
     [Range(1, 86400)]
     public double LeaseSeconds { get; set; } = 60;

@@ -281,13 +281,44 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Stopping_mid_attempt_hands_the_delivery_back_at_once()
+    public async Task An_attempt_in_flight_when_the_sender_stops_finishes_within_the_grace_and_is_not_handed_back()
+    {
+        var entered = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var receiver = await ReceiverAsync(async context =>
+        {
+            entered.TrySetResult();
+            await release.Task;
+            context.Response.StatusCode = 200;
+        });
+        var outbox = NewOutbox();
+        var delivery = await EnqueueAsync(outbox, $"{receiver.BaseUrl}/hook");
+        var options = Fast("127.0.0.1");
+        options.StopGraceSeconds = 30;
+        var dispatcher = await StartDispatcherAsync(outbox, options);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // StopAsync signals the stop before it first waits, so the receiver answers after the sender began stopping.
+        var stopping = dispatcher.StopAsync(Ct);
+        release.SetResult();
+        await stopping.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var delivered = (await outbox.GetAsync(1, delivery.Id, Ct))!;
+        Assert.Equal((WebhookDeliveryStatus.Delivered, 1, 200), (delivered.Status, delivered.Attempts, delivered.LastStatusCode));
+        Assert.Single(receiver.Requests);
+        Assert.Empty(await outbox.ClaimDueAsync(DateTimeOffset.UtcNow, 10, TimeSpan.FromSeconds(30), Ct));
+    }
+
+    [Fact]
+    public async Task An_attempt_that_outlasts_the_stop_grace_is_handed_back()
     {
         var entered = new TaskCompletionSource();
         var receiver = await ReceiverAsync(WebhookReceiver.Hang(entered));
         var outbox = NewOutbox();
         var delivery = await EnqueueAsync(outbox, $"{receiver.BaseUrl}/hook");
-        var dispatcher = await StartDispatcherAsync(outbox, Fast("127.0.0.1"));
+        var options = Fast("127.0.0.1");
+        options.StopGraceSeconds = 0.2;
+        var dispatcher = await StartDispatcherAsync(outbox, options);
         await entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         await dispatcher.StopAsync(Ct);
