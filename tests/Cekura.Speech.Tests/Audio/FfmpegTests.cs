@@ -67,11 +67,14 @@ public sealed class FfmpegTests : IDisposable
     [Fact]
     public async Task No_more_than_MaxConcurrentProcesses_tools_run_at_once()
     {
-        // A stand-in ffprobe that logs when it starts and ends and works for a moment in between; it exits 1, so each
-        // probe is refused, which is all this test needs.
+        // A stand-in ffprobe that logs when it starts and ends; it exits 1, so each probe is refused, which is all this
+        // test needs. Each run waits (up to 10 s) until two have started, so the first two overlap however slowly a
+        // loaded machine starts processes; a fixed sleep did not guarantee that.
         var log = Path.Combine(dir, "runs.log");
         var tool = Path.Combine(dir, "slow-ffprobe");
-        await File.WriteAllTextAsync(tool, $"#!/bin/sh\necho \"start $(date +%s%N)\" >> '{log}'\nsleep 0.3\necho \"end $(date +%s%N)\" >> '{log}'\nexit 1\n");
+        await File.WriteAllTextAsync(tool, $"#!/bin/sh\necho \"start $(date +%s%N)\" >> '{log}'\n"
+            + $"i=0; while [ \"$(grep -c start '{log}')\" -lt 2 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n"
+            + $"sleep 0.1\necho \"end $(date +%s%N)\" >> '{log}'\nexit 1\n");
         await Tools.RunAsync("chmod", "+x", tool);
         var limited = new Ffmpeg(new FfmpegOptions { FfprobePath = tool, MaxConcurrentProcesses = 2 });
 
