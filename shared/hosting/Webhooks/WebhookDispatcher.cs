@@ -14,7 +14,8 @@ namespace Cekura.Hosting.Webhooks;
 /// </summary>
 public sealed class WebhookDispatcher(
     IWebhookOutbox outbox, WebhookSender sender, WebhookWakeUp wakeUp, TimeProvider clock,
-    IOptions<WebhookOptions> options, CekuraMetrics metrics, ILogger<WebhookDispatcher> logger) : BackgroundService
+    IOptions<WebhookOptions> options, CekuraMetrics metrics, ILogger<WebhookDispatcher> logger,
+    IOptions<HostOptions>? host = null) : BackgroundService
 {
     // Finished rows only need to go eventually; one delete every ten minutes keeps the table small at no cost.
     private static readonly TimeSpan PurgeEvery = TimeSpan.FromMinutes(10);
@@ -22,6 +23,19 @@ public sealed class WebhookDispatcher(
     private readonly WebhookOptions settings = options.Value;
     private readonly WebhookRetryPolicy retries = new(options.Value.MaxAttempts,
         TimeSpan.FromSeconds(options.Value.BackoffBaseSeconds), TimeSpan.FromSeconds(options.Value.BackoffCapSeconds));
+
+    /// <summary>
+    /// <see cref="WebhookOptions.StopGraceSeconds"/>, but never past 60 % of the host's shutdown timeout (as the bus
+    /// gives its consumers): an attempt cut off by the host instead would not be handed back and would wait for its lease.
+    /// </summary>
+    internal TimeSpan StopGrace
+    {
+        get
+        {
+            var grace = TimeSpan.FromSeconds(settings.StopGraceSeconds);
+            return host is null ? grace : TimeSpan.FromTicks(Math.Min(grace.Ticks, (long)(host.Value.ShutdownTimeout.Ticks * 0.6)));
+        }
+    }
 
     /// <summary>What one round did: how many deliveries it claimed and the earliest retry it scheduled.</summary>
     public sealed record Round(int Claimed, DateTimeOffset? EarliestRetry);
@@ -34,7 +48,7 @@ public sealed class WebhookDispatcher(
         // Stopping ends claims and waits at once; attempts in flight get StopGraceSeconds more to finish, so a receiver
         // that already has the request is not sent it again by the next sender.
         using var attempts = new CancellationTokenSource();
-        using var stopping = stoppingToken.Register(() => attempts.CancelAfter(TimeSpan.FromSeconds(settings.StopGraceSeconds)));
+        using var stopping = stoppingToken.Register(() => attempts.CancelAfter(StopGrace));
         while (true)
         {
             var round = new Round(0, null);

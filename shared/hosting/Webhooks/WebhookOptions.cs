@@ -42,7 +42,7 @@ public sealed class WebhookOptions
     /// <summary>
     /// When the process stops, attempts already in flight get this long to finish before they are cut off and handed
     /// back. A receiver that already has the request and whose answer is cut off would get it again from the next
-    /// sender; keep it under <c>Cekura:ShutdownTimeoutSeconds</c>.
+    /// sender. Never more than 60 % of the host's shutdown timeout (<c>Cekura:ShutdownTimeoutSeconds</c>).
     /// </summary>
     [Range(0, 300)]
     public double StopGraceSeconds { get; set; } = 5;

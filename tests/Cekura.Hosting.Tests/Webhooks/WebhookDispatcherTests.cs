@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Cekura.Hosting.Net;
 using Cekura.Hosting.Storage;
 using Cekura.Hosting.Storage.Sqlite;
@@ -70,11 +71,13 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
     }
 
     private async Task<WebhookDispatcher> StartDispatcherAsync(
-        IWebhookOutbox outbox, WebhookOptions options, IHostAddressResolver? resolver = null, WebhookWakeUp? wakeUp = null)
+        IWebhookOutbox outbox, WebhookOptions options, IHostAddressResolver? resolver = null, WebhookWakeUp? wakeUp = null,
+        TimeSpan? shutdownTimeout = null)
     {
         var sender = new WebhookSender(Microsoft.Extensions.Options.Options.Create(options), resolver ?? new DnsHostAddressResolver(), TimeProvider.System);
         var dispatcher = new WebhookDispatcher(outbox, sender, wakeUp ?? new WebhookWakeUp(), TimeProvider.System,
-            Microsoft.Extensions.Options.Options.Create(options), _metrics, _logs.For<WebhookDispatcher>());
+            Microsoft.Extensions.Options.Options.Create(options), _metrics, _logs.For<WebhookDispatcher>(),
+            Microsoft.Extensions.Options.Options.Create(new HostOptions { ShutdownTimeout = shutdownTimeout ?? TimeSpan.FromSeconds(25) }));
         _dispatchers.Add(dispatcher);
         await dispatcher.StartAsync(Ct);
         return dispatcher;
@@ -307,6 +310,27 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         Assert.Equal((WebhookDeliveryStatus.Delivered, 1, 200), (delivered.Status, delivered.Attempts, delivered.LastStatusCode));
         Assert.Single(receiver.Requests);
         Assert.Empty(await outbox.ClaimDueAsync(DateTimeOffset.UtcNow, 10, TimeSpan.FromSeconds(30), Ct));
+    }
+
+    [Fact]
+    public async Task The_stop_grace_ends_within_the_hosts_shutdown_timeout_so_the_attempt_is_still_handed_back()
+    {
+        var entered = new TaskCompletionSource();
+        var receiver = await ReceiverAsync(WebhookReceiver.Hang(entered));
+        var outbox = NewOutbox();
+        var delivery = await EnqueueAsync(outbox, $"{receiver.BaseUrl}/hook");
+        var options = Fast("127.0.0.1");
+        options.StopGraceSeconds = 300;
+        var dispatcher = await StartDispatcherAsync(outbox, options, shutdownTimeout: TimeSpan.FromSeconds(1));
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(TimeSpan.FromSeconds(0.6), dispatcher.StopGrace);
+        // The host's own wait is what the test gives StopAsync; a grace past it would leave the delivery leased.
+        await dispatcher.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+
+        var handedBack = (await outbox.GetAsync(1, delivery.Id, Ct))!;
+        Assert.Equal((WebhookDeliveryStatus.Pending, (string?)null), (handedBack.Status, handedBack.LeaseId));
+        Assert.Equal("interrupted: the sender stopped during the attempt", handedBack.LastError);
     }
 
     [Fact]
