@@ -14,7 +14,7 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector, IDispo
     internal const string EmbeddedModel = "Cekura.Speech.VoiceActivity.Silero.silero_vad.onnx";
 
     private readonly InferenceSession session;
-    private readonly float silenceMeanSquare;
+    private readonly double silenceGateDb;
     private readonly Lock gate = new();
     private int leases;
     private bool disposed;
@@ -22,8 +22,7 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector, IDispo
     private SileroVoiceActivityDetector(InferenceSession session, double silenceGateDb)
     {
         this.session = session;
-        // -120 dB is NoiseFloor's floor (digital silence): at or under it nothing is gated.
-        silenceMeanSquare = silenceGateDb <= -120 ? 0 : (float)Math.Pow(10, silenceGateDb / 10);
+        this.silenceGateDb = silenceGateDb;
     }
 
     public string Name => "silero";
@@ -70,7 +69,7 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector, IDispo
         }
         try
         {
-            return new Stream(session, silenceMeanSquare, Release);
+            return new Stream(session, silenceGateDb, Release);
         }
         catch
         {
@@ -138,15 +137,15 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector, IDispo
         private readonly OrtValue[] inputs;
         private readonly OrtValue[] outputs;
         private readonly RunOptions runOptions = new();
-        private readonly float silenceMeanSquare;
+        private readonly double silenceGateDb;
         private readonly Action release;
         private bool skipped;
         private bool disposed;
 
-        public Stream(InferenceSession session, float silenceMeanSquare, Action release)
+        public Stream(InferenceSession session, double silenceGateDb, Action release)
         {
             this.session = session;
-            this.silenceMeanSquare = silenceMeanSquare;
+            this.silenceGateDb = silenceGateDb;
             this.release = release;
             inputs =
             [
@@ -188,19 +187,9 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector, IDispo
             return probability[0];
         }
 
-        private bool IsUnderGate(ReadOnlySpan<float> window)
-        {
-            if (silenceMeanSquare <= 0)
-            {
-                return false;
-            }
-            var sum = 0f;
-            foreach (var sample in window)
-            {
-                sum += sample * sample;
-            }
-            return sum < silenceMeanSquare * window.Length;
-        }
+        // The level as the analyzer and the segmenter measure it; -120 dB is its floor (digital silence), so a gate at
+        // or under it never closes.
+        private bool IsUnderGate(ReadOnlySpan<float> window) => NoiseFloor.Decibels(window) < silenceGateDb;
 
         public void Dispose()
         {
