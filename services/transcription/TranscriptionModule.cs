@@ -1,5 +1,6 @@
 using MassTransit;
 using Cekura.Hosting.Bus;
+using Cekura.Hosting.Options;
 using Cekura.Speech.VoiceActivity;
 using Cekura.Transcription.Recordings;
 using Cekura.Transcription.SpeechToText;
@@ -16,6 +17,11 @@ public static class TranscriptionModule
     public static WebApplicationBuilder AddTranscription(this WebApplicationBuilder builder)
     {
         builder.Services.AddSpeechAnalysis();
+        if ((builder.Configuration.GetSection(CekuraOptions.Section).Get<CekuraOptions>() ?? new CekuraOptions()).Runs("ingest"))
+        {
+            // The embedded host: the analyses leave half the cores to the requests (VoiceActivityOptions.SharesCoresWithIngest).
+            builder.Services.PostConfigure<VoiceActivityOptions>(o => o.SharesCoresWithIngest = true);
+        }
         builder.Services.AddSpeechToText();
         builder.Services.AddScoped<CallTranscriber>();
         builder.Services.AddHostedService<RecordingAnalyzerStartupLog>();

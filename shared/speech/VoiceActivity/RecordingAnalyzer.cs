@@ -65,9 +65,13 @@ public sealed class RecordingAnalyzer : IDisposable
         this.ffmpeg = ffmpeg;
         this.options = options;
         this.detector = detector;
-        slots = new SemaphoreSlim(options.ConcurrentAnalyses);
-        scheduler = new LowPriorityScheduler(options.ConcurrentAnalyses, options.AnalysisNice, "recording analysis", options.AnalysisIdle);
+        ConcurrentAnalyses = options.ConcurrentAnalyses;
+        slots = new SemaphoreSlim(ConcurrentAnalyses);
+        scheduler = new LowPriorityScheduler(ConcurrentAnalyses, options.AnalysisNice, "recording analysis", options.AnalysisIdle);
     }
+
+    /// <summary>Recordings analysed at once (<see cref="VoiceActivityOptions.ConcurrentAnalyses"/> when this was built).</summary>
+    public int ConcurrentAnalyses { get; }
 
     /// <summary>Why the analyses run at the process's priority after all (see <see cref="LowPriorityScheduler.PriorityProblem"/>).</summary>
     public string? PriorityProblem => scheduler.PriorityProblem;
@@ -105,8 +109,8 @@ public sealed class RecordingAnalyzer : IDisposable
         }
     }
 
-    /// <summary>Analyses running now (at most <see cref="VoiceActivityOptions.ConcurrentAnalyses"/>).</summary>
-    public int Running => options.ConcurrentAnalyses - slots.CurrentCount;
+    /// <summary>Analyses running now (at most <see cref="ConcurrentAnalyses"/>).</summary>
+    public int Running => ConcurrentAnalyses - slots.CurrentCount;
 
     public void Dispose()
     {

@@ -67,11 +67,22 @@ public sealed class VoiceActivityOptions : IValidatableObject
 
     /// <summary>
     /// Recordings one process analyses at once (decoding and voice activity, both on this process's CPU); 0 is one
-    /// per core. More would not finish sooner, only make the cores switch between them and leave less to requests:
-    /// the transcription stage takes up to <c>Bus:ConcurrentMessageLimit</c> (16) calls at a time.
+    /// per core, or half the cores (at least one) in a process that also answers Send Calls (see
+    /// <see cref="SharesCoresWithIngest"/>). More would not finish sooner, only make the cores switch between them and
+    /// leave less to requests: the transcription stage takes up to <c>Bus:ConcurrentMessageLimit</c> (16) calls at a
+    /// time.
     /// </summary>
     [Range(0, 1024)]
     public int MaxConcurrentAnalyses { get; set; }
+
+    /// <summary>
+    /// Set by the host, not by configuration: this process also runs ingest (the embedded deployment), so an
+    /// automatic <see cref="MaxConcurrentAnalyses"/> leaves half the cores to the requests. Even at a lower priority
+    /// (<see cref="AnalysisNice"/>) an analysis on every core made a request wait: on the 2-core VM at 185 mixed
+    /// calls/s, one analysis at a time instead of two took the POST p99 from 80–91 ms to 59 ms, and the recorded
+    /// calls finished no later, because the analyses only ever got the CPU the requests left.
+    /// </summary>
+    public bool SharesCoresWithIngest { get; set; }
 
     /// <summary>
     /// Linux nice value of the threads that decode and analyse recordings (0 = the process's own priority, 19 = the
@@ -91,8 +102,14 @@ public sealed class VoiceActivityOptions : IValidatableObject
     /// <summary>The default of <see cref="SilenceGateDb"/>.</summary>
     public const double DefaultSilenceGateDb = -55;
 
-    /// <summary><see cref="MaxConcurrentAnalyses"/>, with 0 resolved to the number of cores.</summary>
-    public int ConcurrentAnalyses => MaxConcurrentAnalyses > 0 ? MaxConcurrentAnalyses : Environment.ProcessorCount;
+    /// <summary><see cref="MaxConcurrentAnalyses"/>, with 0 resolved for this machine's cores.</summary>
+    public int ConcurrentAnalyses => ResolveConcurrentAnalyses(Environment.ProcessorCount);
+
+    /// <summary><see cref="MaxConcurrentAnalyses"/>, with 0 resolved for <paramref name="cores"/> cores.</summary>
+    public int ResolveConcurrentAnalyses(int cores) =>
+        MaxConcurrentAnalyses > 0 ? MaxConcurrentAnalyses
+        : SharesCoresWithIngest ? Math.Max(1, cores / 2)
+        : Math.Max(1, cores);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

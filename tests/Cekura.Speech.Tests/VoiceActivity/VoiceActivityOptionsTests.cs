@@ -17,6 +17,24 @@ public sealed class VoiceActivityOptionsTests
         Assert.Contains("OffsetThreshold", error.Message);
     }
 
+    [Theory]
+    // Automatic: one per core, or half the cores (at least one) when the process also answers Send Calls.
+    [InlineData(0, false, 2, 2)]
+    [InlineData(0, true, 2, 1)]
+    [InlineData(0, true, 1, 1)]
+    [InlineData(0, true, 8, 4)]
+    [InlineData(0, true, 3, 1)]
+    // A configured number is kept either way.
+    [InlineData(3, true, 8, 3)]
+    [InlineData(3, false, 2, 3)]
+    public void Automatic_concurrent_analyses_leave_half_the_cores_to_ingest_in_the_same_process(
+        int configured, bool sharesCoresWithIngest, int cores, int expected)
+    {
+        var options = new VoiceActivityOptions { MaxConcurrentAnalyses = configured, SharesCoresWithIngest = sharesCoresWithIngest };
+
+        Assert.Equal(expected, options.ResolveConcurrentAnalyses(cores));
+    }
+
     [Fact]
     public void AddSpeechAnalysis_binds_the_VoiceActivity_section()
     {
