@@ -25,7 +25,7 @@ public static class TargetModules
 
     public static WebApplicationBuilder AddTargetModules(this WebApplicationBuilder builder)
     {
-        var targets = Targets(builder.Configuration);
+        var targets = CekuraOptions.From(builder.Configuration);
         if (targets.TargetProblem() is { } problem)
         {
             throw new InvalidOperationException(problem);
@@ -40,20 +40,17 @@ public static class TargetModules
 
     public static WebApplication UseTargetModules(this WebApplication app)
     {
-        if (Targets(app.Configuration).Runs("gateway")) app.UseGateway();
+        if (CekuraOptions.From(app.Configuration).Runs("gateway")) app.UseGateway();
         return app;
     }
 
     public static WebApplication MapTargetModules(this WebApplication app)
     {
-        var targets = Targets(app.Configuration);
+        var targets = CekuraOptions.From(app.Configuration);
         if (targets.Runs("gateway")) app.MapGateway();
         if (targets.Runs("ingest")) app.MapIngest();
         return app;
     }
-
-    private static CekuraOptions Targets(IConfiguration configuration) =>
-        configuration.GetSection(CekuraOptions.Section).Get<CekuraOptions>() ?? new CekuraOptions();
 }
 
 /// <summary>Names this assembly for <c>WebApplicationFactory</c> in tests.</summary>

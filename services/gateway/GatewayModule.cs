@@ -41,7 +41,7 @@ public static class GatewayModule
         });
 
         GatewayTrustOptions.RequireWhenSplit(builder.Configuration);
-        var cekura = builder.Configuration.GetSection(CekuraOptions.Section).Get<CekuraOptions>() ?? new CekuraOptions();
+        var cekura = CekuraOptions.From(builder.Configuration);
         if (!cekura.Runs("ingest"))
         {
             if (string.IsNullOrWhiteSpace(options.IngestUrl))

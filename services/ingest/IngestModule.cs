@@ -54,7 +54,7 @@ public static class IngestModule
         builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxRequestBytes);
         // Behind a separate gateway, which applies the per-route limits (JSON vs Send Calls uploads) in front of it,
         // ingest's own ceiling. With the gateway in this process its middleware sets the limit of each request.
-        var cekura = builder.Configuration.GetSection(CekuraOptions.Section).Get<CekuraOptions>() ?? new CekuraOptions();
+        var cekura = CekuraOptions.From(builder.Configuration);
         if (!cekura.Runs("gateway"))
         {
             builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBytes);

@@ -17,7 +17,7 @@ public static class TranscriptionModule
     public static WebApplicationBuilder AddTranscription(this WebApplicationBuilder builder)
     {
         builder.Services.AddSpeechAnalysis();
-        if ((builder.Configuration.GetSection(CekuraOptions.Section).Get<CekuraOptions>() ?? new CekuraOptions()).Runs("ingest"))
+        if (CekuraOptions.From(builder.Configuration).Runs("ingest"))
         {
             // The embedded host: the analyses leave half the cores to the requests (VoiceActivityOptions.SharesCoresWithIngest).
             builder.Services.PostConfigure<VoiceActivityOptions>(o => o.SharesCoresWithIngest = true);

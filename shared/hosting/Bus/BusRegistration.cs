@@ -29,7 +29,7 @@ public static class BusRegistration
             return builder;
         }
         var options = builder.Configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
-        var cekura = builder.Configuration.GetSection(CekuraOptions.Section).Get<CekuraOptions>() ?? new CekuraOptions();
+        var cekura = CekuraOptions.From(builder.Configuration);
         if (options.Transport == BusTransport.InMemory && !cekura.RunsAllModules)
         {
             throw new InvalidOperationException(

@@ -21,5 +21,5 @@ public static class GracefulShutdown
 
     /// <summary>The configured <see cref="CekuraOptions.ShutdownTimeoutSeconds"/>.</summary>
     public static TimeSpan Timeout(IConfiguration configuration) => TimeSpan.FromSeconds(
-        (configuration.GetSection(CekuraOptions.Section).Get<CekuraOptions>() ?? new CekuraOptions()).ShutdownTimeoutSeconds);
+        CekuraOptions.From(configuration).ShutdownTimeoutSeconds);
 }

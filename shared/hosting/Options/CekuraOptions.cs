@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
 
 namespace Cekura.Hosting.Options;
 
@@ -38,6 +39,10 @@ public sealed class CekuraOptions
     public bool RunsAllModules => Modules.All(TargetSet.Contains);
 
     public bool Runs(string module) => TargetSet.Contains(module);
+
+    /// <summary>The section as configured, or the defaults when it is absent (every module in one process).</summary>
+    public static CekuraOptions From(IConfiguration configuration) =>
+        configuration.GetSection(Section).Get<CekuraOptions>() ?? new CekuraOptions();
 
     /// <summary>Why <see cref="Targets"/> names no runnable set of modules, or null when it does.</summary>
     public string? TargetProblem()

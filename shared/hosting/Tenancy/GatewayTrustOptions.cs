@@ -24,7 +24,7 @@ public sealed class GatewayTrustOptions
     /// </summary>
     public static void RequireWhenSplit(IConfiguration configuration)
     {
-        var cekura = configuration.GetSection(CekuraOptions.Section).Get<CekuraOptions>() ?? new CekuraOptions();
+        var cekura = CekuraOptions.From(configuration);
         if (cekura.Runs("gateway") == cekura.Runs("ingest"))
         {
             return;
