@@ -221,6 +221,76 @@ public sealed class AgentTraceTests(AgentTraceTests.HostFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task Late_spans_stored_just_before_a_restart_still_re_evaluate_their_call_and_only_once()
+    {
+        var metric = PredefinedMetrics.LlmLatency;
+        var traceId = NewTraceId();
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "cekura-e2e-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            long id;
+            int before;
+            // The first process would wait an hour for the trace to fall quiet; it stops long before that.
+            await using (var first = new EmbeddedHost(new Dictionary<string, string?>
+                         {
+                             ["Storage:DataDirectory"] = dataDirectory, ["Traces:ReevaluationDelaySeconds"] = "3600",
+                         }))
+            {
+                var client = first.CreateAuthorizedClient();
+                var body = Calls.Body($"restart-late-spans-{Guid.NewGuid():N}");
+                body["trace_id"] = traceId;
+                body["metric_ids"] = metric.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                using var created = await Calls.PostCallAsync(client, body);
+                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+                id = (await created.ReadJsonAsync()).GetProperty("id").GetInt64();
+                await Calls.WaitForStageAsync(client, id, "evaluated");
+                before = (await first.Services.GetRequiredService<ICallStore>().GetAsync(1, id, CancellationToken.None))!.EvaluationCount;
+                using var export = await client.PostAsync("/v1/traces", new StringContent(
+                    JsonExport(traceId, ("1111111111111111", null, "llm", 0, 400)), Encoding.UTF8, "application/json"));
+                Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+            }
+
+            await using var second = new EmbeddedHost(new Dictionary<string, string?>
+            {
+                ["Storage:DataDirectory"] = dataDirectory, ["Traces:ReevaluationDelaySeconds"] = "0.2",
+            });
+            var store = second.Services.GetRequiredService<ICallStore>();
+            var after = await Eventually.UntilAsync(
+                () => store.GetAsync(1, id, CancellationToken.None),
+                c => c!.EvaluationCount > before && c.Stage == Cekura.Contracts.Calls.CallStage.Evaluated,
+                c => $"call {id}: stage {c!.Stage}, evaluations {c.EvaluationCount} (was {before})");
+            Assert.Equal(400, after!.Metrics.Single(m => m.Id == metric.Id).Score);
+
+            // A crash between the call's write and the trace's settle leaves the trace owed for the same spans: it
+            // is claimed again, and the call (which records the arrival it was re-evaluated for) is left alone.
+            var database = Path.Combine(dataDirectory, "cekura.db");
+            Assert.Equal(1, await TraceSqlAsync(database, traceId, "UPDATE agent_traces SET owed = 1, claimed_until = NULL WHERE trace_id = $trace"));
+            await Eventually.UntilAsync(
+                () => TraceSqlAsync(database, traceId, "SELECT count(*) FROM agent_traces WHERE trace_id = $trace AND owed IS NULL"),
+                settled => settled == 1, _ => $"trace {traceId} is still owed");
+            var final = (await store.GetAsync(1, id, CancellationToken.None))!;
+            Assert.Equal((before + 1, Cekura.Contracts.Calls.CallStage.Evaluated), (final.EvaluationCount, final.Stage));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    private static async Task<long> TraceSqlAsync(string database, string traceId, string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Default Timeout=30");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$trace", traceId);
+        return sql.StartsWith("SELECT", StringComparison.Ordinal)
+            ? (long)(await command.ExecuteScalarAsync())!
+            : await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
     public async Task A_call_whose_trace_has_no_spans_is_404_saying_so()
     {
         var client = _host.CreateAuthorizedClient();

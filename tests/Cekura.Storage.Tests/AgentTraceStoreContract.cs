@@ -130,4 +130,68 @@ public abstract class AgentTraceStoreContract : IAsyncLifetime
         Assert.Equal(2, await Store.DeleteOlderThanAsync(DateTimeOffset.UtcNow.AddMinutes(5), Ct));
         Assert.Null(await Store.GetAsync(1, TraceId, Ct));
     }
+
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
+
+    [SkippableFact]
+    public async Task A_trace_is_claimed_once_quiet_then_not_again_within_its_lease_and_never_after_it_is_settled()
+    {
+        var before = DateTimeOffset.UtcNow;
+        await Store.AppendAsync(1, [Span("00000000000000a1")], Ct);
+        var now = DateTimeOffset.UtcNow;
+
+        Assert.Empty(await Store.ClaimQuietAsync(now.AddMinutes(-1), now, Lease, 10, Ct)); // not quiet yet
+        var later = now.AddSeconds(10);
+        var claimed = Assert.Single(await Store.ClaimQuietAsync(later, later, Lease, 10, Ct));
+        Assert.Equal((1L, TraceId), (claimed.ProjectId, claimed.TraceId));
+        Assert.InRange(claimed.LastSpanAt, before.AddMilliseconds(-1), now);
+        Assert.Empty(await Store.ClaimQuietAsync(later.AddSeconds(30), later.AddSeconds(30), Lease, 10, Ct)); // leased
+
+        // Its claimant died: the lease ends and the trace is claimed again.
+        var again = Assert.Single(await Store.ClaimQuietAsync(later + Lease, later + Lease, Lease, 10, Ct));
+        Assert.Equal(claimed, again);
+        await Store.SettleAsync(again, Ct);
+        Assert.Empty(await Store.ClaimQuietAsync(later.AddHours(1), later.AddHours(1), Lease, 10, Ct));
+
+        // A later export makes it owed again.
+        await Store.AppendAsync(1, [Span("00000000000000a2")], Ct);
+        var next = Assert.Single(await Store.ClaimQuietAsync(later.AddHours(1), later.AddHours(1), Lease, 10, Ct));
+        Assert.True(next.LastSpanAt >= claimed.LastSpanAt);
+    }
+
+    [SkippableFact]
+    public async Task Spans_stored_while_a_trace_is_claimed_keep_it_owed_after_the_settle()
+    {
+        await Store.AppendAsync(1, [Span("00000000000000a1")], Ct);
+        var at = DateTimeOffset.UtcNow.AddSeconds(10);
+        var claimed = Assert.Single(await Store.ClaimQuietAsync(at, at, Lease, 10, Ct));
+        // The next export must fall in a later millisecond than the claimed one.
+        SpinWait.SpinUntil(() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() > claimed.LastSpanAt.ToUnixTimeMilliseconds(), 1000);
+        await Store.AppendAsync(1, [Span("00000000000000a2")], Ct);
+
+        await Store.SettleAsync(claimed, Ct);
+
+        var owed = Assert.Single(await Store.ClaimQuietAsync(at, at, Lease, 10, Ct)); // the claim was released
+        Assert.True(owed.LastSpanAt > claimed.LastSpanAt);
+    }
+
+    [SkippableFact]
+    public async Task Quiet_traces_are_claimed_per_project_at_most_max_at_a_time()
+    {
+        const string other = "0af7651916cd43dd8448eb211c80319c";
+        await Store.AppendAsync(1, [Span("00000000000000a1")], Ct);
+        await Store.AppendAsync(2, [Span("00000000000000a1")], Ct);
+        await Store.AppendAsync(1, [Span("00000000000000a1", traceId: other)], Ct);
+        var at = DateTimeOffset.UtcNow.AddSeconds(10);
+
+        var first = await Store.ClaimQuietAsync(at, at, Lease, 2, Ct);
+        var second = await Store.ClaimQuietAsync(at, at, Lease, 2, Ct);
+
+        Assert.Equal(2, first.Count);
+        Assert.Single(second);
+        Assert.Equal(
+            [(1L, other), (1L, TraceId), (2L, TraceId)],
+            first.Concat(second).Select(t => (t.ProjectId, t.TraceId)).Order());
+        Assert.Empty(await Store.ClaimQuietAsync(at, at, Lease, 2, Ct));
+    }
 }

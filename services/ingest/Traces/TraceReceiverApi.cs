@@ -56,7 +56,7 @@ public static class TraceReceiverApi
     }
 
     private static async Task ExportAsync(
-        HttpContext http, IAgentTraceStore store, IAgentStore agents, LateSpanReevaluation lateSpans, IOptions<TracesOptions> options)
+        HttpContext http, IAgentTraceStore store, IAgentStore agents, IOptions<TracesOptions> options)
     {
         var request = http.Request;
         var json = OtlpHttp.WantsJson(request);
@@ -111,7 +111,6 @@ public static class TraceReceiverApi
         }
         var spans = export.Spans.Select(RecognisedSpans.Normalise).ToList();
         var dropped = await store.AppendAsync(tenant.ProjectId, spans, http.RequestAborted);
-        lateSpans.Arrived(tenant.ProjectId, spans.Select(s => s.TraceId));
         var message = dropped > 0
             ? $"{dropped} span(s) dropped: their trace already holds the most spans kept per trace ({options.Value.MaxSpansPerTrace})."
             : export.RejectionReason;

@@ -73,6 +73,13 @@ public sealed record CallLog
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<long>? PendingMetricIds { get; init; }
 
+    /// <summary>
+    /// The last arrival of late spans (its trace's last stored export) this call was sent back to evaluation for, so
+    /// that a trace looked at again after a crash does not re-evaluate the call twice. Never shown to clients.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? LateSpansThrough { get; init; }
+
     /// <summary>When the event owed by <see cref="Stage"/> was confirmed by the bus; null while it is still owed.</summary>
     public DateTimeOffset? OutboxPublishedAt { get; init; }
 

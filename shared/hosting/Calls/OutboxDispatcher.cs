@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Cekura.Contracts.Calls;
+using Cekura.Hosting.Bus;
 using Cekura.Hosting.Options;
 using Cekura.Hosting.Storage;
 using Cekura.Hosting.Telemetry;
@@ -18,7 +19,7 @@ namespace Cekura.Hosting.Calls;
 /// </summary>
 public sealed class OutboxDispatcher(
     IBus bus, TimedPublisher publisher, PublishConfirmations confirmations, TimeProvider clock,
-    IOptions<OutboxOptions> options, ILogger<OutboxDispatcher> logger) : BackgroundService
+    IOptions<OutboxOptions> options, IHostApplicationLifetime lifetime, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private readonly Channel<OwedEvent> _queue = Channel.CreateBounded<OwedEvent>(
         new BoundedChannelOptions(options.Value.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -39,6 +40,8 @@ public sealed class OutboxDispatcher(
     {
         try
         {
+            // Events queued before the bus started wait here (or, past the grace, are left to the relay).
+            await BusStarted.WaitAsync(lifetime, stoppingToken);
             await foreach (var owed in _queue.Reader.ReadAllAsync(stoppingToken))
             {
                 // An event that waited past the grace is the relay's now; sending it too would only duplicate it.

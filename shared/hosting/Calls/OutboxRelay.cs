@@ -1,4 +1,5 @@
 using Cekura.Contracts.Calls;
+using Cekura.Hosting.Bus;
 using Cekura.Hosting.Options;
 using Cekura.Hosting.Storage;
 using Cekura.Hosting.Telemetry;
@@ -22,7 +23,8 @@ public readonly record struct OutboxSweep(int Claimed, int Published);
 /// </summary>
 public sealed class OutboxRelay(
     ICallOutbox outbox, ICallStore store, IServiceScopeFactory scopes, IBus bus, TimedPublisher publisher, TimeProvider clock,
-    IOptions<OutboxOptions> outboxOptions, IOptions<BusOptions> busOptions, ILogger<OutboxRelay> logger) : BackgroundService
+    IOptions<OutboxOptions> outboxOptions, IOptions<BusOptions> busOptions, IHostApplicationLifetime lifetime, ILogger<OutboxRelay> logger)
+    : BackgroundService
 {
     private readonly OutboxOptions _options = outboxOptions.Value;
 
@@ -31,6 +33,8 @@ public sealed class OutboxRelay(
         // Messages on an in-memory bus die with the process, so after a restart nothing published earlier is in flight:
         // every owed event is overdue, whatever a claim or back-off from before the restart says.
         var afterRestart = busOptions.Value.Transport == BusTransport.InMemory;
+        // Not before the bus has started: an in-memory bus confirms what it cannot deliver yet (see BusStarted).
+        await BusStarted.WaitAsync(lifetime, stoppingToken);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(_options.SweepIntervalSeconds), clock);
         do
         {

@@ -21,4 +21,23 @@ public interface IAgentTraceStore
 
     /// <summary>Deletes spans received before <paramref name="cutoff"/> (retention); returns how many.</summary>
     Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims up to <paramref name="max"/> traces that received spans no later than <paramref name="quietSince"/> and
+    /// have not been settled since (<see cref="SettleAsync"/>), oldest first, for <paramref name="lease"/> from
+    /// <paramref name="now"/>: another caller (another ingest replica) is not given them until the lease ends, and a
+    /// claim that is never settled (its process died) is given again after it. Every stored export marks its trace, so
+    /// what waits for the quiet time is in the store, not in a process's memory.
+    /// </summary>
+    Task<IReadOnlyList<QuietTrace>> ClaimQuietAsync(
+        DateTimeOffset quietSince, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ends a claim: the trace is settled up to <see cref="QuietTrace.LastSpanAt"/>. Spans stored after the claim was
+    /// made keep it owed (it is claimed again once quiet); only the claim is released then.
+    /// </summary>
+    Task SettleAsync(QuietTrace trace, CancellationToken cancellationToken);
 }
+
+/// <summary>A trace whose exports have stopped: the project, its id, and when its last spans were stored (to the millisecond).</summary>
+public sealed record QuietTrace(long ProjectId, string TraceId, DateTimeOffset LastSpanAt);

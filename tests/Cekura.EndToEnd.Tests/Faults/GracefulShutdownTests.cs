@@ -49,7 +49,12 @@ public sealed class GracefulShutdownTests(FaultDeployment deployment, ITestOutpu
         }
         catch
         {
+            // What the ingest replica and the shared file looked like, for a failure that cannot be reproduced at will
+            // (POSTs timing out here was seen a few times in full runs, never alone).
+            output.WriteLine($"[shutdown] write lock free now: {await WriteLockFreeAsync()}; worker threads all stopped: {worker.AllThreadsStopped()}");
+            output.WriteLine($"[shutdown] ingest output:\n{deployment.LiveIngest[0].Output}");
             await worker.SignalAsync("CONT"); // a frozen worker would stall the class's other test
+            output.WriteLine($"[shutdown] worker output:\n{worker.Output}");
             throw;
         }
         output.WriteLine($"[shutdown] {CallCount - held.Ready} messages delivered to the worker before SIGTERM");

@@ -9,6 +9,8 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -47,6 +49,7 @@ public sealed class OutboxRelayTests : IAsyncLifetime
             .AddSingleton<PublishConfirmations>()
             .AddSingleton<CallLogWriter>()
             .AddScoped<CallEventPublisher>()
+            .AddSingleton<IHostApplicationLifetime>(new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance))
             .AddSingleton<OutboxRelay>();
         services.AddMassTransitTestHarness(x => x.UsingInMemory((context, cfg) =>
         {
@@ -184,7 +187,8 @@ public sealed class OutboxRelayTests : IAsyncLifetime
         var secondStore = new SqliteCallStore(new SqliteDatabase(_path));
         var second = new OutboxRelay(
             secondStore, secondStore, _provider.GetRequiredService<IServiceScopeFactory>(), _provider.GetRequiredService<IBus>(), _provider.GetRequiredService<TimedPublisher>(),
-            TimeProvider.System, Microsoft.Extensions.Options.Options.Create(_options), Microsoft.Extensions.Options.Options.Create(new BusOptions()), NullLogger<OutboxRelay>.Instance);
+            TimeProvider.System, Microsoft.Extensions.Options.Options.Create(_options), Microsoft.Extensions.Options.Options.Create(new BusOptions()),
+            _provider.GetRequiredService<IHostApplicationLifetime>(), NullLogger<OutboxRelay>.Instance);
 
         var sweeps = await Task.WhenAll(Task.Run(() => SweepAtAsync(T0)), Task.Run(() => SweepAtAsync(T0, second)));
 

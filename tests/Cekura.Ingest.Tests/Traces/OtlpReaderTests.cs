@@ -128,22 +128,6 @@ public sealed class OtlpReaderTests
         Assert.Equal("many", RecognisedSpans.Normalise(bad).Attributes["gen_ai.usage.input_tokens"]);
     }
 
-    [Fact]
-    public void A_trace_is_due_once_it_has_been_quiet_and_only_once()
-    {
-        var arrivals = new TraceArrivals();
-        var t0 = DateTimeOffset.UnixEpoch;
-        var quiet = TimeSpan.FromSeconds(5);
-        arrivals.Touch(1, ["a", "b"], t0);
-        arrivals.Touch(1, ["a"], t0.AddSeconds(3));
-        arrivals.Touch(2, ["a"], t0.AddSeconds(1));
-
-        Assert.Empty(arrivals.TakeDue(t0.AddSeconds(4), quiet));
-        Assert.Equal([(1L, "b")], arrivals.TakeDue(t0.AddSeconds(5), quiet));
-        Assert.Equal([(1L, "a"), (2L, "a")], arrivals.TakeDue(t0.AddSeconds(8), quiet).OrderBy(k => k.ProjectId));
-        Assert.Empty(arrivals.TakeDue(t0.AddSeconds(100), quiet));
-    }
-
     private static byte[] Message(Action<Writer> build)
     {
         var writer = new Writer();

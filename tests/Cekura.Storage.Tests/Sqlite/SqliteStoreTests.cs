@@ -327,7 +327,7 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContract
         await check.OpenAsync();
         await using var version = check.CreateCommand();
         version.CommandText = "PRAGMA user_version";
-        Assert.Equal(5L, (long)(await version.ExecuteScalarAsync())!);
+        Assert.Equal(6L, (long)(await version.ExecuteScalarAsync())!);
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed class MongoAgentTraceStore(MongoStoreContext context, AgentTraceLi
             }
             await context.AgentTraces.UpdateOneAsync(
                 traceFilter,
-                Builders<BsonDocument>.Update.Inc("dropped_spans", droppedSpans).Set("updated_at", received),
+                Builders<BsonDocument>.Update.Inc("dropped_spans", droppedSpans).Set("updated_at", received).Set("owed", true),
                 new UpdateOptions { IsUpsert = true },
                 cancellationToken);
             totalDropped += droppedSpans;
@@ -91,6 +91,50 @@ public sealed class MongoAgentTraceStore(MongoStoreContext context, AgentTraceLi
         var deleted = await context.AgentSpans.DeleteManyAsync(Filter.Lt("received_at", ms), cancellationToken);
         await context.AgentTraces.DeleteManyAsync(Filter.Lt("updated_at", ms), cancellationToken);
         return deleted.DeletedCount;
+    }
+
+    public async Task<IReadOnlyList<QuietTrace>> ClaimQuietAsync(
+        DateTimeOffset quietSince, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var claimable = Filter.Eq("owed", true)
+            & Filter.Lte("updated_at", quietSince.ToUnixTimeMilliseconds())
+            & (Filter.Exists("claimed_until", false) | Filter.Eq("claimed_until", BsonNull.Value) | Filter.Lte("claimed_until", nowMs));
+        var candidates = await context.AgentTraces.Find(claimable)
+            .Sort(Builders<BsonDocument>.Sort.Ascending("updated_at")).Limit(max)
+            .Project(Builders<BsonDocument>.Projection.Include("project_id").Include("trace_id").Include("updated_at").Exclude("_id"))
+            .ToListAsync(cancellationToken);
+        var claimed = new List<QuietTrace>();
+        foreach (var doc in candidates)
+        {
+            var projectId = doc["project_id"].ToInt64();
+            var traceId = doc["trace_id"].AsString;
+            // Conditional on still being claimable: of two replicas that found it, one update matches.
+            var result = await context.AgentTraces.UpdateOneAsync(
+                Filter.Eq("project_id", projectId) & Filter.Eq("trace_id", traceId) & claimable,
+                Builders<BsonDocument>.Update.Set("claimed_until", nowMs + (long)lease.TotalMilliseconds),
+                cancellationToken: cancellationToken);
+            if (result.ModifiedCount == 1)
+            {
+                claimed.Add(new QuietTrace(projectId, traceId, DateTimeOffset.FromUnixTimeMilliseconds(doc["updated_at"].ToInt64())));
+            }
+        }
+        return claimed;
+    }
+
+    public async Task SettleAsync(QuietTrace trace, CancellationToken cancellationToken)
+    {
+        await context.EnsureInitializedAsync(cancellationToken);
+        var key = Filter.Eq("project_id", trace.ProjectId) & Filter.Eq("trace_id", trace.TraceId);
+        // Spans stored since the claim moved updated_at on: then only the claim is released and the trace stays owed.
+        var settled = await context.AgentTraces.UpdateOneAsync(
+            key & Filter.Eq("updated_at", trace.LastSpanAt.ToUnixTimeMilliseconds()),
+            Builders<BsonDocument>.Update.Unset("owed").Unset("claimed_until"), cancellationToken: cancellationToken);
+        if (settled.MatchedCount == 0)
+        {
+            await context.AgentTraces.UpdateOneAsync(key, Builders<BsonDocument>.Update.Unset("claimed_until"), cancellationToken: cancellationToken);
+        }
     }
 
     private static BsonDocument ToDocument(long projectId, AgentSpan span, int droppedAttributes, long received) => new()

@@ -185,6 +185,13 @@ public sealed class MongoStoreContext(MongoStoreOptions options) : IDisposable
             new CreateIndexModel<BsonDocument>(
                 keys.Ascending("project_id").Ascending("trace_id"), new CreateIndexOptions { Unique = true, Name = "agent_traces_key" }),
             new CreateIndexModel<BsonDocument>(keys.Ascending("updated_at"), new CreateIndexOptions { Name = "agent_traces_updated_at" }),
+            // The late-span sweep's: owed traces only, in the order they fell quiet (its own key pattern, since a
+            // partial index may not repeat another index's keys before MongoDB 5).
+            new CreateIndexModel<BsonDocument>(keys.Ascending("owed").Ascending("updated_at"), new CreateIndexOptions<BsonDocument>
+            {
+                Name = "agent_traces_owed",
+                PartialFilterExpression = Builders<BsonDocument>.Filter.Eq("owed", true),
+            }),
         ], cancellationToken);
     }
 

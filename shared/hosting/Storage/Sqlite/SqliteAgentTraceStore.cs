@@ -54,8 +54,8 @@ public sealed class SqliteAgentTraceStore(SqliteDatabase database, AgentTraceLim
             await using var touch = connection.CreateCommand();
             touch.Transaction = transaction;
             touch.CommandText = """
-                INSERT INTO agent_traces (project_id, trace_id, dropped_spans, updated_at) VALUES ($project, $trace, $dropped, $now)
-                ON CONFLICT (project_id, trace_id) DO UPDATE SET dropped_spans = dropped_spans + $dropped, updated_at = $now
+                INSERT INTO agent_traces (project_id, trace_id, dropped_spans, updated_at, owed) VALUES ($project, $trace, $dropped, $now, 1)
+                ON CONFLICT (project_id, trace_id) DO UPDATE SET dropped_spans = dropped_spans + $dropped, updated_at = $now, owed = 1
                 """;
             touch.Parameters.AddWithValue("$project", projectId);
             touch.Parameters.AddWithValue("$trace", trace.Key);
@@ -174,6 +174,83 @@ public sealed class SqliteAgentTraceStore(SqliteDatabase database, AgentTraceLim
         await transaction.CommitAsync(cancellationToken);
         return deleted;
     }
+
+    /// <summary>
+    /// The owed traces quiet since <c>$quiet_since</c> and not under a claim: one range of the partial index
+    /// <c>agent_traces_owed</c>, which holds only owed traces, however many settled ones the file keeps.
+    /// </summary>
+    internal const string QuietSql = """
+        SELECT project_id, trace_id, updated_at FROM agent_traces INDEXED BY agent_traces_owed
+        WHERE owed = 1 AND updated_at <= $quiet_since AND (claimed_until IS NULL OR claimed_until <= $now)
+        ORDER BY updated_at LIMIT $max
+        """;
+
+    public async Task<IReadOnlyList<QuietTrace>> ClaimQuietAsync(
+        DateTimeOffset quietSince, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken)
+    {
+        // A read first: the sweep runs every second on every replica, and most of the time nothing is due, so it
+        // should not take the write lock (or an fsync) to learn that.
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        {
+            await using var peek = connection.CreateCommand();
+            peek.CommandText = QuietSql;
+            AddQuietParameters(peek, quietSince, now, 1);
+            if (await peek.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                return [];
+            }
+        }
+        return await database.WriteAsync(async (connection, transaction, token) =>
+        {
+            // Selected again under the write lock, so two replicas never claim the same trace.
+            var due = new List<QuietTrace>();
+            await using (var select = connection.CreateCommand())
+            {
+                select.Transaction = transaction;
+                select.CommandText = QuietSql;
+                AddQuietParameters(select, quietSince, now, max);
+                await using var reader = await select.ExecuteReaderAsync(token);
+                while (await reader.ReadAsync(token))
+                {
+                    due.Add(new QuietTrace(reader.GetInt64(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+                }
+            }
+            foreach (var trace in due)
+            {
+                await using var claim = connection.CreateCommand();
+                claim.Transaction = transaction;
+                claim.CommandText = "UPDATE agent_traces SET claimed_until = $until WHERE project_id = $project AND trace_id = $trace";
+                claim.Parameters.AddWithValue("$until", (now + lease).ToUnixTimeMilliseconds());
+                claim.Parameters.AddWithValue("$project", trace.ProjectId);
+                claim.Parameters.AddWithValue("$trace", trace.TraceId);
+                await claim.ExecuteNonQueryAsync(token);
+            }
+            return (IReadOnlyList<QuietTrace>)due;
+        }, cancellationToken);
+    }
+
+    internal static void AddQuietParameters(SqliteCommand command, DateTimeOffset quietSince, DateTimeOffset now, int max)
+    {
+        command.Parameters.AddWithValue("$quiet_since", quietSince.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$max", max);
+    }
+
+    public Task SettleAsync(QuietTrace trace, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction, token) =>
+        {
+            await using var settle = connection.CreateCommand();
+            settle.Transaction = transaction;
+            // Spans stored since the claim moved updated_at on: the trace stays owed for them.
+            settle.CommandText = """
+                UPDATE agent_traces SET owed = CASE WHEN updated_at = $seen THEN NULL ELSE owed END, claimed_until = NULL
+                WHERE project_id = $project AND trace_id = $trace
+                """;
+            settle.Parameters.AddWithValue("$seen", trace.LastSpanAt.ToUnixTimeMilliseconds());
+            settle.Parameters.AddWithValue("$project", trace.ProjectId);
+            settle.Parameters.AddWithValue("$trace", trace.TraceId);
+            return await settle.ExecuteNonQueryAsync(token);
+        }, cancellationToken);
 
     private static long ToNanoseconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * NanosecondsPerTick;
 

@@ -234,7 +234,19 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
     /// Changes to files made by earlier versions, applied in order once each (counted in <c>PRAGMA user_version</c>)
     /// after <see cref="Schema"/>. Append only: a file records how many it has had.
     /// </summary>
-    private static readonly string[] Migrations = [ListFilterIndexes, OutboxClaims, AgentTraces, CallTranscripts, IndexedColumns];
+    private static readonly string[] Migrations = [ListFilterIndexes, OutboxClaims, AgentTraces, CallTranscripts, IndexedColumns, TraceSettlement];
+
+    /// <summary>
+    /// Which traces owe a look at their evaluated calls (late spans): every stored export sets <c>owed</c>, the
+    /// late-span sweep claims a quiet owed trace for a lease (<c>claimed_until</c>) and clears <c>owed</c> once done,
+    /// so a restart in the quiet time loses nothing. The partial index holds owed traces only. Traces stored before
+    /// this migration are taken as settled.
+    /// </summary>
+    private const string TraceSettlement = """
+        ALTER TABLE agent_traces ADD COLUMN owed INTEGER NULL;
+        ALTER TABLE agent_traces ADD COLUMN claimed_until INTEGER NULL;
+        CREATE INDEX agent_traces_owed ON agent_traces (updated_at) WHERE owed = 1;
+        """;
 
     /// <summary>
     /// The values the indexes and the metadata triggers read become plain columns, written by the store beside the
