@@ -5,7 +5,8 @@ namespace Cekura.Gateway.WebConsole;
 /// <summary>
 /// <code>
 /// "Console": { "Enabled": true, "TraceUrlTemplate": "http://jaeger:16686/trace/{trace_id}", "SessionHours": 12,
-///              "DataProtectionKeysDirectory": null }
+///              "DataProtectionKeysDirectory": null, "DataProtectionCertificatePath": null,
+///              "DataProtectionCertificatePassword": null }
 /// </code>
 /// </summary>
 public sealed class ConsoleOptions : IValidatableObject
@@ -28,6 +29,17 @@ public sealed class ConsoleOptions : IValidatableObject
     /// one directory; null keeps the framework's default (<c>~/.aspnet/DataProtection-Keys</c>).
     /// </summary>
     public string? DataProtectionKeysDirectory { get; set; }
+
+    /// <summary>
+    /// A certificate with its private key (PKCS#12 <c>.pfx</c>/<c>.p12</c>, or PEM with the key in the same file) that
+    /// encrypts those keys at rest: without it they are written in the clear (Linux has no DPAPI), and anyone who can
+    /// read the directory can forge a session cookie. Every gateway sharing the directory needs the same certificate;
+    /// null leaves the keys unencrypted.
+    /// </summary>
+    public string? DataProtectionCertificatePath { get; set; }
+
+    /// <summary>The certificate file's password, if it has one.</summary>
+    public string? DataProtectionCertificatePassword { get; set; }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -14,6 +14,12 @@ public static class ConsoleRegistration
         {
             protection.PersistKeysToFileSystem(new DirectoryInfo(options.DataProtectionKeysDirectory));
         }
+        if (!string.IsNullOrWhiteSpace(options.DataProtectionCertificatePath))
+        {
+            var certificate = KeyRingCertificate.Load(options.DataProtectionCertificatePath, options.DataProtectionCertificatePassword);
+            // New keys are encrypted to it; existing ones (and those of any gateway sharing the directory) decrypt with it.
+            protection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
+        }
         builder.Services.AddSingleton<ConsoleSessions>();
         return builder;
     }
