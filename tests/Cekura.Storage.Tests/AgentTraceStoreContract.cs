@@ -150,7 +150,7 @@ public abstract class AgentTraceStoreContract : IAsyncLifetime
         // Its claimant died: the lease ends and the trace is claimed again.
         var again = Assert.Single(await Store.ClaimQuietAsync(later + Lease, later + Lease, Lease, 10, Ct));
         Assert.Equal(claimed, again);
-        await Store.SettleAsync(again, Ct);
+        await Store.SettleAsync([again], Ct);
         Assert.Empty(await Store.ClaimQuietAsync(later.AddHours(1), later.AddHours(1), Lease, 10, Ct));
 
         // A later export makes it owed again.
@@ -169,7 +169,7 @@ public abstract class AgentTraceStoreContract : IAsyncLifetime
         SpinWait.SpinUntil(() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() > claimed.LastSpanAt.ToUnixTimeMilliseconds(), 1000);
         await Store.AppendAsync(1, [Span("00000000000000a2")], Ct);
 
-        await Store.SettleAsync(claimed, Ct);
+        await Store.SettleAsync([claimed], Ct);
 
         var owed = Assert.Single(await Store.ClaimQuietAsync(at, at, Lease, 10, Ct)); // the claim was released
         Assert.True(owed.LastSpanAt > claimed.LastSpanAt);
@@ -193,5 +193,9 @@ public abstract class AgentTraceStoreContract : IAsyncLifetime
             [(1L, other), (1L, TraceId), (2L, TraceId)],
             first.Concat(second).Select(t => (t.ProjectId, t.TraceId)).Order());
         Assert.Empty(await Store.ClaimQuietAsync(at, at, Lease, 2, Ct));
+
+        // Settled together in one write: none comes back, even once the leases have ended.
+        await Store.SettleAsync([.. first, .. second], Ct);
+        Assert.Empty(await Store.ClaimQuietAsync(at + Lease, at + Lease, Lease, 10, Ct));
     }
 }

@@ -65,13 +65,13 @@ public sealed class LateSpanReevaluation(
             var traces = scope.ServiceProvider.GetRequiredService<IAgentTraceStore>();
             var now = clock.GetUtcNow();
             claimed = await traces.ClaimQuietAsync(now - _quiet, now, ClaimLease, BatchSize, cancellationToken);
+            var done = new List<QuietTrace>(claimed.Count);
             foreach (var trace in claimed)
             {
                 try
                 {
                     await ReevaluateAsync(trace, cancellationToken);
-                    await traces.SettleAsync(trace, cancellationToken);
-                    settled++;
+                    done.Add(trace);
                 }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -80,6 +80,10 @@ public sealed class LateSpanReevaluation(
                         trace.TraceId, trace.ProjectId, ClaimLease);
                 }
             }
+            // One write for the batch: most traces' calls were still in the chain (or not sent yet), so settling is
+            // most of what a sweep writes.
+            await traces.SettleAsync(done, cancellationToken);
+            settled += done.Count;
         }
         while (claimed.Count == BatchSize);
         return settled;

@@ -33,10 +33,10 @@ public interface IAgentTraceStore
         DateTimeOffset quietSince, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Ends a claim: the trace is settled up to <see cref="QuietTrace.LastSpanAt"/>. Spans stored after the claim was
-    /// made keep it owed (it is claimed again once quiet); only the claim is released then.
+    /// Ends claims, in one write: each trace is settled up to its <see cref="QuietTrace.LastSpanAt"/>. Spans stored
+    /// after the claim was made keep a trace owed (it is claimed again once quiet); only its claim is released then.
     /// </summary>
-    Task SettleAsync(QuietTrace trace, CancellationToken cancellationToken);
+    Task SettleAsync(IReadOnlyList<QuietTrace> traces, CancellationToken cancellationToken);
 }
 
 /// <summary>A trace whose exports have stopped: the project, its id, and when its last spans were stored (to the millisecond).</summary>

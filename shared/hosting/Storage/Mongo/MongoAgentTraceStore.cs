@@ -123,18 +123,25 @@ public sealed class MongoAgentTraceStore(MongoStoreContext context, AgentTraceLi
         return claimed;
     }
 
-    public async Task SettleAsync(QuietTrace trace, CancellationToken cancellationToken)
+    public async Task SettleAsync(IReadOnlyList<QuietTrace> traces, CancellationToken cancellationToken)
     {
-        await context.EnsureInitializedAsync(cancellationToken);
-        var key = Filter.Eq("project_id", trace.ProjectId) & Filter.Eq("trace_id", trace.TraceId);
-        // Spans stored since the claim moved updated_at on: then only the claim is released and the trace stays owed.
-        var settled = await context.AgentTraces.UpdateOneAsync(
-            key & Filter.Eq("updated_at", trace.LastSpanAt.ToUnixTimeMilliseconds()),
-            Builders<BsonDocument>.Update.Unset("owed").Unset("claimed_until"), cancellationToken: cancellationToken);
-        if (settled.MatchedCount == 0)
+        if (traces.Count == 0)
         {
-            await context.AgentTraces.UpdateOneAsync(key, Builders<BsonDocument>.Update.Unset("claimed_until"), cancellationToken: cancellationToken);
+            return;
         }
+        await context.EnsureInitializedAsync(cancellationToken);
+        // Settled where updated_at is still the claimed arrival; where spans came since, only the claim is released.
+        var writes = new List<WriteModel<BsonDocument>>();
+        foreach (var trace in traces)
+        {
+            var key = Filter.Eq("project_id", trace.ProjectId) & Filter.Eq("trace_id", trace.TraceId);
+            var seen = trace.LastSpanAt.ToUnixTimeMilliseconds();
+            writes.Add(new UpdateOneModel<BsonDocument>(key & Filter.Eq("updated_at", seen),
+                Builders<BsonDocument>.Update.Unset("owed").Unset("claimed_until")));
+            writes.Add(new UpdateOneModel<BsonDocument>(key & Filter.Ne("updated_at", seen),
+                Builders<BsonDocument>.Update.Unset("claimed_until")));
+        }
+        await context.AgentTraces.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, cancellationToken: cancellationToken);
     }
 
     private static BsonDocument ToDocument(long projectId, AgentSpan span, int droppedAttributes, long received) => new()

@@ -236,21 +236,27 @@ public sealed class SqliteAgentTraceStore(SqliteDatabase database, AgentTraceLim
         command.Parameters.AddWithValue("$max", max);
     }
 
-    public Task SettleAsync(QuietTrace trace, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction, token) =>
-        {
-            await using var settle = connection.CreateCommand();
-            settle.Transaction = transaction;
-            // Spans stored since the claim moved updated_at on: the trace stays owed for them.
-            settle.CommandText = """
-                UPDATE agent_traces SET owed = CASE WHEN updated_at = $seen THEN NULL ELSE owed END, claimed_until = NULL
-                WHERE project_id = $project AND trace_id = $trace
-                """;
-            settle.Parameters.AddWithValue("$seen", trace.LastSpanAt.ToUnixTimeMilliseconds());
-            settle.Parameters.AddWithValue("$project", trace.ProjectId);
-            settle.Parameters.AddWithValue("$trace", trace.TraceId);
-            return await settle.ExecuteNonQueryAsync(token);
-        }, cancellationToken);
+    public Task SettleAsync(IReadOnlyList<QuietTrace> traces, CancellationToken cancellationToken) =>
+        traces.Count == 0
+            ? Task.CompletedTask
+            : database.WriteAsync(async (connection, transaction, token) =>
+            {
+                foreach (var trace in traces)
+                {
+                    await using var settle = connection.CreateCommand();
+                    settle.Transaction = transaction;
+                    // Spans stored since the claim moved updated_at on: the trace stays owed for them.
+                    settle.CommandText = """
+                        UPDATE agent_traces SET owed = CASE WHEN updated_at = $seen THEN NULL ELSE owed END, claimed_until = NULL
+                        WHERE project_id = $project AND trace_id = $trace
+                        """;
+                    settle.Parameters.AddWithValue("$seen", trace.LastSpanAt.ToUnixTimeMilliseconds());
+                    settle.Parameters.AddWithValue("$project", trace.ProjectId);
+                    settle.Parameters.AddWithValue("$trace", trace.TraceId);
+                    await settle.ExecuteNonQueryAsync(token);
+                }
+                return traces.Count;
+            }, cancellationToken);
 
     private static long ToNanoseconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * NanosecondsPerTick;
 
