@@ -107,9 +107,10 @@ public sealed class FaultDeployment : IAsyncLifetime
         await StartWorkerAsync();
     }
 
-    public static HttpClient Client(ServiceProcess ingest)
+    /// <summary>A client of <paramref name="ingest"/> with the key; <paramref name="timeout"/> per request (60 s by default).</summary>
+    public static HttpClient Client(ServiceProcess ingest, TimeSpan? timeout = null)
     {
-        var client = new HttpClient { BaseAddress = ingest.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        var client = new HttpClient { BaseAddress = ingest.BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(60) };
         client.DefaultRequestHeaders.Add("X-CEKURA-API-KEY", ApiKey);
         return client;
     }
