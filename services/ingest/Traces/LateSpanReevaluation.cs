@@ -54,10 +54,9 @@ public sealed class LateSpanReevaluation(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>Claims the traces quiet by now and re-evaluates their calls; returns how many traces it settled.</summary>
-    internal async Task<int> SweepAsync(CancellationToken cancellationToken)
+    /// <summary>Claims the traces quiet by now, re-evaluates their calls and settles them, batch after batch.</summary>
+    private async Task SweepAsync(CancellationToken cancellationToken)
     {
-        var settled = 0;
         IReadOnlyList<QuietTrace> claimed;
         do
         {
@@ -83,10 +82,8 @@ public sealed class LateSpanReevaluation(
             // One write for the batch: most traces' calls were still in the chain (or not sent yet), so settling is
             // most of what a sweep writes.
             await traces.SettleAsync(done, cancellationToken);
-            settled += done.Count;
         }
         while (claimed.Count == BatchSize);
-        return settled;
     }
 
     private async Task ReevaluateAsync(QuietTrace trace, CancellationToken cancellationToken)
