@@ -46,6 +46,12 @@ if (args.Length > 0 && args[0] == "group-commit")
     return;
 }
 
+if (args.Length > 0 && args[0] == "recording-check")
+{
+    await Cekura.Benchmarks.RecordingCheckBenchmark.RunAsync(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "vad")
 {
     await Cekura.Benchmarks.VoiceActivityBenchmark.RunAsync(args[1..]);
@@ -56,6 +62,8 @@ if (args.Length > 0 && args[0] == "vad")
 // bytes into a JsonDocument (which every request pays before the parser runs), measured in the same run.
 //   dotnet run -c Release --project tests/Cekura.Benchmarks [-- seconds-per-format]
 // Decode + voice activity speed: see VoiceActivityBenchmark (dotnet run ... -- vad [minutes] [wav|mp3|ogg] [rounds]).
+// Child-process cost of a compressed recording at ingest and in transcription: see RecordingCheckBenchmark
+// (dotnet run ... -- recording-check [rounds] [seconds...]).
 // Redaction (transcript and audio masking): see RedactionBenchmarks (dotnet run ... -- redaction-bench [BenchmarkDotNet args]).
 // Redaction precision/recall per type and analysis time: see RedactionQuality (dotnet run ... -- redaction-quality).
 // Evaluation (predefined metrics, custom_code): see MetricsBenchmarks (dotnet run ... -- metrics [BenchmarkDotNet args]).

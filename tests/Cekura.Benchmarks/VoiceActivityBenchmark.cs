@@ -98,7 +98,7 @@ internal static class VoiceActivityBenchmark
     private sealed record Measurement(double Audio, double Wall, double Cpu, double ChildCpu);
 
     /// <summary>utime+stime of this process and cutime+cstime of its reaped children, in seconds.</summary>
-    private sealed record CpuTimes(double Total, double Children)
+    internal sealed record CpuTimes(double Total, double Children)
     {
         private const double TicksPerSecond = 100;
 

@@ -118,6 +118,45 @@ public sealed class RecordingDecodeTests : IAsyncDisposable
         }
     }
 
+    [SkippableFact]
+    public async Task A_compressed_recording_costs_one_ffprobe_at_ingest_and_one_ffmpeg_in_transcription()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new SkipException("shell scripts stand in for ffprobe and ffmpeg");
+        }
+        // Each tool behind a wrapper that notes every start but the start-up check's `-version`, then runs the real one.
+        var scratch = Directory.CreateTempSubdirectory("cekura-starts-").FullName;
+        try
+        {
+            var starts = Path.Combine(scratch, "starts");
+            string Wrap(string tool)
+            {
+                var wrapper = Path.Combine(scratch, tool);
+                File.WriteAllText(wrapper, $"#!/bin/sh\n[ \"$1\" = -version ] || echo {tool} >> '{starts}'\nexec {tool} \"$@\"\n");
+                File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                return wrapper;
+            }
+            var (_, client) = Start(new() { ["Audio:FfprobePath"] = Wrap("ffprobe"), ["Audio:FfmpegPath"] = Wrap("ffmpeg") });
+            var mp3 = await TestAudio.EncodeAsync("mp3", seconds: 2, channels: 2);
+
+            var response = await client.PostAsync("/observability/v1/observe/", Upload(Calls.Body("counted-starts"), mp3, "call.mp3"));
+
+            Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+            Assert.Equal(["ffprobe"], File.ReadAllLines(starts)); // the check decoded it whole in that one run
+            var evaluated = await Calls.WaitForStageAsync(client, (await response.ReadJsonAsync()).GetProperty("id").GetInt64(), "evaluated");
+            // Transcription decoded it once for voice activity, and took the rate and channels from what ingest stored.
+            Assert.Equal(["ffprobe", "ffmpeg"], File.ReadAllLines(starts));
+            var data = evaluated.GetProperty("recording_data");
+            Assert.Equal((16000, 2), (data.GetProperty("sample_rate").GetInt32(), data.GetProperty("channels").GetInt32()));
+            Assert.InRange(data.GetProperty("total_duration").GetDouble(), 1.95, 2.1);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Recording_longer_than_the_limit_is_a_400_naming_the_limit()
     {

@@ -27,13 +27,42 @@ public sealed class Ffmpeg(FfmpegOptions options)
             : await ProbeWithFfprobeAsync(path, cancellationToken);
 
     /// <summary>ffprobe's reading whatever the format; for tests comparing it with the header's.</summary>
-    internal async Task<AudioProbe> ProbeWithFfprobeAsync(string path, CancellationToken cancellationToken) =>
-        (await ProbeWithWarningsAsync(path, "error", cancellationToken)).Probe;
+    internal async Task<AudioProbe> ProbeWithFfprobeAsync(string path, CancellationToken cancellationToken)
+    {
+        var run = await RunAsync(options.FfprobePath,
+            ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-select_streams", "a:0", path],
+            onStdout: null, cancellationToken);
+        if (run.ExitCode != 0)
+        {
+            throw new AudioDecodeException($"not a readable audio file ({FirstLine(ForClient(run.Errors, path))})");
+        }
+        using var json = JsonDocument.Parse(run.Output);
+        var root = json.RootElement;
+        if (!root.TryGetProperty("streams", out var streams) || streams.GetArrayLength() == 0)
+        {
+            throw new AudioDecodeException("the file has no audio stream");
+        }
+        var stream = streams[0];
+        var format = root.GetProperty("format");
+        var sampleRate = (int)(Number(stream, "sample_rate") ?? 0);
+        var channels = (int)(Number(stream, "channels") ?? 0);
+        if (sampleRate <= 0 || channels <= 0)
+        {
+            throw new AudioDecodeException("the audio stream has no sample rate or channel count");
+        }
+        return new AudioProbe(
+            Container: Text(format, "format_name") ?? "unknown",
+            Codec: Text(stream, "codec_name") ?? "unknown",
+            SampleRate: sampleRate,
+            Channels: channels,
+            DurationSeconds: Number(format, "duration") ?? Number(stream, "duration") ?? 0);
+    }
 
     /// <summary>
-    /// Proves that the whole recording decodes: probes it, decodes every frame (at 8 kHz mono, into a counter) and
-    /// compares the decoded length with what the file declares, so a cut-off or corrupt file is refused here rather
-    /// than half-processed later. See <see cref="DecodeCompleteness"/> for the tolerances.
+    /// Proves that the whole recording decodes: reads the container's facts, decodes every frame of the first audio
+    /// stream (counting its samples) and compares the decoded length with what the file declares, so a cut-off or
+    /// corrupt file is refused here rather than half-processed later. See <see cref="DecodeCompleteness"/> for the
+    /// tolerances.
     /// </summary>
     /// <returns>The probe, with <see cref="AudioProbe.DurationSeconds"/> set to the duration that actually decoded.</returns>
     /// <exception cref="AudioDecodeException">Unreadable, truncated, corrupt or empty; the message is for the client.</exception>
@@ -46,11 +75,30 @@ public sealed class Ffmpeg(FfmpegOptions options)
         {
             return wave;
         }
+        // One ffprobe run reads the container's facts and decodes every frame of the first audio stream (counting
+        // its samples) up to one second past the limit, which bounds the work any file can cause: a too-long file is
+        // refused after at most as much decoding as the longest accepted one. It replaces an ffprobe and an ffmpeg
+        // run: on this project's VM each start of either costs about 0.12 s of CPU (the dynamic loader binding their
+        // 215 libraries), far more than decoding a typical call.
         var slotWait = TimeSpan.FromSeconds(options.RequestSlotWaitSeconds);
-        var (probe, warnings) = await ProbeWithWarningsAsync(path, "warning", cancellationToken, slotWait);
+        var reading = new VerifyReading();
+        var run = await RunAsync(options.FfprobePath,
+            ["-v", "level+warning", "-read_intervals", "%+" + (maxDurationSeconds + 1).ToString(CultureInfo.InvariantCulture),
+             "-select_streams", "a:0",
+             "-show_entries", "frame=nb_samples:stream=codec_name,sample_rate,channels,duration:format=format_name,duration",
+             // -o pipe:1: through ffmpeg's own buffered I/O; ffprobe writes its stdout a line per frame, and
+             // waking for each line cost more CPU here than decoding.
+             "-of", "compact", "-o", "pipe:1", path],
+            reading.ReadAsync, cancellationToken, slotWait);
+        var log = new LevelledLog(ForClient(run.Errors, path));
+        if (run.ExitCode != 0)
+        {
+            throw new AudioDecodeException($"not a readable audio file ({FirstLine(log.Errors)})");
+        }
+        var probe = reading.Probe();
         // ffprobe guesses an MP3's length from its bitrate when there is no Xing/Info header; for VBR that guess is
         // off by tens of percent either way, so it is no evidence of truncation on its own.
-        var estimated = warnings.Contains("Estimating duration from bitrate", StringComparison.Ordinal);
+        var estimated = log.Warnings.Contains("Estimating duration from bitrate", StringComparison.Ordinal);
         var declared = probe.DurationSeconds;
         if (probe.Container == "wav")
         {
@@ -66,32 +114,17 @@ public sealed class Ffmpeg(FfmpegOptions options)
         {
             throw new AudioTooLongException(declared, maxDurationSeconds);
         }
-
-        // Decoding stops one second past the limit, which bounds the work a too-long file can cause.
-        var reader = new ByteCounter();
-        var run = await RunAsync(options.FfmpegPath,
-            ["-nostdin", "-hide_banner", "-v", "error", "-i", path, "-map", "0:a:0",
-             "-t", (maxDurationSeconds + 1).ToString(CultureInfo.InvariantCulture),
-             "-ac", "1", "-ar", VerifyRate.ToString(CultureInfo.InvariantCulture), "-f", "u8", "-acodec", "pcm_u8", "pipe:1"],
-            reader.ReadAsync, cancellationToken, slotWait);
-        if (run.ExitCode != 0)
-        {
-            throw new AudioDecodeException($"the audio could not be decoded ({FirstLine(ForClient(run.Errors, path))})");
-        }
-        var decoded = (double)reader.Bytes / VerifyRate;
+        var decoded = (double)reading.Samples / probe.SampleRate;
         if (decoded > maxDurationSeconds)
         {
             throw new AudioTooLongException(decoded, maxDurationSeconds);
         }
-        var errors = ForClient(run.Errors, path).Trim();
-        if (DecodeCompleteness.Problem(declared, estimated, decoded, errors.Length > 0) is { } problem)
+        if (DecodeCompleteness.Problem(declared, estimated, decoded, log.Errors.Length > 0) is { } problem)
         {
-            throw new AudioDecodeException(errors.Length > 0 ? $"{problem} ({FirstLine(errors)})" : problem);
+            throw new AudioDecodeException(log.Errors.Length > 0 ? $"{problem} ({FirstLine(log.Errors)})" : problem);
         }
         return probe with { DurationSeconds = decoded };
     }
-
-    private const int VerifyRate = 8000;
 
     /// <summary>
     /// An uncompressed WAV (PCM and its kin) is checked from its header and size alone: every byte of its data is a
@@ -144,39 +177,6 @@ public sealed class Ffmpeg(FfmpegOptions options)
                     $"'{tool} -version' exited with {run.ExitCode} ({FirstLine(run.Errors)}). Install ffmpeg (Debian: apt-get install ffmpeg) or set Audio__FfmpegPath / Audio__FfprobePath.");
             }
         }
-    }
-
-    private async Task<(AudioProbe Probe, string Warnings)> ProbeWithWarningsAsync(
-        string path, string logLevel, CancellationToken cancellationToken, TimeSpan? slotWait = null)
-    {
-        var run = await RunAsync(options.FfprobePath,
-            ["-v", logLevel, "-print_format", "json", "-show_format", "-show_streams", "-select_streams", "a:0", path],
-            onStdout: null, cancellationToken, slotWait);
-        if (run.ExitCode != 0)
-        {
-            throw new AudioDecodeException($"not a readable audio file ({FirstLine(ForClient(run.Errors, path))})");
-        }
-        using var json = JsonDocument.Parse(run.Output);
-        var root = json.RootElement;
-        if (!root.TryGetProperty("streams", out var streams) || streams.GetArrayLength() == 0)
-        {
-            throw new AudioDecodeException("the file has no audio stream");
-        }
-        var stream = streams[0];
-        var format = root.GetProperty("format");
-        var sampleRate = (int)(Number(stream, "sample_rate") ?? 0);
-        var channels = (int)(Number(stream, "channels") ?? 0);
-        if (sampleRate <= 0 || channels <= 0)
-        {
-            throw new AudioDecodeException("the audio stream has no sample rate or channel count");
-        }
-        var probe = new AudioProbe(
-            Container: Text(format, "format_name") ?? "unknown",
-            Codec: Text(stream, "codec_name") ?? "unknown",
-            SampleRate: sampleRate,
-            Channels: channels,
-            DurationSeconds: Number(format, "duration") ?? Number(stream, "duration") ?? 0);
-        return (probe, run.Errors);
     }
 
     /// <summary>
@@ -347,27 +347,94 @@ public sealed class Ffmpeg(FfmpegOptions options)
 
     private sealed record RunResult(int ExitCode, string Output, string Errors);
 
-    /// <summary>Drains ffmpeg's stdout, keeping only the count.</summary>
-    private sealed class ByteCounter
+    /// <summary>
+    /// ffprobe's compact output for <see cref="VerifyAsync"/>: a <c>frame|nb_samples=…</c> line per decoded frame (summed
+    /// as they stream, so a long file never sits in memory), then the stream's and the container's facts.
+    /// </summary>
+    private sealed class VerifyReading
     {
-        public long Bytes { get; private set; }
+        private Dictionary<string, string>? _stream;
+        private Dictionary<string, string>? _format;
+
+        public long Samples { get; private set; }
 
         public async Task ReadAsync(Stream stdout, CancellationToken cancellationToken)
         {
-            var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-            try
+            using var reader = new StreamReader(stdout, Encoding.UTF8);
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
             {
-                int read;
-                while ((read = await stdout.ReadAsync(buffer, cancellationToken)) > 0)
+                if (line.StartsWith("frame|nb_samples=", StringComparison.Ordinal))
                 {
-                    Bytes += read;
+                    Samples += long.TryParse(line.AsSpan("frame|nb_samples=".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+                }
+                else if (line.StartsWith("stream|", StringComparison.Ordinal))
+                {
+                    _stream ??= Fields(line);
+                }
+                else if (line.StartsWith("format|", StringComparison.Ordinal))
+                {
+                    _format = Fields(line);
                 }
             }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
         }
+
+        /// <exception cref="AudioDecodeException">No audio stream, or one without a sample rate or channel count.</exception>
+        public AudioProbe Probe()
+        {
+            if (_stream is null)
+            {
+                throw new AudioDecodeException("the file has no audio stream");
+            }
+            var sampleRate = (int)(Number(_stream, "sample_rate") ?? 0);
+            var channels = (int)(Number(_stream, "channels") ?? 0);
+            if (sampleRate <= 0 || channels <= 0)
+            {
+                throw new AudioDecodeException("the audio stream has no sample rate or channel count");
+            }
+            return new AudioProbe(
+                Container: _format?.GetValueOrDefault("format_name") ?? "unknown",
+                Codec: _stream.GetValueOrDefault("codec_name") ?? "unknown",
+                SampleRate: sampleRate,
+                Channels: channels,
+                DurationSeconds: (_format is null ? null : Number(_format, "duration")) ?? Number(_stream, "duration") ?? 0);
+        }
+
+        // "stream|codec_name=mp3|sample_rate=44100|…": ffprobe's compact writer escapes '|' and '\' inside values,
+        // which none of the names and numbers read here contain.
+        private static Dictionary<string, string> Fields(string line) =>
+            line.Split('|').Skip(1).Select(field => field.Split('=', 2)).Where(kv => kv.Length == 2)
+                .ToDictionary(kv => kv[0], kv => kv[1], StringComparer.Ordinal);
+
+        private static double? Number(Dictionary<string, string> fields, string name) =>
+            fields.TryGetValue(name, out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                ? value : null; // "N/A" when unknown
+    }
+
+    /// <summary>
+    /// stderr of a run with <c>-v level+warning</c>, where each line carries its level ("[error] Header missing"):
+    /// errors (what a client is told, and evidence of damage) apart from warnings.
+    /// </summary>
+    private sealed class LevelledLog
+    {
+        public LevelledLog(string text)
+        {
+            var errors = new StringBuilder();
+            var warnings = new StringBuilder();
+            foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var match = Level.Match(line);
+                var message = match.Success ? line.Remove(match.Index, match.Length) : line;
+                (match.Success && match.Groups[1].Value is "warning" or "info" or "verbose" or "debug" or "trace" ? warnings : errors)
+                    .Append(message).Append('\n');
+            }
+            (Errors, Warnings) = (errors.ToString(), warnings.ToString());
+        }
+
+        public string Errors { get; }
+
+        public string Warnings { get; }
+
+        private static readonly System.Text.RegularExpressions.Regex Level = new(@"\[(panic|fatal|error|warning|info|verbose|debug|trace)\] ");
     }
 
     /// <summary>Turns ffmpeg's s16le byte stream into float blocks, carrying a split sample across reads.</summary>
