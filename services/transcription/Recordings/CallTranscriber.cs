@@ -97,7 +97,7 @@ public sealed class CallTranscriber(
     /// the stage starts no ffprobe of its own for them: a start costs about 0.12 s of CPU on this project's VM, more
     /// than the decode of a typical call. Redaction's masked copy keeps the format, rate and channels of the original.
     /// </summary>
-    private static AudioProbe? StoredProbe(CallRecording recording) =>
+    internal static AudioProbe? StoredProbe(CallRecording recording) =>
         recording is { Codec: { } codec, SampleRate: > 0 and var rate, Channels: > 0 and var channels }
             ? new AudioProbe(recording.Format, codec, rate, channels, recording.DurationSeconds ?? 0)
             : null;
