@@ -74,17 +74,38 @@ public sealed class CallFactoryTests
         Assert.True(Rms(conversation[0].Start, conversation[0].End) > 20 * Rms(conversation[^1].End + 0.1, conversation[^1].End + 0.5));
     }
 
+    [Theory]
+    [InlineData("mp3", "audio/mpeg")]
+    [InlineData("ogg", "audio/ogg")]
+    [InlineData("flac", "audio/flac")]
+    public async Task Compressed_recordings_are_what_ingest_detects_them_as_and_are_sent_as_such(string format, string contentType)
+    {
+        var pool = new CallFactory(new LoadOptions { Recordings = 0.25, MinTurns = 20, MaxTurns = 200, Seed = 3, RecordingFormat = format }).Pool(8);
+
+        var recorded = pool.Where(t => t.HasRecording).ToList();
+        Assert.Equal(2, recorded.Count);
+        Assert.All(recorded, t => Assert.Equal((format, contentType),
+            (Cekura.Ingest.Recordings.AudioFormat.Detect(t.Recording.AsSpan(0, Cekura.Ingest.Recordings.AudioFormat.HeaderLength))?.Format,
+             Cekura.Ingest.Recordings.AudioFormat.Detect(t.Recording.AsSpan(0, Cekura.Ingest.Recordings.AudioFormat.HeaderLength))?.ContentType)));
+        Assert.All(recorded, t => Assert.True(t.Recording!.Length > 1_000));
+        var part = ((MultipartFormDataContent)recorded[0].Body("c-1")).Single(p => p.Headers.ContentDisposition?.Name?.Trim('"') == "voice_recording");
+        Assert.Equal(contentType, part.Headers.ContentType?.MediaType);
+        Assert.Equal($"call.{format}", part.Headers.ContentDisposition?.FileName?.Trim('"'));
+        Assert.Equal(recorded[0].Recording, await part.ReadAsByteArrayAsync());
+    }
+
     [Fact]
     public void Options_name_every_problem()
     {
-        var problems = new LoadOptions { Url = "ftp://x", Key = null, Plan = LoadPlan.Rate, Recordings = 2, Formats = "cekura,fax" }.Problems();
+        var problems = new LoadOptions { Url = "ftp://x", Key = null, Plan = LoadPlan.Rate, Recordings = 2, Formats = "cekura,fax", RecordingFormat = "aiff" }.Problems();
         Assert.Contains(problems, p => p.Contains("--url"));
         Assert.Contains(problems, p => p.Contains("--key"));
         Assert.Contains(problems, p => p.Contains("--rate"));
         Assert.Contains(problems, p => p.Contains("--recordings"));
         Assert.Contains(problems, p => p.Contains("fax"));
+        Assert.Contains(problems, p => p.Contains("--recording-format") && p.Contains("aiff"));
         Assert.Empty(new LoadOptions { Key = "k" }.Problems());
-        var read = LoadOptions.Read(["--url", "http://h:1", "--key", "k", "--plan", "rate", "--rate", "12.5", "--half-duration", "30", "--noop", "false"]);
-        Assert.Equal((LoadPlan.Rate, 12.5, 30.0, false), (read.Plan, read.Rate, read.HalfDuration, read.NoOp));
+        var read = LoadOptions.Read(["--url", "http://h:1", "--key", "k", "--plan", "rate", "--rate", "12.5", "--half-duration", "30", "--noop", "false", "--recording-format", "mp3"]);
+        Assert.Equal((LoadPlan.Rate, 12.5, 30.0, false, "mp3"), (read.Plan, read.Rate, read.HalfDuration, read.NoOp, read.RecordingFormat));
     }
 }

@@ -60,8 +60,15 @@ public sealed class LoadOptions
     /// <summary>Measure the no-op endpoint first (it must be enabled on the gateway: Gateway__NoOpEndpoint=true).</summary>
     public bool NoOp { get; set; } = true;
 
-    /// <summary>Share of calls sent as multipart with a generated WAV recording (0-1).</summary>
+    /// <summary>Share of calls sent as multipart with a generated recording (0-1).</summary>
     public double Recordings { get; set; } = 0.1;
+
+    /// <summary>
+    /// The recordings' file format: wav (generated here; ingest checks it from its header), or mp3 / ogg (Opus) / flac,
+    /// encoded from that WAV by ffmpeg before the run, which go through ffprobe and ffmpeg on the server as such
+    /// uploads from providers do.
+    /// </summary>
+    public string RecordingFormat { get; set; } = "wav";
 
     public int MinTurns { get; set; } = 20;
     public int MaxTurns { get; set; } = 200;
@@ -109,6 +116,7 @@ public sealed class LoadOptions
         ["--max-in-flight"] = nameof(MaxInFlight),
         ["--max-connections"] = nameof(MaxConnections),
         ["--run-id"] = nameof(RunId),
+        ["--recording-format"] = nameof(RecordingFormat),
     };
 
     public static LoadOptions Read(string[] args)
@@ -136,6 +144,8 @@ public sealed class LoadOptions
         if (Warmup < 0) problems.Add("--warmup must not be negative.");
         if (Duration <= 0 || HalfDuration <= 0) problems.Add("--duration and --half-duration must be > 0 seconds.");
         if (Recordings is < 0 or > 1) problems.Add("--recordings is a share between 0 and 1.");
+        if (!Calls.RecordingEncoder.Formats.Contains(RecordingFormat))
+            problems.Add($"--recording-format must be one of {string.Join(", ", Calls.RecordingEncoder.Formats)}, not '{RecordingFormat}'.");
         if (MinTurns < 2 || MaxTurns < MinTurns) problems.Add("--min-turns must be >= 2 and <= --max-turns.");
         var unknown = FormatList.Except(Calls.TranscriptFormats.All).ToList();
         if (FormatList.Count == 0 || unknown.Count > 0)
@@ -148,7 +158,7 @@ public sealed class LoadOptions
 
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"plan {Plan.ToString().ToLowerInvariant()}, concurrency {Concurrency}, rate {(Rate > 0 ? Rate.ToString("0.#", CultureInfo.InvariantCulture) + "/s" : "auto")}, " +
-        $"{Duration:0.#} s phases (half-rate {HalfDuration:0.#} s), {MinTurns}-{MaxTurns} turns, formats {Formats}, recordings {Recordings:P0}");
+        $"{Duration:0.#} s phases (half-rate {HalfDuration:0.#} s), {MinTurns}-{MaxTurns} turns, formats {Formats}, recordings {Recordings:P0} ({RecordingFormat})");
 
     public const string Help = """
         Cekura load generator: posts realistic calls to Send Calls and reports throughput, latency and completion.
@@ -170,7 +180,9 @@ public sealed class LoadOptions
           --duration S           seconds per phase (default 20); --half-duration S (default 120)
           --warmup S             unreported closed-loop sends to each endpoint first (default 30)
           --noop true|false      measure POST /observability/v1/noop/ first (needs Gateway__NoOpEndpoint=true)
-          --recordings F         share of calls with a generated WAV upload (default 0.1)
+          --recordings F         share of calls with a generated recording upload (default 0.1)
+          --recording-format wav|mp3|ogg|flac   the uploads' format (default wav); mp3/ogg/flac are encoded from the
+                                 generated WAV by ffmpeg (on PATH) before the run
           --min-turns N --max-turns N   transcript length (default 20-200)
           --formats LIST         cekura,vapi,retell,elevenlabs,livekit,pipecat (default all)
           --completion true|false  poll until every accepted call is evaluated (default true)

@@ -10,8 +10,11 @@ public sealed class CallTemplate
     public required string Format { get; init; }
     public required int Turns { get; init; }
 
-    /// <summary>The WAV upload; null for a JSON call.</summary>
+    /// <summary>The recording upload; null for a JSON call.</summary>
     public byte[]? Recording { get; init; }
+
+    /// <summary>The upload's format: wav, mp3, ogg or flac.</summary>
+    public string RecordingFormat { get; init; } = "wav";
 
     /// <summary>JSON calls: the body split around the call_id. Multipart calls: the transcript_json text.</summary>
     public required byte[] Prefix { get; init; }
@@ -38,7 +41,7 @@ public sealed class CallTemplate
             return content;
         }
         var file = new ByteArrayContent(Recording);
-        file.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
+        file.Headers.ContentType = new MediaTypeHeaderValue(RecordingEncoder.ContentType(RecordingFormat));
         return new MultipartFormDataContent
         {
             { new StringContent(callId), "call_id" },
@@ -46,7 +49,7 @@ public sealed class CallTemplate
             { new StringContent(Format), "transcript_type" },
             { new StringContent(TranscriptJson), "transcript_json" },
             { new StringContent("customer-ended-call"), "call_ended_reason" },
-            { file, "voice_recording", "call.wav" },
+            { file, "voice_recording", $"call.{RecordingFormat}" },
         };
     }
 }
@@ -116,7 +119,8 @@ public sealed class CallFactory(LoadOptions options)
         {
             Format = format,
             Turns = turns,
-            Recording = WavRecording.Generate(conversation, random),
+            Recording = RecordingEncoder.Encode(WavRecording.Generate(conversation, random), options.RecordingFormat),
+            RecordingFormat = options.RecordingFormat,
             Prefix = [],
             Suffix = [],
             TranscriptJson = TranscriptFormats.Write(format, conversation).ToJsonString(),
