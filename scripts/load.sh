@@ -252,15 +252,16 @@ PY
     log "warming up: $rate calls/s for ${CEKURA_LOAD_CPU_WARMUP:-40} s (not reported)"
     "${generator[@]}" --url "$url" --key "$key" --plan rate --rate "$rate" --duration "${CEKURA_LOAD_CPU_WARMUP:-40}" --noop false \
       --warmup 0 --run-id "warm-$RANDOM" "$@" > /dev/null
-    # utime + stime (fields 14 and 15 of /proc/PID/stat, in clock ticks) around a run that ends when every call is evaluated.
-    ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
-    before=$(ticks)
+    # utime + stime (fields 14 and 15 of /proc/PID/stat, in clock ticks) around a run that ends when every call is
+    # evaluated, and cutime + cstime (16 and 17): the ffprobe/ffmpeg children the host started and reaped meanwhile.
+    ticks() { awk '{print $14 + $15, $16 + $17}' "/proc/$pid/stat"; }
+    read -r own_before children_before < <(ticks)
     "${generator[@]}" --url "$url" --key "$key" --plan rate --rate "$rate" --duration 30 --noop false --warmup 0 \
       --report "$state/cpu.md" "$@"
-    after=$(ticks)
+    read -r own_after children_after < <(ticks)
     accepted=$(grep '^| ingest |' "$state/cpu.md" | sed -n 1p | cut -d'|' -f6 | xargs)
-    python3 -c 'import sys; t, n, hz = (float(a) for a in sys.argv[1:]); print(f"\nServer CPU over the measured run: {t / hz:.1f} s for {n:.0f} calls = **{1000 * t / hz / n:.2f} ms of CPU per call** (ingest and the whole chain, plus the completion polls)")' \
-      "$((after - before))" "$accepted" "$(getconf CLK_TCK)"
+    python3 -c 'import sys; own, kids, n, hz = (float(a) for a in sys.argv[1:]); t = own + kids; print(f"\nServer CPU over the measured run: {t / hz:.1f} s for {n:.0f} calls = **{1000 * t / hz / n:.2f} ms of CPU per call** (ingest and the whole chain, plus the completion polls), of which {1000 * kids / hz / n:.2f} ms in child processes (ffprobe, ffmpeg)")' \
+      "$((own_after - own_before))" "$((children_after - children_before))" "$accepted" "$(getconf CLK_TCK)"
     ;;
   embedded)
     start_embedded
