@@ -159,7 +159,8 @@ public sealed class CallRedactor(
             }
             if (plan.Windows.Count > 0)
             {
-                await masker.MaskAsync(input, output, plan.Windows, _options.AudioMask, _options.ToneFrequencyHz, cancellationToken);
+                await masker.MaskAsync(input, output, plan.Windows, _options.AudioMask, _options.ToneFrequencyHz, cancellationToken,
+                    AudioMasker.MaskedInput.FromStored(original));
             }
             else
             {

@@ -105,6 +105,60 @@ public sealed class AudioMaskerTests : IDisposable
         return call.Path;
     }
 
+    [Fact]
+    public async Task A_wav_masked_with_the_facts_ingest_stored_starts_no_ffprobe_and_gives_the_probed_result_byte_for_byte()
+    {
+        var input = await TwoPartiesTalkingAsync(CallLayout.Stereo, AudioContainer.Wav, 16_000);
+        var facts = await _ffmpeg.VerifyAsync(input, 3600, CancellationToken.None); // what ingest records
+        var stored = new Cekura.Contracts.Calls.CallRecording
+        {
+            BlobKey = "1/r.wav", ContentType = "audio/wav", Format = "wav", SizeBytes = new FileInfo(input).Length,
+            Codec = facts.Codec, SampleRate = facts.SampleRate, Channels = facts.Channels, DurationSeconds = facts.DurationSeconds,
+        };
+        var known = AudioMasker.MaskedInput.FromStored(stored);
+        Assert.Equal(new AudioMasker.MaskedInput("wav", "pcm_s16le", 16_000, 2, null), known);
+        // A masker whose ffprobe cannot start: it would fail on a probe.
+        var withoutFfprobe = new AudioMasker(new FfmpegOptions { FfprobePath = "/nonexistent/ffprobe" });
+        var windows = new[] { new MaskWindow(0, WindowStart, WindowEnd) };
+
+        var fromFacts = Path.Combine(_generator.OutputDirectory, $"facts-{Guid.NewGuid():N}.wav");
+        await withoutFfprobe.MaskAsync(input, fromFacts, windows, AudioMaskMode.Silence, 1000, CancellationToken.None, known);
+        var probed = await MaskAsync(input, windows, AudioMaskMode.Silence);
+
+        Assert.Equal(await File.ReadAllBytesAsync(probed), await File.ReadAllBytesAsync(fromFacts));
+    }
+
+    public static TheoryData<Cekura.Contracts.Calls.CallRecording> ProbedRecordings
+    {
+        get
+        {
+            var wav = new Cekura.Contracts.Calls.CallRecording
+            {
+                BlobKey = "1/r", ContentType = "audio/wav", Format = "wav", SizeBytes = 1, Codec = "pcm_s16le", SampleRate = 8000, Channels = 1,
+            };
+            return new()
+            {
+                wav with { Codec = null }, wav with { SampleRate = null }, wav with { Channels = null }, wav with { SampleRate = 50 },
+                wav with { Codec = "adpcm_ima_wav" },
+                wav with { Format = "mp3", Codec = "mp3" }, wav with { Format = "ogg", Codec = "opus" }, wav with { Format = "m4a", Codec = "aac" },
+                wav with { Format = "webm", Codec = "opus" },
+            };
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ProbedRecordings))]
+    public void A_lossy_or_incompletely_described_recording_is_probed(Cekura.Contracts.Calls.CallRecording recording) =>
+        Assert.Null(AudioMasker.MaskedInput.FromStored(recording));
+
+    [Fact]
+    public void A_flac_with_its_facts_is_not_probed() =>
+        Assert.Equal(new AudioMasker.MaskedInput("flac", "flac", 44_100, 2, null), AudioMasker.MaskedInput.FromStored(
+            new Cekura.Contracts.Calls.CallRecording
+            {
+                BlobKey = "1/r", ContentType = "audio/flac", Format = "flac", SizeBytes = 1, Codec = "flac", SampleRate = 44_100, Channels = 2,
+            }));
+
     private async Task<string> MaskAsync(string input, IReadOnlyList<MaskWindow> windows, AudioMaskMode mode)
     {
         var output = Path.Combine(_generator.OutputDirectory, $"masked-{Guid.NewGuid():N}{Path.GetExtension(input)}");

@@ -178,7 +178,8 @@ public sealed class RedactionStageTests : IAsyncLifetime
 
         var failed = await DeliverAsync(call.Id, c => c.Stage == CallStage.Failed);
 
-        Assert.StartsWith("The recording could not be redacted: the recording could not be read", failed.ErrorMessage);
+        // The stored facts describe the WAV ingest checked, so no probe runs; the re-encode is what finds the damage.
+        Assert.StartsWith("The recording could not be redacted: the recording could not be re-encoded with its redactions", failed.ErrorMessage);
         Assert.Equal(call.TranscriptObject, failed.TranscriptObject);
         Assert.Equal(call.Recording, failed.Recording);
         Assert.Null(failed.Redaction);
