@@ -107,34 +107,6 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Whether every thread of the process is stopped (state <c>T</c> in <c>/proc/PID/task/*/stat</c>). <c>kill -STOP</c>
-    /// returns once the signal is queued; a thread inside a system call (an fsync, a file lock) stops only when the
-    /// call returns, and may take a lock on its way.
-    /// </summary>
-    public bool AllThreadsStopped()
-    {
-        foreach (var task in Directory.EnumerateDirectories($"/proc/{_process.Id}/task"))
-        {
-            string stat;
-            try
-            {
-                stat = File.ReadAllText(Path.Combine(task, "stat"));
-            }
-            catch (IOException)
-            {
-                continue; // the thread ended meanwhile
-            }
-            // "pid (comm) S ...": the state follows the last ')' (a thread name may hold parentheses).
-            var state = stat[(stat.LastIndexOf(')') + 2)..].TrimStart()[0];
-            if (state is not ('T' or 't'))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /// <summary>The exit code once the process ends by itself within <paramref name="timeout"/>; a <see cref="TimeoutException"/> otherwise.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
