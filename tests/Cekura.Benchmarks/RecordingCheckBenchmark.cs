@@ -9,7 +9,7 @@ namespace Cekura.Benchmarks;
 /// read of it, now against the way both ran before (measured in the same run, same files). Before, the check was an
 /// ffprobe (the facts) and then an ffmpeg (decoding every frame to 8 kHz mono), and the stage ran ffprobe again before
 /// its own decode; now the check is one ffprobe that decodes as it reads, and the stage takes the facts ingest stored.
-/// The same for redaction's re-encode of a WAV: before, an ffprobe ran first; now the stored facts describe it.
+/// The same for redaction's re-encode of a WAV and an MP3: before, an ffprobe ran first; now the stored facts describe it.
 /// CPU is this process plus its reaped children; the best of the rounds.
 ///   dotnet run -c Release --project tests/Cekura.Benchmarks -- recording-check [rounds] [seconds...]
 /// </summary>
@@ -50,32 +50,40 @@ internal static class RecordingCheckBenchmark
                 Console.WriteLine($"| {seconds} s | {checkBefore:0.000} | {checkNow:0.000} | {checkNow / checkBefore:0.00} | {stageBefore:0.000} | {stageNow:0.000} | {stageNow / stageBefore:0.00} |");
             }
 
-            // Redaction's re-encode of a WAV (stereo 16 kHz PCM, three masked windows): probed first, as before, or with
-            // the facts ingest stored.
-            Console.WriteLine();
-            Console.WriteLine("| stereo 16 kHz WAV, 3 windows masked | mask before (ffprobe + ffmpeg) | mask now (ffmpeg) | now / before |");
-            Console.WriteLine("| ---: | ---: | ---: | ---: |");
+            // Redaction's re-encode (three masked windows) of a stereo 16 kHz PCM WAV and of the MP3s above: probed first,
+            // as before, or with the facts ingest stored.
             var masker = new Cekura.Redaction.Audio.AudioMasker(new FfmpegOptions());
-            foreach (var seconds in lengths)
+            foreach (var format in new[] { "wav", "mp3" })
             {
-                var path = Path.Combine(dir, $"call-{seconds}.wav");
-                var length = seconds.ToString(CultureInfo.InvariantCulture);
-                await RunToolAsync("ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", $"anoisesrc=duration={length}:amplitude=0.1",
-                    "-ac", "2", "-ar", "16000", "-c:a", "pcm_s16le", path);
-                var facts = await ffmpeg.VerifyAsync(path, 14400, CancellationToken.None);
-                var known = Cekura.Redaction.Audio.AudioMasker.MaskedInput.FromStored(new Cekura.Contracts.Calls.CallRecording
+                Console.WriteLine();
+                Console.WriteLine(format == "wav"
+                    ? "| stereo 16 kHz WAV, 3 windows masked | mask before (ffprobe + ffmpeg) | mask now (ffmpeg) | now / before |"
+                    : "| stereo 44.1 kHz MP3, 3 windows masked | mask before (ffprobe + ffmpeg) | mask now (ffmpeg) | now / before |");
+                Console.WriteLine("| ---: | ---: | ---: | ---: |");
+                foreach (var seconds in lengths)
                 {
-                    BlobKey = "b", ContentType = "audio/wav", Format = "wav", SizeBytes = new FileInfo(path).Length,
-                    Codec = facts.Codec, SampleRate = facts.SampleRate, Channels = facts.Channels,
-                }) ?? throw new InvalidOperationException("a PCM WAV must be described by its stored facts");
-                Cekura.Redaction.Audio.MaskWindow[] windows =
-                    [new(0, seconds * 0.1, seconds * 0.1 + 2), new(1, seconds * 0.5, seconds * 0.5 + 3), new(null, seconds * 0.8, seconds * 0.8 + 1)];
-                var output = Path.Combine(dir, "masked.wav");
-                var maskBefore = await BestAsync(rounds, () => masker.MaskAsync(path, output, windows,
-                    Cekura.Redaction.AudioMaskMode.Silence, 1000, CancellationToken.None));
-                var maskNow = await BestAsync(rounds, () => masker.MaskAsync(path, output, windows,
-                    Cekura.Redaction.AudioMaskMode.Silence, 1000, CancellationToken.None, known));
-                Console.WriteLine($"| {seconds} s | {maskBefore:0.000} | {maskNow:0.000} | {maskNow / maskBefore:0.00} |");
+                    var path = Path.Combine(dir, $"call-{seconds}.{format}");
+                    var length = seconds.ToString(CultureInfo.InvariantCulture);
+                    if (format == "wav")
+                    {
+                        await RunToolAsync("ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", $"anoisesrc=duration={length}:amplitude=0.1",
+                            "-ac", "2", "-ar", "16000", "-c:a", "pcm_s16le", path);
+                    }
+                    var facts = await ffmpeg.VerifyAsync(path, 14400, CancellationToken.None);
+                    var known = Cekura.Redaction.Audio.AudioMasker.MaskedInput.FromStored(new Cekura.Contracts.Calls.CallRecording
+                    {
+                        BlobKey = "b", ContentType = "audio/x", Format = format, SizeBytes = new FileInfo(path).Length,
+                        Codec = facts.Codec, SampleRate = facts.SampleRate, Channels = facts.Channels, BitRate = facts.BitRate,
+                    }) ?? throw new InvalidOperationException($"the {format} must be described by its stored facts");
+                    Cekura.Redaction.Audio.MaskWindow[] windows =
+                        [new(0, seconds * 0.1, seconds * 0.1 + 2), new(1, seconds * 0.5, seconds * 0.5 + 3), new(null, seconds * 0.8, seconds * 0.8 + 1)];
+                    var output = Path.Combine(dir, $"masked.{format}");
+                    var maskBefore = await BestAsync(rounds, () => masker.MaskAsync(path, output, windows,
+                        Cekura.Redaction.AudioMaskMode.Silence, 1000, CancellationToken.None));
+                    var maskNow = await BestAsync(rounds, () => masker.MaskAsync(path, output, windows,
+                        Cekura.Redaction.AudioMaskMode.Silence, 1000, CancellationToken.None, known));
+                    Console.WriteLine($"| {seconds} s | {maskBefore:0.000} | {maskNow:0.000} | {maskNow / maskBefore:0.00} |");
+                }
             }
         }
         finally

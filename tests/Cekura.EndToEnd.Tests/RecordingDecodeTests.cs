@@ -125,19 +125,15 @@ public sealed class RecordingDecodeTests : IAsyncDisposable
         {
             throw new SkipException("shell scripts stand in for ffprobe and ffmpeg");
         }
-        // Each tool behind a wrapper that notes every start but the start-up check's `-version`, then runs the real one.
+        // Each tool behind a wrapper that notes every start.
         var scratch = Directory.CreateTempSubdirectory("cekura-starts-").FullName;
         try
         {
             var starts = Path.Combine(scratch, "starts");
-            string Wrap(string tool)
+            var (_, client) = Start(new()
             {
-                var wrapper = Path.Combine(scratch, tool);
-                File.WriteAllText(wrapper, $"#!/bin/sh\n[ \"$1\" = -version ] || echo {tool} >> '{starts}'\nexec {tool} \"$@\"\n");
-                File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-                return wrapper;
-            }
-            var (_, client) = Start(new() { ["Audio:FfprobePath"] = Wrap("ffprobe"), ["Audio:FfmpegPath"] = Wrap("ffmpeg") });
+                ["Audio:FfprobePath"] = CountingWrapper(scratch, "ffprobe", starts), ["Audio:FfmpegPath"] = CountingWrapper(scratch, "ffmpeg", starts),
+            });
             var mp3 = await TestAudio.EncodeAsync("mp3", seconds: 2, channels: 2);
 
             var response = await client.PostAsync("/observability/v1/observe/", Upload(Calls.Body("counted-starts"), mp3, "call.mp3"));
@@ -157,6 +153,59 @@ public sealed class RecordingDecodeTests : IAsyncDisposable
         {
             Directory.Delete(scratch, recursive: true);
         }
+    }
+
+    [SkippableFact]
+    public async Task A_compressed_recording_redacted_in_the_chain_is_masked_from_the_facts_ingest_stored_without_an_ffprobe()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new SkipException("shell scripts stand in for ffprobe and ffmpeg");
+        }
+        var scratch = Directory.CreateTempSubdirectory("cekura-starts-").FullName;
+        try
+        {
+            var starts = Path.Combine(scratch, "starts");
+            var (_, client) = Start(new()
+            {
+                ["Audio:FfprobePath"] = CountingWrapper(scratch, "ffprobe", starts), ["Audio:FfmpegPath"] = CountingWrapper(scratch, "ffmpeg", starts),
+            });
+            var mp3 = await TestAudio.EncodeAsync("mp3", seconds: 4, channels: 2);
+            var body = Calls.Body("counted-redaction");
+            body["transcript_json"] = new JsonArray
+            {
+                new JsonObject { ["role"] = "Main Agent", ["content"] = "How can I help?", ["start_time"] = 0.2, ["end_time"] = 1.2 },
+                new JsonObject { ["role"] = "Testing Agent", ["content"] = "My card is 4111 1111 1111 1111.", ["start_time"] = 1.5, ["end_time"] = 3.8 },
+            };
+            body["redact_fields"] = new JsonArray("credit_card");
+
+            var response = await client.PostAsync("/observability/v1/observe/", Upload(body, mp3, "call.mp3"));
+
+            Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+            var evaluated = await Calls.WaitForStageAsync(client, (await response.ReadJsonAsync()).GetProperty("id").GetInt64(), "evaluated");
+            Assert.True(evaluated.GetProperty("redaction").GetProperty("audio_windows").GetInt32() > 0, evaluated.ToString());
+            // Ingest's check (ffprobe, which also read the bit rate), transcription's decode, redaction's re-encode at
+            // the stored bit rate: no ffprobe after ingest's.
+            Assert.Equal(["ffprobe", "ffmpeg", "ffmpeg"], File.ReadAllLines(starts));
+            var served = await client.GetAsync($"/observability/v2/call-logs/{evaluated.GetProperty("id").GetInt64()}/recording/");
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+            Assert.Equal("audio/mpeg", served.Content.Headers.ContentType?.MediaType);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    /// <summary>A script in <paramref name="directory"/> that notes each start of <paramref name="tool"/> in <paramref name="starts"/>
+    /// (but the start-up check's <c>-version</c>), then runs the real one.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static string CountingWrapper(string directory, string tool, string starts)
+    {
+        var wrapper = Path.Combine(directory, tool);
+        File.WriteAllText(wrapper, $"#!/bin/sh\n[ \"$1\" = -version ] || echo {tool} >> '{starts}'\nexec {tool} \"$@\"\n");
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return wrapper;
     }
 
     [Fact]

@@ -39,6 +39,7 @@ public sealed class VerifiedRecording(Stream content, long length, AudioFormat.D
             SampleRate = Probe.SampleRate,
             Channels = Probe.Channels,
             DurationSeconds = Probe.DurationSeconds,
+            BitRate = Probe.BitRate,
         };
     }
 

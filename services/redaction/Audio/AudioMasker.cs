@@ -157,18 +157,29 @@ public sealed class AudioMasker(FfmpegOptions ffmpeg)
     public sealed record MaskedInput(string Container, string Codec, int SampleRate, int Channels, long? BitRate)
     {
         /// <summary>
-        /// What ingest measured when it checked the recording, for a lossless one (PCM in WAV, FLAC): its re-encode needs
-        /// no bit rate, which ingest does not keep, so no ffprobe has to start for it (about 0.12 s of CPU on this
-        /// project's VM, more than masking a typical call costs). Null for anything else, which is probed.
+        /// What ingest measured when it checked the recording (ffprobe's codec, rate, channels and bit rate), so no ffprobe
+        /// has to start before the re-encode: about 0.12 s of CPU on this project's VM, more than masking a typical call
+        /// costs. The container is the one ingest detected, named as <see cref="Encoder"/> reads ffprobe's. Null when a
+        /// fact is missing (a call stored before ingest kept it, a lossy recording without a bit rate), which is probed.
         /// </summary>
-        public static MaskedInput? FromStored(CallRecording recording) => recording switch
+        public static MaskedInput? FromStored(CallRecording recording)
         {
-            { Format: "wav", Codec: { } codec, SampleRate: >= FramesPerSecond and var rate, Channels: >= 1 and var channels }
-                when codec.StartsWith("pcm_", StringComparison.Ordinal) => new("wav", codec, rate, channels, null),
-            { Format: "flac", Codec: "flac", SampleRate: >= FramesPerSecond and var rate, Channels: >= 1 and var channels }
-                => new("flac", "flac", rate, channels, null),
-            _ => null,
-        };
+            if (recording is not { Codec: { } codec, SampleRate: >= FramesPerSecond and var rate, Channels: >= 1 and var channels })
+            {
+                return null;
+            }
+            var lossless = codec == "flac" || codec.StartsWith("pcm_", StringComparison.Ordinal);
+            if (!lossless && recording.BitRate is not > 0)
+            {
+                return null;
+            }
+            return recording.Format switch
+            {
+                "wav" or "flac" or "mp3" or "ogg" or "webm" => new(recording.Format, codec, rate, channels, lossless ? null : recording.BitRate),
+                "m4a" => new("mp4", codec, rate, channels, recording.BitRate),
+                _ => null,
+            };
+        }
     }
 
     private async Task<MaskedInput> ProbeAsync(string path, CancellationToken cancellationToken)

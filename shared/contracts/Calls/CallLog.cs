@@ -147,6 +147,10 @@ public sealed record CallRecording
     public int? SampleRate { get; init; }
     public int? Channels { get; init; }
     public double? DurationSeconds { get; init; }
+
+    /// <summary>Bits per second, for a lossy recording (null for PCM WAV and on calls stored before it was kept).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? BitRate { get; init; }
 }
 
 /// <summary>What the redaction stage removed: counts only, never the text.</summary>

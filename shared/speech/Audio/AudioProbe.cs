@@ -4,7 +4,9 @@ namespace Cekura.Speech.Audio;
 /// <param name="Container">ffprobe's <c>format_name</c>, e.g. <c>wav</c>, <c>mp3</c>, <c>ogg</c>, <c>mov,mp4,m4a,3gp,3g2,mj2</c>.</param>
 /// <param name="Codec">The audio codec, e.g. <c>pcm_s16le</c>, <c>mp3</c>, <c>opus</c>, <c>aac</c>.</param>
 /// <param name="DurationSeconds">The duration the container declares (or the stream, when the container has none).</param>
-public sealed record AudioProbe(string Container, string Codec, int SampleRate, int Channels, double DurationSeconds);
+/// <param name="BitRate">Bits per second of the stream (else of the container); null when ffprobe gives neither, and
+/// for a WAV checked from its header, whose re-encode needs none.</param>
+public sealed record AudioProbe(string Container, string Codec, int SampleRate, int Channels, double DurationSeconds, long? BitRate = null);
 
 /// <summary>The file is not audio we can decode; <see cref="Exception.Message"/> says why, in words for the client.</summary>
 public sealed class AudioDecodeException(string message) : Exception(message);

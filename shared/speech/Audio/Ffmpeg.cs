@@ -85,7 +85,7 @@ public sealed class Ffmpeg(FfmpegOptions options)
         var run = await RunAsync(options.FfprobePath,
             ["-v", "level+warning", "-read_intervals", "%+" + (maxDurationSeconds + 1).ToString(CultureInfo.InvariantCulture),
              "-select_streams", "a:0",
-             "-show_entries", "frame=nb_samples:stream=codec_name,sample_rate,channels,duration:format=format_name,duration",
+             "-show_entries", "frame=nb_samples:stream=codec_name,sample_rate,channels,duration,bit_rate:format=format_name,duration,bit_rate",
              // -o pipe:1: through ffmpeg's own buffered I/O; ffprobe writes its stdout a line per frame, and
              // waking for each line cost more CPU here than decoding.
              "-of", "compact", "-o", "pipe:1", path],
@@ -396,7 +396,10 @@ public sealed class Ffmpeg(FfmpegOptions options)
                 Codec: _stream.GetValueOrDefault("codec_name") ?? "unknown",
                 SampleRate: sampleRate,
                 Channels: channels,
-                DurationSeconds: (_format is null ? null : Number(_format, "duration")) ?? Number(_stream, "duration") ?? 0);
+                DurationSeconds: (_format is null ? null : Number(_format, "duration")) ?? Number(_stream, "duration") ?? 0,
+                // The stream's when it has one (MP3, AAC), else the container's average (Opus and Vorbis in Ogg, WebM):
+                // what redaction re-encodes a lossy recording at.
+                BitRate: (long?)(Number(_stream, "bit_rate") ?? (_format is null ? null : Number(_format, "bit_rate"))));
         }
 
         // "stream|codec_name=mp3|sample_rate=44100|…": ffprobe's compact writer escapes '|' and '\' inside values,

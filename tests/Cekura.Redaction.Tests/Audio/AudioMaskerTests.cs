@@ -1,5 +1,6 @@
 using Cekura.Redaction.Audio;
 using Cekura.Speech.Audio;
+using Cekura.TestSupport;
 using Cekura.TestSupport.Audio;
 
 namespace Cekura.Redaction.Tests.Audio;
@@ -105,28 +106,48 @@ public sealed class AudioMaskerTests : IDisposable
         return call.Path;
     }
 
-    [Fact]
-    public async Task A_wav_masked_with_the_facts_ingest_stored_starts_no_ffprobe_and_gives_the_probed_result_byte_for_byte()
+    // Each format redaction re-encodes, as a provider would send it; the format is the name ingest detects.
+    [Theory]
+    [InlineData("wav", "pcm_s16le")]
+    [InlineData("flac", "flac")]
+    [InlineData("mp3", "libmp3lame")]
+    [InlineData("ogg", "libopus")]
+    [InlineData("ogg", "libvorbis")]
+    [InlineData("m4a", "aac")]
+    [InlineData("webm", "libopus")]
+    public async Task A_recording_masked_with_the_facts_ingest_stored_starts_no_ffprobe_and_gives_the_probed_result_byte_for_byte(
+        string format, string encoder)
     {
-        var input = await TwoPartiesTalkingAsync(CallLayout.Stereo, AudioContainer.Wav, 16_000);
+        var speech = await TwoPartiesTalkingAsync(CallLayout.Stereo, AudioContainer.Wav, 16_000);
+        var input = Path.Combine(_generator.OutputDirectory, $"input-{Guid.NewGuid():N}.{format}");
+        await TestAudio.RunAsync("ffmpeg", ["-nostdin", "-v", "error", "-i", speech, "-c:a", encoder, input]);
         var facts = await _ffmpeg.VerifyAsync(input, 3600, CancellationToken.None); // what ingest records
         var stored = new Cekura.Contracts.Calls.CallRecording
         {
-            BlobKey = "1/r.wav", ContentType = "audio/wav", Format = "wav", SizeBytes = new FileInfo(input).Length,
+            BlobKey = $"1/r.{format}", ContentType = "audio/x", Format = format, SizeBytes = new FileInfo(input).Length,
             Codec = facts.Codec, SampleRate = facts.SampleRate, Channels = facts.Channels, DurationSeconds = facts.DurationSeconds,
+            BitRate = facts.BitRate,
         };
         var known = AudioMasker.MaskedInput.FromStored(stored);
-        Assert.Equal(new AudioMasker.MaskedInput("wav", "pcm_s16le", 16_000, 2, null), known);
+        Assert.NotNull(known);
         // A masker whose ffprobe cannot start: it would fail on a probe.
         var withoutFfprobe = new AudioMasker(new FfmpegOptions { FfprobePath = "/nonexistent/ffprobe" });
-        var windows = new[] { new MaskWindow(0, WindowStart, WindowEnd) };
+        var windows = new[] { new MaskWindow(0, WindowStart, WindowEnd), new MaskWindow(null, WindowEnd + 0.5, WindowEnd + 1) };
 
-        var fromFacts = Path.Combine(_generator.OutputDirectory, $"facts-{Guid.NewGuid():N}.wav");
+        var fromFacts = Path.Combine(_generator.OutputDirectory, $"facts-{Guid.NewGuid():N}.{format}");
         await withoutFfprobe.MaskAsync(input, fromFacts, windows, AudioMaskMode.Silence, 1000, CancellationToken.None, known);
         var probed = await MaskAsync(input, windows, AudioMaskMode.Silence);
 
         Assert.Equal(await File.ReadAllBytesAsync(probed), await File.ReadAllBytesAsync(fromFacts));
     }
+
+    [Fact]
+    public void A_stored_pcm_wav_is_described_without_a_bit_rate() =>
+        Assert.Equal(new AudioMasker.MaskedInput("wav", "pcm_s16le", 16_000, 2, null), AudioMasker.MaskedInput.FromStored(
+            new Cekura.Contracts.Calls.CallRecording
+            {
+                BlobKey = "1/r", ContentType = "audio/wav", Format = "wav", SizeBytes = 1, Codec = "pcm_s16le", SampleRate = 16_000, Channels = 2,
+            }));
 
     public static TheoryData<Cekura.Contracts.Calls.CallRecording> ProbedRecordings
     {
@@ -139,17 +160,29 @@ public sealed class AudioMaskerTests : IDisposable
             return new()
             {
                 wav with { Codec = null }, wav with { SampleRate = null }, wav with { Channels = null }, wav with { SampleRate = 50 },
+                // A lossy codec needs its bit rate, which calls stored before ingest kept it lack.
                 wav with { Codec = "adpcm_ima_wav" },
                 wav with { Format = "mp3", Codec = "mp3" }, wav with { Format = "ogg", Codec = "opus" }, wav with { Format = "m4a", Codec = "aac" },
-                wav with { Format = "webm", Codec = "opus" },
+                wav with { Format = "webm", Codec = "opus" }, wav with { Format = "mp3", Codec = "mp3", BitRate = 0 },
+                // A container ingest does not accept.
+                wav with { Format = "aiff" },
             };
         }
     }
 
     [Theory]
     [MemberData(nameof(ProbedRecordings))]
-    public void A_lossy_or_incompletely_described_recording_is_probed(Cekura.Contracts.Calls.CallRecording recording) =>
+    public void An_incompletely_described_recording_is_probed(Cekura.Contracts.Calls.CallRecording recording) =>
         Assert.Null(AudioMasker.MaskedInput.FromStored(recording));
+
+    [Fact]
+    public void A_stored_m4a_is_named_as_ffprobe_names_its_container_and_keeps_its_bit_rate() =>
+        Assert.Equal(new AudioMasker.MaskedInput("mp4", "aac", 44_100, 1, 96_000), AudioMasker.MaskedInput.FromStored(
+            new Cekura.Contracts.Calls.CallRecording
+            {
+                BlobKey = "1/r", ContentType = "audio/mp4", Format = "m4a", SizeBytes = 1, Codec = "aac", SampleRate = 44_100, Channels = 1,
+                BitRate = 96_000,
+            }));
 
     [Fact]
     public void A_flac_with_its_facts_is_not_probed() =>

@@ -41,6 +41,28 @@ public sealed class VerifyTests : IDisposable
         Assert.InRange((await ffmpeg.VerifyAsync(path, FourHours, CancellationToken.None)).DurationSeconds, 2.9, 3.1);
     }
 
+    // The bit rate redaction re-encodes a lossy recording at: the stream's (MP3, AAC), else the container's average
+    // (Opus in Ogg and WebM, whose streams declare none); none for a WAV checked from its header.
+    [Theory]
+    [InlineData("mp3", "-b:a", "64k", 64_000, 64_000)]
+    [InlineData("m4a", "-b:a", "96k", 80_000, 112_000)]
+    [InlineData("ogg", "-b:a", "48k", 30_000, 70_000)]
+    [InlineData("webm", "-b:a", "48k", 30_000, 70_000)]
+    public async Task A_lossy_recording_reports_its_bit_rate(string extension, string option, string value, long low, long high)
+    {
+        var path = Path.Combine(dir, $"rate.{extension}");
+        string codec = extension switch { "mp3" => "libmp3lame", "m4a" => "aac", _ => "libopus" };
+        await Tools.RunAsync("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "anoisesrc=duration=5:amplitude=0.2", "-c:a", codec, option, value, path);
+
+        var probe = await ffmpeg.VerifyAsync(path, FourHours, CancellationToken.None);
+
+        Assert.InRange(probe.BitRate ?? 0, low, high);
+    }
+
+    [Fact]
+    public async Task A_wav_checked_from_its_header_has_no_bit_rate() =>
+        Assert.Null((await ffmpeg.VerifyAsync(await EncodeAsync("wav", seconds: 1, channels: 1), FourHours, CancellationToken.None)).BitRate);
+
     [Fact]
     public async Task A_vbr_mp3_without_a_xing_header_verifies_although_its_estimated_duration_is_wrong()
     {
