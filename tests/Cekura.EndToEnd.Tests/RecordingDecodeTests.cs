@@ -119,57 +119,29 @@ public sealed class RecordingDecodeTests : IAsyncDisposable
     }
 
     [SkippableFact]
-    public async Task A_compressed_recording_costs_one_ffprobe_at_ingest_and_one_ffmpeg_in_transcription()
-    {
-        if (OperatingSystem.IsWindows())
+    public Task A_compressed_recording_costs_one_ffprobe_at_ingest_and_one_ffmpeg_in_transcription() =>
+        WithCountedToolsAsync(async (client, starts) =>
         {
-            throw new SkipException("shell scripts stand in for ffprobe and ffmpeg");
-        }
-        // Each tool behind a wrapper that notes every start.
-        var scratch = Directory.CreateTempSubdirectory("cekura-starts-").FullName;
-        try
-        {
-            var starts = Path.Combine(scratch, "starts");
-            var (_, client) = Start(new()
-            {
-                ["Audio:FfprobePath"] = CountingWrapper(scratch, "ffprobe", starts), ["Audio:FfmpegPath"] = CountingWrapper(scratch, "ffmpeg", starts),
-            });
             var mp3 = await TestAudio.EncodeAsync("mp3", seconds: 2, channels: 2);
 
             var response = await client.PostAsync("/observability/v1/observe/", Upload(Calls.Body("counted-starts"), mp3, "call.mp3"));
 
             Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
             // The chain may already be at work on the call when the 201 arrives, so only the first start is ingest's for sure.
-            Assert.Equal("ffprobe", File.ReadLines(starts).First());
+            Assert.Equal("ffprobe", starts().First());
             var evaluated = await Calls.WaitForStageAsync(client, (await response.ReadJsonAsync()).GetProperty("id").GetInt64(), "evaluated");
             // Ingest's check came first and decoded it whole in that one ffprobe; transcription decoded it once for voice
             // activity, and took the rate and channels from what ingest stored (no ffprobe of its own).
-            Assert.Equal(["ffprobe", "ffmpeg"], File.ReadAllLines(starts));
+            Assert.Equal(["ffprobe", "ffmpeg"], starts());
             var data = evaluated.GetProperty("recording_data");
             Assert.Equal((16000, 2), (data.GetProperty("sample_rate").GetInt32(), data.GetProperty("channels").GetInt32()));
             Assert.InRange(data.GetProperty("total_duration").GetDouble(), 1.95, 2.1);
-        }
-        finally
-        {
-            Directory.Delete(scratch, recursive: true);
-        }
-    }
+        });
 
     [SkippableFact]
-    public async Task A_compressed_recording_redacted_in_the_chain_is_masked_from_the_facts_ingest_stored_without_an_ffprobe()
-    {
-        if (OperatingSystem.IsWindows())
+    public Task A_compressed_recording_redacted_in_the_chain_is_masked_from_the_facts_ingest_stored_without_an_ffprobe() =>
+        WithCountedToolsAsync(async (client, starts) =>
         {
-            throw new SkipException("shell scripts stand in for ffprobe and ffmpeg");
-        }
-        var scratch = Directory.CreateTempSubdirectory("cekura-starts-").FullName;
-        try
-        {
-            var starts = Path.Combine(scratch, "starts");
-            var (_, client) = Start(new()
-            {
-                ["Audio:FfprobePath"] = CountingWrapper(scratch, "ffprobe", starts), ["Audio:FfmpegPath"] = CountingWrapper(scratch, "ffmpeg", starts),
-            });
             var mp3 = await TestAudio.EncodeAsync("mp3", seconds: 4, channels: 2);
             var body = Calls.Body("counted-redaction");
             body["transcript_json"] = new JsonArray
@@ -182,30 +154,45 @@ public sealed class RecordingDecodeTests : IAsyncDisposable
             var response = await client.PostAsync("/observability/v1/observe/", Upload(body, mp3, "call.mp3"));
 
             Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-            var evaluated = await Calls.WaitForStageAsync(client, (await response.ReadJsonAsync()).GetProperty("id").GetInt64(), "evaluated");
+            var id = (await response.ReadJsonAsync()).GetProperty("id").GetInt64();
+            var evaluated = await Calls.WaitForStageAsync(client, id, "evaluated");
             Assert.True(evaluated.GetProperty("redaction").GetProperty("audio_windows").GetInt32() > 0, evaluated.ToString());
             // Ingest's check (ffprobe, which also read the bit rate), transcription's decode, redaction's re-encode at
             // the stored bit rate: no ffprobe after ingest's.
-            Assert.Equal(["ffprobe", "ffmpeg", "ffmpeg"], File.ReadAllLines(starts));
-            var served = await client.GetAsync($"/observability/v2/call-logs/{evaluated.GetProperty("id").GetInt64()}/recording/");
+            Assert.Equal(["ffprobe", "ffmpeg", "ffmpeg"], starts());
+            var served = await client.GetAsync($"/observability/v2/call-logs/{id}/recording/");
             Assert.Equal(HttpStatusCode.OK, served.StatusCode);
             Assert.Equal("audio/mpeg", served.Content.Headers.ContentType?.MediaType);
+        });
+
+    /// <summary>
+    /// Runs <paramref name="test"/> against an embedded host whose ffprobe and ffmpeg are wrappers that note each start
+    /// (but the start-up check's <c>-version</c>) and run the real tool; the test reads the starts so far, in order.
+    /// </summary>
+    private async Task WithCountedToolsAsync(Func<HttpClient, Func<string[]>, Task> test)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new SkipException("shell scripts stand in for ffprobe and ffmpeg");
+        }
+        var scratch = Directory.CreateTempSubdirectory("cekura-starts-").FullName;
+        try
+        {
+            var starts = Path.Combine(scratch, "starts");
+            string Wrap(string tool)
+            {
+                var wrapper = Path.Combine(scratch, tool);
+                File.WriteAllText(wrapper, $"#!/bin/sh\n[ \"$1\" = -version ] || echo {tool} >> '{starts}'\nexec {tool} \"$@\"\n");
+                File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                return wrapper;
+            }
+            var (_, client) = Start(new() { ["Audio:FfprobePath"] = Wrap("ffprobe"), ["Audio:FfmpegPath"] = Wrap("ffmpeg") });
+            await test(client, () => File.Exists(starts) ? File.ReadAllLines(starts) : []);
         }
         finally
         {
             Directory.Delete(scratch, recursive: true);
         }
-    }
-
-    /// <summary>A script in <paramref name="directory"/> that notes each start of <paramref name="tool"/> in <paramref name="starts"/>
-    /// (but the start-up check's <c>-version</c>), then runs the real one.</summary>
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    private static string CountingWrapper(string directory, string tool, string starts)
-    {
-        var wrapper = Path.Combine(directory, tool);
-        File.WriteAllText(wrapper, $"#!/bin/sh\n[ \"$1\" = -version ] || echo {tool} >> '{starts}'\nexec {tool} \"$@\"\n");
-        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return wrapper;
     }
 
     [Fact]
