@@ -116,7 +116,7 @@ public static class IngestModule
     public static WebApplication MapIngest(this WebApplication app)
     {
         app.MapOpenApi();
-        var api = app.MapGroup("").AddEndpointFilter<TenantFilter>();
+        var api = app.MapGroup("").AddEndpointFilter<TenantFilter>().AddEndpointFilter<StoreBusyFilter>();
         api.MapObserveApi();
         api.MapWebhookApi();
         api.MapCallLogsApi();

@@ -72,6 +72,27 @@ public sealed class EmbeddedHostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_call_store_held_by_another_writer_past_the_busy_timeout_is_a_503_with_retry_after_and_stores_nothing()
+    {
+        await using var host = new EmbeddedHost(new Dictionary<string, string?> { ["Storage:Sqlite:BusyTimeoutSeconds"] = "1" });
+        using var client = host.CreateAuthorizedClient();
+        Assert.Equal(HttpStatusCode.Created, (await Calls.PostCallAsync(client, Calls.Body("before-the-lock"))).StatusCode);
+        // Another process on the same file (here a connection of the test) inside a write transaction.
+        await using var other = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(host.DataDirectory, "cekura.db")};Pooling=False");
+        await other.OpenAsync();
+        var blocking = other.BeginTransaction(deferred: false);
+
+        var busy = await Calls.PostCallAsync(client, Calls.Body("while-locked"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(5), busy.Headers.RetryAfter?.Delta);
+        Assert.StartsWith("The call store is busy", (await busy.ReadJsonAsync()).GetProperty("detail").GetString());
+        blocking.Rollback();
+        // Nothing of it was stored: the same call is accepted afterwards, not a duplicate.
+        Assert.Equal(HttpStatusCode.Created, (await Calls.PostCallAsync(client, Calls.Body("while-locked"))).StatusCode);
+    }
+
+    [Fact]
     public async Task Spoofed_tenant_headers_are_replaced_by_the_keys_tenant()
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/observability/v1/observe/") { Content = JsonContent.Create(Calls.Body("spoof-1")) };

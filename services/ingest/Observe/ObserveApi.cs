@@ -22,7 +22,8 @@ public static class ObserveApi
                 + "on transcript_type when the server has no speech-to-text backend or the recording is not mono. A body over the "
                 + "gateway's limit is a 413: multipart (the only form that may carry an upload) up to Gateway:MaxUploadBytes, "
                 + "JSON or urlencoded up to Gateway:MaxJsonBytes. A 503 with Retry-After means every audio decoder of the server stayed "
-                + "busy for Audio:RequestSlotWaitSeconds (10 s by default) while checking a recording: nothing was stored, send it again later.")
+                + "busy for Audio:RequestSlotWaitSeconds (10 s by default) while checking a recording, or another process held the "
+                + "SQLite call store's write lock for Storage:Sqlite:BusyTimeoutSeconds (30 s by default): nothing was stored, send it again later.")
             .Accepts<SendCallDocument>("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
             .Produces<CallLogDetailView>(StatusCodes.Status201Created)
             .Produces<Dictionary<string, string[]>>(StatusCodes.Status400BadRequest)

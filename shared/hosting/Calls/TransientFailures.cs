@@ -28,7 +28,7 @@ public static class TransientFailures
     public static bool IsTransient(Exception exception) => exception switch
     {
         AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsTransient),
-        StageRedeliveryException or BackendUnavailableException => true,
+        StageRedeliveryException or BackendUnavailableException or Storage.StoreBusyException => true,
         // A timeout the code set itself (an HttpClient timeout, a command timeout), not a shutdown.
         TimeoutException or OperationCanceledException => true,
         IOException or SocketException => true,

@@ -19,7 +19,7 @@ public enum BlobStoreKind
 /// <code>
 /// "Storage": { "DataDirectory": "./data", "CallStore": "Sqlite", "Blobs": "Local",
 ///              "Sqlite": { "Path": "", "KeysPath": "", // defaults: {DataDirectory}/cekura.db, {DataDirectory}/cekura-keys.db
-///                          "MaxBatch": 128, "QueueCapacity": 4096 },
+///                          "MaxBatch": 128, "QueueCapacity": 4096, "BusyTimeoutSeconds": 30 },
 ///              "Mongo": { "ConnectionString": "mongodb://localhost:27017", "Database": "cekura" },
 ///              "Local": { "Path": "" },             // default: {DataDirectory}/recordings
 ///              "S3": { "Endpoint": "localhost:9000", "AccessKey": "", "SecretKey": "", "Bucket": "cekura-recordings", "UseSsl": false } }
@@ -63,6 +63,13 @@ public sealed class SqliteStoreOptions
     /// <summary>Most writes waiting for the writer; a request beyond it waits for room.</summary>
     [Range(1, 10_000_000)]
     public int QueueCapacity { get; set; } = Storage.Sqlite.SqliteDatabase.DefaultQueueCapacity;
+
+    /// <summary>
+    /// How long a write waits while another process holds the file's write lock; then the request gets a 503 with
+    /// Retry-After and nothing of it is stored.
+    /// </summary>
+    [Range(1, 600)]
+    public int BusyTimeoutSeconds { get; set; } = Storage.Sqlite.SqliteDatabase.DefaultBusyTimeoutSeconds;
 }
 
 public sealed class MongoStoreOptions

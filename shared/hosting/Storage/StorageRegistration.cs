@@ -23,7 +23,7 @@ public static class StorageRegistration
     {
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
             .Validate(o => Validator.TryValidateObject(o.Sqlite, new ValidationContext(o.Sqlite), null, validateAllProperties: true),
-                "Storage:Sqlite: MaxBatch must be 1-100000 and QueueCapacity 1-10000000.")
+                "Storage:Sqlite: MaxBatch must be 1-100000, QueueCapacity 1-10000000 and BusyTimeoutSeconds 1-600.")
             .ValidateOnStart();
         var options = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         // A voice agent's own spans: the caps the trace store applies, the receiver's body limit, retention.
@@ -49,7 +49,8 @@ public static class StorageRegistration
                 break;
             default:
                 // The container disposes both at shutdown, which commits the writes still queued.
-                services.AddSingleton(_ => new SqliteDatabase(options.SqlitePath, options.Sqlite.MaxBatch, options.Sqlite.QueueCapacity));
+                services.AddSingleton(_ => new SqliteDatabase(
+                    options.SqlitePath, options.Sqlite.MaxBatch, options.Sqlite.QueueCapacity, options.Sqlite.BusyTimeoutSeconds));
                 services.AddSingleton<SqliteCallStore>();
                 services.AddSingleton<ICallOutbox>(sp => sp.GetRequiredService<SqliteCallStore>());
                 services.AddSingleton<IDataKeyStore>(_ =>

@@ -17,6 +17,7 @@ public sealed class TransientFailuresTests
         new HttpRequestException("bad gateway", null, HttpStatusCode.BadGateway),
         new HttpRequestException("slow down", null, HttpStatusCode.TooManyRequests),
         new SqliteException("database is locked", 5),
+        new Cekura.Hosting.Storage.StoreBusyException("another writer held the lock", new SqliteException("database is locked", 5)),
         new SqliteException("disk I/O error", 10 | (3 << 8)),
         new InvalidOperationException("wrapped", new IOException("disk")),
         new AggregateException(new IOException("a"), new TimeoutException()),

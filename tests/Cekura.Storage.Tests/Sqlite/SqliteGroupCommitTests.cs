@@ -271,6 +271,29 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_that_waited_out_the_busy_timeout_fails_as_busy_and_stores_nothing_and_the_writer_goes_on()
+    {
+        var database = new SqliteDatabase(_path, busyTimeoutSeconds: 1);
+        _databases.Add(database);
+        var store = new SqliteCallStore(database);
+        await store.InsertAsync(MinimalCall(callId: "schema ready"), Ct);
+        // Another process's writer (a second connection here) holds the file's write lock longer than the timeout.
+        await using var other = new SqliteConnection($"Data Source={_path};Pooling=False");
+        await other.OpenAsync();
+        var blocking = other.BeginTransaction(deferred: false);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var busy = await Assert.ThrowsAsync<StoreBusyException>(() => store.InsertAsync(MinimalCall(callId: "blocked"), Ct));
+
+        Assert.True(started.Elapsed >= TimeSpan.FromSeconds(0.9), $"failed after {started.Elapsed} instead of waiting for the lock");
+        Assert.Equal(5, ((SqliteException)busy.InnerException!).SqliteErrorCode); // SQLITE_BUSY
+        blocking.Rollback();
+        Assert.Null(await store.FindByCallIdAsync(1, "blocked", Ct));
+        // The same write succeeds once the lock is free.
+        Assert.Equal("blocked", (await store.InsertAsync(MinimalCall(callId: "blocked"), Ct)).CallId);
+    }
+
+    [Fact]
     public async Task A_caller_resumes_only_when_its_write_is_visible_to_every_other_connection()
     {
         var store = new SqliteCallStore(Database());

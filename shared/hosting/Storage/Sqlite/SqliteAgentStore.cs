@@ -10,7 +10,7 @@ public sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
     public async Task<Agent> CreateAsync(Agent agent, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var transaction = SqliteDatabase.BeginWrite(connection);
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = "INSERT INTO agents (project_id, assistant_id, doc) VALUES ($project, $assistant, '{}') RETURNING id";
@@ -152,7 +152,7 @@ public sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
         await using var connection = await database.OpenAsync(cancellationToken);
         // BEGIN IMMEDIATE: the read and the rewrite of each agent happen under the write lock, so a concurrent change
         // to the same agent (a PATCH, or another metric's enabling) is not lost.
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var transaction = SqliteDatabase.BeginWrite(connection);
         await using var select = connection.CreateCommand();
         select.Transaction = transaction;
         select.CommandText = EnablingAgents + " OR (project_id = $project AND id IN (SELECT value FROM json_each($agents)))";

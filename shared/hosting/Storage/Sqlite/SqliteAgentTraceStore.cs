@@ -159,7 +159,7 @@ public sealed class SqliteAgentTraceStore(SqliteDatabase database, AgentTraceLim
     public async Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var transaction = SqliteDatabase.BeginWrite(connection);
         await using var spans = connection.CreateCommand();
         spans.Transaction = transaction;
         spans.CommandText = "DELETE FROM agent_spans WHERE received_at < $cutoff";

@@ -10,7 +10,7 @@ public sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
     public async Task<ApiKeyRecord> AddAsync(ApiKeyRecord key, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var transaction = SqliteDatabase.BeginWrite(connection);
         await using var find = connection.CreateCommand();
         find.Transaction = transaction;
         find.CommandText = "SELECT doc FROM api_keys WHERE hash = $hash";

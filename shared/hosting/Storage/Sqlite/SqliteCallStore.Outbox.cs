@@ -81,7 +81,7 @@ public sealed partial class SqliteCallStore : ICallOutbox
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
         var claimId = Guid.NewGuid().ToString("N");
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var transaction = SqliteDatabase.BeginWrite(connection);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = ClaimSql;

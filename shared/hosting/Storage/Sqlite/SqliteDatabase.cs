@@ -15,7 +15,11 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
 
     public const int DefaultQueueCapacity = 4096;
 
+    /// <summary>How long a write waits for another connection's write lock before it fails (SQLite's busy timeout).</summary>
+    public const int DefaultBusyTimeoutSeconds = 30;
+
     private readonly string _connectionString;
+    private readonly string _pragmas;
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private readonly SqliteGroupCommit _writes;
     private volatile bool _initialized;
@@ -23,8 +27,12 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
     /// <param name="path">The database file.</param>
     /// <param name="maxBatch">Most writes committed together by <see cref="WriteAsync{T}"/>; 1 commits each alone.</param>
     /// <param name="queueCapacity">Most writes waiting for the writer; callers beyond it wait for room.</param>
-    public SqliteDatabase(string path, int maxBatch = DefaultMaxBatch, int queueCapacity = DefaultQueueCapacity)
+    /// <param name="busyTimeoutSeconds">How long a write waits for another connection's write lock; a group-commit write
+    /// still waiting then fails with <see cref="StoreBusyException"/>.</param>
+    public SqliteDatabase(string path, int maxBatch = DefaultMaxBatch, int queueCapacity = DefaultQueueCapacity,
+        int busyTimeoutSeconds = DefaultBusyTimeoutSeconds)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(busyTimeoutSeconds, 1);
         Path = path;
         _writes = new SqliteGroupCommit(OpenWriterAsync, maxBatch, queueCapacity);
         _connectionString = new SqliteConnectionStringBuilder
@@ -33,8 +41,11 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
-            DefaultTimeout = 30,
+            // Microsoft.Data.Sqlite retries a busy statement for this long too, on top of SQLite's own wait.
+            DefaultTimeout = busyTimeoutSeconds,
         }.ToString();
+        // synchronous=FULL: a 201 promises the call survives a power cut, not just a process crash.
+        _pragmas = $"PRAGMA busy_timeout={busyTimeoutSeconds * 1000}; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
     }
 
     public string Path { get; }
@@ -76,11 +87,10 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
     private Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken) =>
         OpenRawAsync(new SqliteConnection(_connectionString), cancellationToken);
 
-    private static async Task<T> OpenRawAsync<T>(T connection, CancellationToken cancellationToken) where T : SqliteConnection
+    private async Task<T> OpenRawAsync<T>(T connection, CancellationToken cancellationToken) where T : SqliteConnection
     {
         await connection.OpenAsync(cancellationToken);
-        // synchronous=FULL: a 201 promises the call survives a power cut, not just a process crash.
-        await ExecuteAsync(connection, "PRAGMA busy_timeout=30000; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", cancellationToken);
+        await ExecuteAsync(connection, _pragmas, cancellationToken);
         return connection;
     }
 
@@ -103,8 +113,27 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
         }
     }
 
-    private const int SqliteBusy = 5;
-    private const int SqliteLocked = 6;
+    /// <summary>
+    /// <c>BEGIN IMMEDIATE</c> on <paramref name="connection"/>: the write lock up front, waiting up to the busy timeout;
+    /// still held by another writer then, it is a <see cref="StoreBusyException"/> (nothing was written).
+    /// </summary>
+    public static SqliteTransaction BeginWrite(SqliteConnection connection)
+    {
+        try
+        {
+            return connection.BeginTransaction(deferred: false);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is SqliteBusy or SqliteLocked)
+        {
+            throw Busy(e);
+        }
+    }
+
+    internal static StoreBusyException Busy(SqliteException e) =>
+        new("another connection held the SQLite file's write lock for the whole busy timeout", e);
+
+    internal const int SqliteBusy = 5;
+    internal const int SqliteLocked = 6;
 
     /// <summary>
     /// Runs a file's set-up, retrying while another process holds it: processes starting together on a new file race

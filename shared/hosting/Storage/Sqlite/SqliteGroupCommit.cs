@@ -164,9 +164,12 @@ public sealed class SqliteGroupCommit : IAsyncDisposable, IDisposable
         {
             // BEGIN or COMMIT failed (or the file could not be opened): nothing of this batch is stored. The next
             // batch starts on a fresh connection, in case this one is what broke.
+            var failure = e is SqliteException { SqliteErrorCode: SqliteDatabase.SqliteBusy or SqliteDatabase.SqliteLocked } busy
+                ? SqliteDatabase.Busy(busy)
+                : e;
             foreach (var pending in batch)
             {
-                pending.Fail(e);
+                pending.Fail(failure);
             }
             await CloseConnectionAsync();
             return [];

@@ -11,7 +11,7 @@ public sealed class SqliteMetricStore(SqliteDatabase database) : IMetricStore
     public async Task<MetricDefinition> CreateAsync(MetricDefinition metric, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var transaction = SqliteDatabase.BeginWrite(connection);
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = "INSERT INTO metrics (project_id, doc) VALUES ($project, '{}') RETURNING id";

@@ -51,7 +51,7 @@ public sealed class SqliteTenancyStore(SqliteDatabase database) : ITenancyStore
     private async Task<long> InsertAsync<T>(string table, long? organizationId, Func<long, T> document, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var transaction = SqliteDatabase.BeginWrite(connection);
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = organizationId is null
