@@ -173,12 +173,14 @@ public sealed class AudioMasker(FfmpegOptions ffmpeg)
             {
                 return null;
             }
-            return recording.Format switch
+            // ffprobe names M4A's container "mov,mp4,m4a,…", which Encoder reads by its "mp4".
+            var container = recording.Format switch
             {
-                "wav" or "flac" or "mp3" or "ogg" or "webm" => new(recording.Format, codec, rate, channels, lossless ? null : recording.BitRate),
-                "m4a" => new("mp4", codec, rate, channels, recording.BitRate),
+                "m4a" => "mp4",
+                "wav" or "flac" or "mp3" or "ogg" or "webm" => recording.Format,
                 _ => null,
             };
+            return container is null ? null : new(container, codec, rate, channels, recording.BitRate);
         }
     }
 

@@ -125,15 +125,12 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
         }
         catch (SqliteException e) when (e.SqliteErrorCode is SqliteBusy or SqliteLocked)
         {
-            throw Busy(e);
+            throw new StoreBusyException("another connection held the SQLite file's write lock for the whole busy timeout", e);
         }
     }
 
-    internal static StoreBusyException Busy(SqliteException e) =>
-        new("another connection held the SQLite file's write lock for the whole busy timeout", e);
-
-    internal const int SqliteBusy = 5;
-    internal const int SqliteLocked = 6;
+    private const int SqliteBusy = 5;
+    private const int SqliteLocked = 6;
 
     /// <summary>
     /// Runs a file's set-up, retrying while another process holds it: processes starting together on a new file race

@@ -136,7 +136,7 @@ public sealed class SqliteGroupCommit : IAsyncDisposable, IDisposable
         try
         {
             var connection = _connection ??= await _open(CancellationToken.None);
-            await using var transaction = connection.BeginTransaction(deferred: false);
+            await using var transaction = SqliteDatabase.BeginWrite(connection);
             foreach (var pending in batch)
             {
                 await connection.Prepared("SAVEPOINT " + Savepoint, transaction).ExecuteNonQueryAsync();
@@ -162,14 +162,12 @@ public sealed class SqliteGroupCommit : IAsyncDisposable, IDisposable
         }
         catch (Exception e)
         {
-            // BEGIN or COMMIT failed (or the file could not be opened): nothing of this batch is stored. The next
-            // batch starts on a fresh connection, in case this one is what broke.
-            var failure = e is SqliteException { SqliteErrorCode: SqliteDatabase.SqliteBusy or SqliteDatabase.SqliteLocked } busy
-                ? SqliteDatabase.Busy(busy)
-                : e;
+            // BEGIN (a StoreBusyException when another writer kept the lock past the busy timeout) or COMMIT failed, or the
+            // file could not be opened: nothing of this batch is stored. The next batch starts on a fresh connection, in case
+            // this one is what broke.
             foreach (var pending in batch)
             {
-                pending.Fail(failure);
+                pending.Fail(e);
             }
             await CloseConnectionAsync();
             return [];
