@@ -7,6 +7,7 @@ using Cekura.Contracts.Calls;
 using Cekura.EndToEnd.Tests.Support;
 using Cekura.Hosting.Tenancy;
 using Cekura.Hosting.Storage;
+using Cekura.Hosting.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cekura.EndToEnd.Tests;
@@ -76,6 +77,8 @@ public sealed class EmbeddedHostTests : IAsyncLifetime
     {
         await using var host = new EmbeddedHost(new Dictionary<string, string?> { ["Storage:Sqlite:BusyTimeoutSeconds"] = "1" });
         using var client = host.CreateAuthorizedClient();
+        var outcomes = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var listener = IngestOutcomes(host, outcomes);
         Assert.Equal(HttpStatusCode.Created, (await Calls.PostCallAsync(client, Calls.Body("before-the-lock"))).StatusCode);
         // Another process on the same file (here a connection of the test) inside a write transaction.
         await using var other = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(host.DataDirectory, "cekura.db")};Pooling=False");
@@ -90,6 +93,36 @@ public sealed class EmbeddedHostTests : IAsyncLifetime
         blocking.Rollback();
         // Nothing of it was stored: the same call is accepted afterwards, not a duplicate.
         Assert.Equal(HttpStatusCode.Created, (await Calls.PostCallAsync(client, Calls.Body("while-locked"))).StatusCode);
+        // An operator's dashboard sees the refusal as busy, not as an accepted call or an error of the client.
+        Assert.Equal(["accepted", "busy", "accepted"], outcomes.ToArray());
+    }
+
+    /// <summary>The outcome tag of every cekura.calls.ingested measurement of this host (its own meter factory's meter).</summary>
+    private static System.Diagnostics.Metrics.MeterListener IngestOutcomes(EmbeddedHost host, System.Collections.Concurrent.ConcurrentQueue<string> outcomes)
+    {
+        var factory = host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == CekuraMetrics.CallsIngested && ReferenceEquals(instrument.Meter.Scope, factory))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "outcome")
+                {
+                    outcomes.Enqueue((string)tag.Value!);
+                }
+            }
+        });
+        listener.Start();
+        return listener;
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cekura.Hosting.Storage;
 using Cekura.Hosting.Telemetry;
 using Cekura.Ingest.Api;
 using Cekura.Ingest.Transcripts;
@@ -66,7 +67,17 @@ public static class ObserveApi
             return ApiErrors.Fields(errors);
         }
 
-        var result = await handler.IngestAsync(tenant, accepted, cancellationToken);
+        CallIngestor.Result result;
+        try
+        {
+            result = await handler.IngestAsync(tenant, accepted, cancellationToken);
+        }
+        catch (StoreBusyException)
+        {
+            // Counted here, answered by StoreBusyFilter (the 503 every store write of the API gives).
+            metrics.CallIngested(transcriptType, "busy");
+            throw;
+        }
         if (result.DuplicateOfId is { } existingId)
         {
             metrics.CallIngested(transcriptType, "duplicate");

@@ -37,7 +37,7 @@ public sealed class CekuraMetrics
     public static readonly IReadOnlyList<InstrumentDescription> Instruments =
     [
         new(CallsIngested, InstrumentKind.Counter, "{call}", ["transcript_type", "outcome"],
-            "Send Calls requests by outcome: accepted (201), invalid (400), duplicate (409), unreadable (a body that could not be read), busy (503: no audio decoder free in time)."),
+            "Send Calls requests by outcome: accepted (201), invalid (400), duplicate (409), unreadable (a body that could not be read), busy (503: no audio decoder free in time, or the call store held by another writer for its busy timeout)."),
         new(StageDuration, InstrumentKind.Histogram, "s", ["stage"],
             "Time a stage's work took for one call, recorded when its result is stored; stage is where the call was (received, transcribed, redacted)."),
         new(CallsFailed, InstrumentKind.Counter, "{call}", ["stage"],
