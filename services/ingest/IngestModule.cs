@@ -17,6 +17,7 @@ using Cekura.Ingest.Transcripts;
 using Cekura.Ingest.Webhooks;
 using Microsoft.AspNetCore.Http.Features;
 using Cekura.Speech.Audio;
+using Cekura.Speech.Threading;
 using Cekura.Speech.SpeechToText;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -110,13 +111,15 @@ public static class IngestModule
         // "SpeechToText": {"Provider": "OpenAI", "BaseUrl": "...", "ApiKey": "...", "Model": "..."}
         services.AddOptions<SpeechToTextOptions>().BindConfiguration(SpeechToTextOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RecordingVerifier>();
+        // Shared with the transcription stage's analyses when it runs in this process (ForegroundFilter marks requests).
+        services.TryAddSingleton<ForegroundActivity>();
         services.AddHostedService<AudioToolsCheck>();
     }
 
     public static WebApplication MapIngest(this WebApplication app)
     {
         app.MapOpenApi();
-        var api = app.MapGroup("").AddEndpointFilter<TenantFilter>().AddEndpointFilter<StoreBusyFilter>();
+        var api = app.MapGroup("").AddEndpointFilter<ForegroundFilter>().AddEndpointFilter<TenantFilter>().AddEndpointFilter<StoreBusyFilter>();
         api.MapObserveApi();
         api.MapWebhookApi();
         api.MapCallLogsApi();

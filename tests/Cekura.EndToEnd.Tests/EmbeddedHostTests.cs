@@ -126,6 +126,19 @@ public sealed class EmbeddedHostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_recording_analyses_make_room_for_the_requests_this_host_answers()
+    {
+        var foreground = _host.Services.GetRequiredService<Cekura.Speech.Threading.ForegroundActivity>();
+        var served = foreground.Served;
+
+        Assert.Equal(HttpStatusCode.Created, (await Calls.PostCallAsync(_client, Calls.Body("foreground-1"))).StatusCode);
+
+        // Ingest marked the request on the one instance the transcription stage's analyzer paces itself by.
+        Assert.True(foreground.Served > served);
+        Assert.Same(foreground, _host.Services.GetRequiredService<Cekura.Speech.VoiceActivity.RecordingAnalyzer>().Foreground);
+    }
+
+    [Fact]
     public async Task Spoofed_tenant_headers_are_replaced_by_the_keys_tenant()
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/observability/v1/observe/") { Content = JsonContent.Create(Calls.Body("spoof-1")) };

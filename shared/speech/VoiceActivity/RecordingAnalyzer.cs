@@ -53,18 +53,23 @@ public sealed class RecordingAnalyzer : IDisposable
     private readonly IVoiceActivityDetector detector;
     private readonly SemaphoreSlim slots;
     private readonly LowPriorityScheduler scheduler;
+    private long pausedTicks;
 
     /// <summary>Uses the detector the options name; Silero falls back to energy if its model cannot be loaded.</summary>
-    public RecordingAnalyzer(Ffmpeg ffmpeg, VoiceActivityOptions options)
-        : this(ffmpeg, options, CreateDetector(options, out var reason)) => FallbackReason = reason;
+    /// <param name="foreground">The process's API requests, which the analyses make room for
+    /// (<see cref="VoiceActivityOptions.AnalysisDutyCycle"/>); null for a process that serves none.</param>
+    public RecordingAnalyzer(Ffmpeg ffmpeg, VoiceActivityOptions options, ForegroundActivity? foreground = null)
+        : this(ffmpeg, options, CreateDetector(options, out var reason), foreground) => FallbackReason = reason;
 
     /// <summary>Uses the given detector (tests, benchmarks).</summary>
-    public RecordingAnalyzer(Ffmpeg ffmpeg, VoiceActivityOptions options, IVoiceActivityDetector detector)
+    public RecordingAnalyzer(Ffmpeg ffmpeg, VoiceActivityOptions options, IVoiceActivityDetector detector,
+        ForegroundActivity? foreground = null)
     {
         options.EnsureValid();
         this.ffmpeg = ffmpeg;
         this.options = options;
         this.detector = detector;
+        Foreground = foreground ?? new ForegroundActivity();
         ConcurrentAnalyses = options.ConcurrentAnalyses;
         slots = new SemaphoreSlim(ConcurrentAnalyses);
         scheduler = new LowPriorityScheduler(ConcurrentAnalyses, options.AnalysisNice, "recording analysis", options.AnalysisIdle);
@@ -72,6 +77,12 @@ public sealed class RecordingAnalyzer : IDisposable
 
     /// <summary>Recordings analysed at once (<see cref="VoiceActivityOptions.ConcurrentAnalyses"/> when this was built).</summary>
     public int ConcurrentAnalyses { get; }
+
+    /// <summary>The requests this analyzer makes room for.</summary>
+    public ForegroundActivity Foreground { get; }
+
+    /// <summary>Time all analyses have paused for the foreground so far (<see cref="VoiceActivityOptions.AnalysisDutyCycle"/>).</summary>
+    public TimeSpan Paused => TimeSpan.FromTicks(Interlocked.Read(ref pausedTicks));
 
     /// <summary>Why the analyses run at the process's priority after all (see <see cref="LowPriorityScheduler.PriorityProblem"/>).</summary>
     public string? PriorityProblem => scheduler.PriorityProblem;
@@ -94,13 +105,22 @@ public sealed class RecordingAnalyzer : IDisposable
             return await scheduler.RunAsync(async () =>
             {
                 using var analysis = new Analysis(channels, detector, options);
-                var frames = await ffmpeg.DecodeAsync(path, VoiceActivityWindow.SampleRate, channels, block =>
+                var pacer = new DutyCyclePacer(options.AnalysisDutyCycle, Foreground);
+                try
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    analysis.Add(block);
-                }, cancellationToken);
-                var duration = (double)frames / VoiceActivityWindow.SampleRate;
-                return new ChannelActivity(duration, analysis.Finish(duration), analysis.Separable, detector.Name);
+                    var frames = await ffmpeg.DecodeAsync(path, VoiceActivityWindow.SampleRate, channels, block =>
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        analysis.Add(block);
+                        pacer.Pace();
+                    }, cancellationToken);
+                    var duration = (double)frames / VoiceActivityWindow.SampleRate;
+                    return new ChannelActivity(duration, analysis.Finish(duration), analysis.Separable, detector.Name);
+                }
+                finally
+                {
+                    Interlocked.Add(ref pausedTicks, pacer.Paused.Ticks);
+                }
             }, cancellationToken);
         }
         finally

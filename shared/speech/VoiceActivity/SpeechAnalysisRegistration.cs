@@ -1,4 +1,5 @@
 using Cekura.Speech.Audio;
+using Cekura.Speech.Threading;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -21,8 +22,11 @@ public static class SpeechAnalysisRegistration
             .ValidateOnStart();
         services.AddOptions<VoiceActivityOptions>().BindConfiguration(VoiceActivityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(sp => new Ffmpeg(sp.GetRequiredService<IOptions<FfmpegOptions>>().Value));
+        // One per process: ingest's endpoints mark their requests on it, and the analyses make room for them.
+        services.TryAddSingleton<ForegroundActivity>();
         services.TryAddSingleton(sp => new RecordingAnalyzer(
-            sp.GetRequiredService<Ffmpeg>(), sp.GetRequiredService<IOptions<VoiceActivityOptions>>().Value));
+            sp.GetRequiredService<Ffmpeg>(), sp.GetRequiredService<IOptions<VoiceActivityOptions>>().Value,
+            sp.GetRequiredService<ForegroundActivity>()));
         return services;
     }
 }

@@ -16,7 +16,7 @@ public enum VoiceActivityDetectorKind
 /// How speaking segments are found. Section <c>VoiceActivity</c>:
 /// <code>{"VoiceActivity": {"Detector": "Silero", "ModelPath": null, "OnsetThreshold": 0.5, "OffsetThreshold": 0.35,
 ///   "MinSpeechMs": 100, "MinSilenceMs": 500, "CrossTalkDb": 15, "SilenceGateDb": -55, "MaxConcurrentAnalyses": 0,
-///   "AnalysisNice": 10, "AnalysisIdle": false}}</code>
+///   "AnalysisNice": 10, "AnalysisIdle": false, "AnalysisDutyCycle": 0.5}}</code>
 /// The defaults were tuned on espeak-ng speech so that segment edges fall within 100 ms of the truth.
 /// </summary>
 public sealed class VoiceActivityOptions : IValidatableObject
@@ -99,6 +99,15 @@ public sealed class VoiceActivityOptions : IValidatableObject
     /// is why it is not the default.
     /// </summary>
     public bool AnalysisIdle { get; set; }
+
+    /// <summary>
+    /// While this process answers API requests (one in flight, or one answered within the last half second), each
+    /// analysis works at most this share of the time and pauses the rest in slices of about 20 ms, leaving a core idle
+    /// for the next request (see <see cref="Threading.DutyCyclePacer"/>); 1 never pauses. Only a process that also
+    /// runs ingest (the embedded host) serves such requests, so a transcription worker of its own is never paced.
+    /// </summary>
+    [Range(0.05, 1)]
+    public double AnalysisDutyCycle { get; set; } = 0.5;
 
     /// <summary>The default of <see cref="SilenceGateDb"/>.</summary>
     public const double DefaultSilenceGateDb = -55;

@@ -59,6 +59,29 @@ public sealed class RecordingAnalyzerTests(SpeechAudioFixture audio, ITestOutput
         }
     }
 
+    [Fact]
+    public async Task While_the_process_serves_a_request_an_analysis_pauses_and_finds_the_same_segments()
+    {
+        var call = await audio.Generator.GenerateAsync(new CallScript { Turns = SpeechAudioFixture.Dialogue, Seed = 7 });
+        using var analyzer = new RecordingAnalyzer(audio.Ffmpeg, new VoiceActivityOptions { AnalysisDutyCycle = 0.5 });
+
+        var alone = await audio.AnalyzeAsync(analyzer, call.Path);
+        Assert.Equal(TimeSpan.Zero, analyzer.Paused);
+        ChannelActivity paced;
+        using (analyzer.Foreground.Begin())
+        {
+            paced = await audio.AnalyzeAsync(analyzer, call.Path);
+        }
+
+        Assert.True(analyzer.Paused > TimeSpan.Zero, "an analysis during a request did not pause");
+        Assert.Equal(alone.DurationSeconds, paced.DurationSeconds);
+        for (var c = 0; c < alone.Channels.Count; c++)
+        {
+            Assert.Equal(alone.Channels[c], paced.Channels[c]);
+        }
+        output.WriteLine($"paused {analyzer.Paused.TotalMilliseconds:0} ms");
+    }
+
     [Theory]
     [InlineData(AudioContainer.Wav, 16_000)]
     [InlineData(AudioContainer.Mp3, 22_050)]
