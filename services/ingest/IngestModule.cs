@@ -2,6 +2,7 @@ using Cekura.Hosting.Bus;
 using Cekura.Hosting.Calls;
 using Cekura.Hosting.Net;
 using Cekura.Hosting.Options;
+using Cekura.Hosting.Storage;
 using Cekura.Hosting.Tenancy;
 using Cekura.Ingest.Agents;
 using Cekura.Ingest.Api;

@@ -89,7 +89,7 @@ public sealed class EmbeddedHostTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(5), busy.Headers.RetryAfter?.Delta);
-        Assert.StartsWith("The call store is busy", (await busy.ReadJsonAsync()).GetProperty("detail").GetString());
+        Assert.StartsWith("The store is busy", (await busy.ReadJsonAsync()).GetProperty("detail").GetString());
         blocking.Rollback();
         // Nothing of it was stored: the same call is accepted afterwards, not a duplicate.
         Assert.Equal(HttpStatusCode.Created, (await Calls.PostCallAsync(client, Calls.Body("while-locked"))).StatusCode);

@@ -74,6 +74,40 @@ public sealed class GatewayTests
     }
 
     [Fact]
+    public async Task An_admin_write_while_another_writer_holds_the_store_is_a_503_with_retry_after_and_stores_nothing()
+    {
+        await using var host = Host(("Storage:Sqlite:BusyTimeoutSeconds", "1"));
+        var admin = Admin(host);
+        var org = await (await admin.PostAsJsonAsync("/admin/v1/organizations/", new { name = "Acme" })).ReadJsonAsync();
+        var orgId = org.GetProperty("id").GetInt64();
+        var project = await (await admin.PostAsJsonAsync($"/admin/v1/organizations/{orgId}/projects/", new { name = "support" })).ReadJsonAsync();
+        var projectId = project.GetProperty("id").GetInt64();
+        // A split deployment's ingest (here a connection of the test) inside a write transaction on the shared file.
+        await using var other = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(host.DataDirectory, "cekura.db")};Pooling=False");
+        await other.OpenAsync();
+        var blocking = other.BeginTransaction(deferred: false);
+
+        // An insert (its own BEGIN IMMEDIATE) and a single-statement update (SQLite's busy error itself).
+        var created = await admin.PostAsJsonAsync($"/admin/v1/organizations/{orgId}/projects/", new { name = "while-locked" });
+        var patched = await admin.PatchAsJsonAsync($"/admin/v1/projects/{projectId}/", new { retention_days = 7 });
+
+        foreach (var busy in new[] { created, patched })
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(5), busy.Headers.RetryAfter?.Delta);
+            Assert.StartsWith("The store is busy", (await busy.ReadJsonAsync()).GetProperty("detail").GetString());
+        }
+        blocking.Rollback();
+        var projects = await (await admin.GetAsync($"/admin/v1/organizations/{orgId}/projects/")).ReadJsonAsync();
+        Assert.Equal(["support"], projects.EnumerateArray().Select(p => p.GetProperty("name").GetString()!).ToArray());
+        var unchanged = await (await admin.GetAsync($"/admin/v1/projects/{projectId}/")).ReadJsonAsync();
+        Assert.Equal(JsonValueKind.Null, unchanged.GetProperty("retention_days").ValueKind);
+        // Sent again once the store is free, both succeed.
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync($"/admin/v1/organizations/{orgId}/projects/", new { name = "while-locked" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PatchAsJsonAsync($"/admin/v1/projects/{projectId}/", new { retention_days = 7 })).StatusCode);
+    }
+
+    [Fact]
     public async Task The_admin_api_needs_its_own_key_and_is_off_without_one()
     {
         await using var host = Host();

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Cekura.Gateway.ApiKeys;
+using Cekura.Hosting.Storage;
 
 namespace Cekura.Gateway.Administration;
 
@@ -18,7 +19,7 @@ public static class AdminApi
 {
     public static WebApplication MapAdminApi(this WebApplication app)
     {
-        var admin = app.MapGroup("/admin/v1").ExcludeFromDescription();
+        var admin = app.MapGroup("/admin/v1").ExcludeFromDescription().AddEndpointFilter<StoreBusyFilter>();
         admin.MapPost("/organizations/", async (NameBody body, KeyAdministration keys, CancellationToken ct) =>
             string.IsNullOrWhiteSpace(body.Name)
                 ? Results.BadRequest(new Dictionary<string, string[]> { ["name"] = ["This field may not be blank."] })

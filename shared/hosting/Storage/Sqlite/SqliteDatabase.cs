@@ -123,11 +123,14 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
         {
             return connection.BeginTransaction(deferred: false);
         }
-        catch (SqliteException e) when (e.SqliteErrorCode is SqliteBusy or SqliteLocked)
+        catch (SqliteException e) when (IsBusy(e))
         {
             throw new StoreBusyException("another connection held the SQLite file's write lock for the whole busy timeout", e);
         }
     }
+
+    /// <summary>A statement outside <see cref="BeginWrite"/> (an autocommit UPDATE) that waited the whole busy timeout.</summary>
+    public static bool IsBusy(SqliteException e) => e.SqliteErrorCode is SqliteBusy or SqliteLocked;
 
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
